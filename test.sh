@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the whole StreamMasking test suite. Installs the Debian tools the interoperability and end-to-end tests
+# use (kcat, python3-kafka, prometheus) when they are missing and this user may install packages.
+# Usage: ./test.sh [extra dotnet test arguments]
+set -uo pipefail
+cd "$(dirname "$0")"
+
+scripts/install-test-tools.sh || echo "warning: could not install every test tool; tests that need them are skipped" >&2
+
+results_dir="artifacts/test-results"
+rm -rf "$results_dir"
+mkdir -p "$results_dir"
+
+dotnet test StreamMasking.sln -c Release \
+  --logger "trx" --results-directory "$results_dir" \
+  --blame-hang-timeout 15m \
+  "$@"
+test_exit=$?
+
+scripts/test-summary.sh "$results_dir" "$test_exit"
