@@ -1,0 +1,69 @@
+using System.Numerics;
+using StreamMasking.Privacy.Randomness;
+
+namespace StreamMasking.Privacy.Sampling;
+
+/// <summary>
+/// Exact discrete Laplace sampler: P(X = x) ∝ exp(−|x| / t) on the integers, for rational scale
+/// t = scaleNumerator / scaleDenominator (Canonne, Kamath, Steinke 2020, Algorithm 2). Integer arithmetic only.
+/// </summary>
+/// <remarks>
+/// Adding it to an integer query of sensitivity Δ gives (Δ/t)-DP. Timing channel: the running time depends on the
+/// sample (rejection loops with acceptance probability ≥ (1 − e^{−1})/2 per round when t ≥ 1; the expected number of
+/// rounds is below 4). The result must fit a <see cref="long"/>: scales up to 2^56 keep the overflow probability
+/// below 2^−100; beyond that an <see cref="OverflowException"/> is possible rather than a wrong value.
+/// </remarks>
+public static class DiscreteLaplace
+{
+    /// <summary>Draws one sample with scale t = <paramref name="scaleNumerator"/> / <paramref name="scaleDenominator"/>.</summary>
+    public static long Sample(IRandomSource random, BigInteger scaleNumerator, BigInteger scaleDenominator)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scaleNumerator);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scaleDenominator);
+        return ExactInteger.FitsUInt128(scaleNumerator, scaleDenominator, 64)
+            ? Sample(random, (UInt128)scaleNumerator, (UInt128)scaleDenominator)
+            : Sample<BigInteger>(random, scaleNumerator, scaleDenominator);
+    }
+
+    /// <summary>Draws one sample with scale t = <paramref name="scaleNumerator"/> / <paramref name="scaleDenominator"/>.</summary>
+    public static long Sample(IRandomSource random, ulong scaleNumerator, ulong scaleDenominator)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentOutOfRangeException.ThrowIfZero(scaleNumerator);
+        ArgumentOutOfRangeException.ThrowIfZero(scaleDenominator);
+        return Sample<UInt128>(random, scaleNumerator, scaleDenominator);
+    }
+
+    internal static long Sample<T>(IRandomSource random, T t, T s)
+        where T : IBinaryInteger<T>
+    {
+        // Writing |X| = U + t·V with U uniform in [0, t) accepted with probability exp(−U/t) and V geometric with
+        // ratio exp(−1) gives X geometric with ratio exp(−1/t); dividing by s rescales to ratio exp(−s/t).
+        while (true)
+        {
+            var u = ExactInteger.NextBelow(random, t);
+            if (!BernoulliExp.SampleAtMostOne(random, u, t))
+            {
+                continue;
+            }
+
+            var v = T.Zero;
+            while (BernoulliExp.SampleExpMinusOne(random))
+            {
+                v++;
+            }
+
+            var y = checked(u + (t * v)) / s;
+            var negative = random.NextBit();
+            if (negative && T.IsZero(y))
+            {
+                // Without this rejection zero would be counted twice (as +0 and −0).
+                continue;
+            }
+
+            var magnitude = long.CreateChecked(y);
+            return negative ? -magnitude : magnitude;
+        }
+    }
+}
