@@ -1,0 +1,20 @@
+namespace StreamMasking.Core.DeadLetters;
+
+/// <summary>
+/// Why a record was dead-lettered instead of published. The reason and the field path are the only
+/// record-derived information a dead letter carries; field values never appear in it.
+/// </summary>
+public enum DeadLetterReason
+{
+    /// <summary>No segment's match rules accepted the record (fail closed: it never leaves).</summary>
+    UnmatchedSegment,
+
+    /// <summary>The record could not be parsed (for example invalid JSON, or a body that is not an object).</summary>
+    MalformedRecord,
+
+    /// <summary>A field's value could not take its action (for example generalizing a string as a number).</summary>
+    FieldActionFailed,
+
+    /// <summary>The record's shape contradicts the policy (for example a named nested path runs through a scalar).</summary>
+    SchemaMismatch,
+}

@@ -1,0 +1,61 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using StreamMasking.Core.Records;
+
+namespace StreamMasking.Core.Masking.Operations;
+
+/// <summary>
+/// <c>"tok_" + base64url(HMAC-SHA256(segment key, UTF-8(canonical text))[0..16])</c>: 26 characters.
+/// Canonical text: strings as-is (exact code points, no Unicode normalisation), numbers by exact shortest decimal text,
+/// booleans as <c>true</c>/<c>false</c>; so <c>42</c>, <c>42.0</c> and <c>"42"</c> give one token (the JSON type is not
+/// part of the MAC input, letting producers that disagree on types still join). Objects and arrays fail.
+/// Uses the static one-shot <see cref="HMACSHA256.HashData(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>: no
+/// shared HMAC instance, so concurrent calls are safe.
+/// </summary>
+internal sealed class TokenizeOperation(byte[] key) : FieldOperation
+{
+    public const string Prefix = "tok_";
+
+    /// <summary>Truncated MAC length: 128 bits, so a collision among n distinct values has probability about n²/2¹²⁹.</summary>
+    public const int TokenBytes = 16;
+
+    private const int StackLimit = 256;
+
+    public override bool TryApply(JsonNode value, out JsonNode? result)
+    {
+        result = null;
+        if (!JsonScalars.TryGetText(value, out var text))
+        {
+            return false;
+        }
+
+        result = JsonValue.Create(Token(key, text));
+        return true;
+    }
+
+    internal static string Token(byte[] key, string text)
+    {
+        var byteCount = Encoding.UTF8.GetByteCount(text);
+        byte[]? rented = null;
+        var buffer = byteCount <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(byteCount));
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(text, buffer);
+            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            HMACSHA256.HashData(key, buffer[..written], mac);
+            return Prefix + Base64Url.EncodeToString(mac[..TokenBytes]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                // The buffer held a sensitive value; clear it before it goes back to the pool.
+                CryptographicOperations.ZeroMemory(rented.AsSpan(0, byteCount));
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+}

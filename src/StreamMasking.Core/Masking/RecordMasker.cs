@@ -1,0 +1,40 @@
+using StreamMasking.Core.Policy;
+using StreamMasking.Core.Records;
+
+namespace StreamMasking.Core.Masking;
+
+/// <summary>
+/// Masks records per their segment's field rules. Every segment is compiled once at construction (field tree, operations,
+/// derived token key), so the per-record path does no policy parsing or reflection. Immutable after construction and
+/// safe to call from many threads at once. The keyring must stay undisposed while the masker is used.
+/// </summary>
+public sealed class RecordMasker
+{
+    private readonly PrivacyPolicy _policy;
+    private readonly SegmentPlan[] _plans;
+
+    /// <summary>Compiles every segment of <paramref name="policy"/>.</summary>
+    public RecordMasker(PrivacyPolicy policy, TokenKeyring keyring)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(keyring);
+        _policy = policy;
+        _plans = [.. policy.Segments.Select(s => new SegmentPlan(s, policy.Defaults, keyring.SegmentKey(s.Name)))];
+    }
+
+    /// <summary>
+    /// Masks <paramref name="record"/> with <paramref name="segment"/>'s rules: a new object holding only the named fields
+    /// after their actions, or a failure (reason + field path) when any field cannot take its action.
+    /// </summary>
+    public MaskOutcome Mask(SegmentPolicy segment, RecordEnvelope record)
+    {
+        ArgumentNullException.ThrowIfNull(segment);
+        ArgumentNullException.ThrowIfNull(record);
+        if (segment.Index >= _plans.Length || !ReferenceEquals(_policy.Segments[segment.Index], segment))
+        {
+            throw new ArgumentException($"Segment '{segment.Name}' does not belong to this masker's policy.", nameof(segment));
+        }
+
+        return _plans[segment.Index].Mask(record.Body);
+    }
+}

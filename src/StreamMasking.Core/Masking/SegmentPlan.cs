@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+using StreamMasking.Core.DeadLetters;
+using StreamMasking.Core.Masking.Operations;
+using StreamMasking.Core.Policy;
+using StreamMasking.Core.Policy.Actions;
+
+namespace StreamMasking.Core.Masking;
+
+/// <summary>
+/// A segment's field rules compiled into a tree of operations. Masking walks only the policy's named paths, building
+/// a new output object, so a field the policy does not name can never reach the output. Immutable; thread-safe.
+/// </summary>
+internal sealed class SegmentPlan
+{
+    private readonly PlanNode[] _roots;
+    private readonly bool _keepNulls;
+
+    public SegmentPlan(SegmentPolicy segment, PolicyDefaults defaults, byte[] tokenKey)
+    {
+        _keepNulls = defaults.Nulls == NullHandling.Keep;
+        var leaves = segment.Fields
+            .Where(f => f.Action is not DropAction) // dropping = never copying
+            .Select(f => (f.Path.Segments, Operation: Compile(f.Action, tokenKey)))
+            .ToList();
+        _roots = Build(leaves, depth: 0, prefix: "");
+    }
+
+    public MaskOutcome Mask(JsonObject body)
+    {
+        var output = new JsonObject();
+        var failure = Apply(body, _roots, output);
+        return failure is null ? MaskOutcome.Masked(output) : failure;
+    }
+
+    private MaskOutcome? Apply(JsonObject input, PlanNode[] nodes, JsonObject output)
+    {
+        foreach (var node in nodes)
+        {
+            if (!input.TryGetPropertyValue(node.Name, out var value))
+            {
+                continue; // missing optional field: absent
+            }
+
+            if (node.Operation is { } operation)
+            {
+                if (value is null)
+                {
+                    if (_keepNulls)
+                    {
+                        output[node.Name] = null;
+                    }
+
+                    continue;
+                }
+
+                if (!operation.TryApply(value, out var result))
+                {
+                    return MaskOutcome.Failed(DeadLetterReason.FieldActionFailed, node.Path);
+                }
+
+                output[node.Name] = result;
+                continue;
+            }
+
+            if (value is null)
+            {
+                continue; // a null parent holds none of the named children
+            }
+
+            if (value is not JsonObject child)
+            {
+                return MaskOutcome.Failed(DeadLetterReason.SchemaMismatch, node.Path);
+            }
+
+            var childOutput = new JsonObject();
+            var failure = Apply(child, node.Children, childOutput);
+            if (failure is not null)
+            {
+                return failure;
+            }
+
+            if (childOutput.Count > 0)
+            {
+                output[node.Name] = childOutput;
+            }
+        }
+
+        return null;
+    }
+
+    private static PlanNode[] Build(List<(IReadOnlyList<string> Segments, FieldOperation Operation)> rules, int depth, string prefix)
+    {
+        var nodes = new List<PlanNode>();
+        foreach (var group in rules.GroupBy(r => r.Segments[depth], StringComparer.Ordinal))
+        {
+            var path = prefix.Length == 0 ? group.Key : prefix + "." + group.Key;
+            var leaf = group.FirstOrDefault(r => r.Segments.Count == depth + 1);
+            nodes.Add(leaf.Operation is not null
+                ? new PlanNode(group.Key, path, leaf.Operation, [])
+                : new PlanNode(group.Key, path, null, Build([.. group], depth + 1, path)));
+        }
+
+        return [.. nodes];
+    }
+
+    private static FieldOperation Compile(FieldAction action, byte[] tokenKey) => action switch
+    {
+        KeepAction => KeepOperation.Instance,
+        TokenizeAction => new TokenizeOperation(tokenKey),
+        GeneralizeBucketAction b => new BucketOperation(b.Width, b.Output),
+        GeneralizeDateAction d => new DateTruncateOperation(d.Unit),
+        GeneralizePrefixAction p => new PrefixOperation(p.Length),
+        PartialMaskAction m => new PartialMaskOperation(m.KeepFirst, m.KeepLast, m.MaskChar),
+        _ => throw new ArgumentException($"No masking operation for action '{action.Name}'.", nameof(action)),
+    };
+}

@@ -1,0 +1,34 @@
+using StreamMasking.Core.Policy.Matching;
+
+namespace StreamMasking.Core.Policy;
+
+/// <summary>One micro-segment: its match rule, output topic and effective field rules. Immutable, validated.</summary>
+public sealed class SegmentPolicy
+{
+    internal SegmentPolicy(int index, string name, string maskedTopic, MatchCondition match, IReadOnlyList<FieldRule> fields)
+    {
+        Index = index;
+        Name = name;
+        MaskedTopic = maskedTopic;
+        Match = match;
+        Fields = fields;
+    }
+
+    /// <summary>Position in declared order (0-based); routing tries segments in this order, first match wins.</summary>
+    public int Index { get; }
+
+    /// <summary>The segment name: topic-safe (<c>[a-zA-Z0-9._-]</c>), unique in the policy.</summary>
+    public string Name { get; }
+
+    /// <summary>The masked output topic of this segment (the policy's pattern with <c>{segment}</c> replaced).</summary>
+    public string MaskedTopic { get; }
+
+    /// <summary>The match rule.</summary>
+    public MatchCondition Match { get; }
+
+    /// <summary>Effective field rules in declared order: path rules first, then tag-selected fields not named by path.</summary>
+    public IReadOnlyList<FieldRule> Fields { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"Segment({Name})";
+}

@@ -1,0 +1,121 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace StreamMasking.Core.Policy.Yaml;
+
+/// <summary>
+/// Reads one YAML document into a <see cref="YNode"/> tree from YamlDotNet parser events, keeping every node's
+/// position and every mapping entry (including duplicates). Syntax errors become one diagnostic at the error's position.
+/// </summary>
+internal static class YamlTreeReader
+{
+    public static YNode? Read(string text, PolicyDiagnosticBag bag)
+    {
+        try
+        {
+            var parser = new Parser(new StringReader(text));
+            var anchors = new Dictionary<string, YNode>(StringComparer.Ordinal);
+            parser.Consume<StreamStart>();
+            if (parser.Accept<StreamEnd>(out _))
+            {
+                bag.Add(1, 1, "", "the policy is empty; expected a mapping with 'version' and 'segments'");
+                return null;
+            }
+
+            parser.Consume<DocumentStart>();
+            var root = ReadNode(parser, anchors, bag);
+            parser.Consume<DocumentEnd>();
+            if (parser.Accept<DocumentStart>(out var second))
+            {
+                bag.Add(Line(second.Start), Column(second.Start), "", "a policy file holds exactly one YAML document");
+            }
+
+            return root;
+        }
+        catch (YamlException ex)
+        {
+            bag.Add(Line(ex.Start), Column(ex.Start), "", "YAML syntax error: " + StripMarks(ex.Message));
+            return null;
+        }
+    }
+
+    private static YNode? ReadNode(IParser parser, Dictionary<string, YNode> anchors, PolicyDiagnosticBag bag)
+    {
+        var current = parser.Current ?? throw new YamlException("Unexpected end of YAML input.");
+        YNode? node;
+        switch (current)
+        {
+            case AnchorAlias alias:
+                parser.MoveNext();
+                if (!anchors.TryGetValue(alias.Value.Value, out node))
+                {
+                    bag.Add(Line(alias.Start), Column(alias.Start), "", $"unknown alias '*{alias.Value.Value}'");
+                }
+
+                return node;
+            case Scalar scalar:
+                parser.MoveNext();
+                node = new YScalar(scalar.Value, scalar.Style == ScalarStyle.Plain, Line(scalar.Start), Column(scalar.Start));
+                break;
+            case SequenceStart start:
+                {
+                    parser.MoveNext();
+                    var items = new List<YNode>();
+                    while (!parser.TryConsume<SequenceEnd>(out _))
+                    {
+                        var item = ReadNode(parser, anchors, bag);
+                        if (item is not null)
+                        {
+                            items.Add(item);
+                        }
+                    }
+
+                    node = new YSequence(items, Line(start.Start), Column(start.Start));
+                    break;
+                }
+
+            case MappingStart start:
+                {
+                    parser.MoveNext();
+                    var entries = new List<KeyValuePair<YScalar, YNode>>();
+                    while (!parser.TryConsume<MappingEnd>(out _))
+                    {
+                        var key = ReadNode(parser, anchors, bag);
+                        var value = ReadNode(parser, anchors, bag);
+                        if (key is YScalar scalarKey && value is not null)
+                        {
+                            entries.Add(new(scalarKey, value));
+                        }
+                        else if (key is not null and not YScalar)
+                        {
+                            bag.Add(key.Line, key.Column, "", "mapping keys must be plain text");
+                        }
+                    }
+
+                    node = new YMapping(entries, Line(start.Start), Column(start.Start));
+                    break;
+                }
+
+            default:
+                throw new YamlException(current.Start, current.End, "Unexpected YAML event.");
+        }
+
+        if (current is NodeEvent { Anchor.IsEmpty: false } withAnchor)
+        {
+            anchors[withAnchor.Anchor.Value] = node;
+        }
+
+        return node;
+    }
+
+    private static int Line(Mark mark) => (int)Math.Max(1, mark.Line);
+
+    private static int Column(Mark mark) => (int)Math.Max(1, mark.Column);
+
+    // YamlException messages start with "(Line: 3, Col: 5, Idx: 20) - (Line: 3, Col: 6, Idx: 21): "; the diagnostic has its own position.
+    private static string StripMarks(string message)
+    {
+        var marker = message.IndexOf("): ", StringComparison.Ordinal);
+        return message.StartsWith("(Line:", StringComparison.Ordinal) && marker >= 0 ? message[(marker + 3)..] : message;
+    }
+}

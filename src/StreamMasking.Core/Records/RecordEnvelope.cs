@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+
+namespace StreamMasking.Core.Records;
+
+/// <summary>
+/// What segment routing and masking see of one input record. Built by the runtime from a consumed Kafka record.
+/// The envelope is read, never modified, by routing and masking.
+/// </summary>
+public sealed class RecordEnvelope
+{
+    private static readonly IReadOnlyDictionary<string, string> NoHeaders = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Creates an envelope.</summary>
+    /// <param name="topic">The source topic the record was consumed from.</param>
+    /// <param name="headers">UTF-8 decoded header values (last value wins for repeated keys); names are case-sensitive as in Kafka.</param>
+    /// <param name="body">The parsed JSON body.</param>
+    public RecordEnvelope(string topic, IReadOnlyDictionary<string, string>? headers, JsonObject body)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        ArgumentNullException.ThrowIfNull(body);
+        Topic = topic;
+        Headers = headers ?? NoHeaders;
+        Body = body;
+    }
+
+    /// <summary>The source topic.</summary>
+    public string Topic { get; }
+
+    /// <summary>UTF-8 decoded header values, last value wins.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; }
+
+    /// <summary>The JSON body.</summary>
+    public JsonObject Body { get; }
+
+    /// <summary>Never prints the body: record contents must not reach logs.</summary>
+    public override string ToString() => $"RecordEnvelope(topic={Topic}, headers={Headers.Count})";
+}
