@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace StreamMasking.Runtime.State;
+
+/// <summary>Log lines of the state stores: names, partitions and offsets only, never keys or values.</summary>
+internal static partial class StateLogMessages
+{
+    [LoggerMessage(400, LogLevel.Information, "Store {Store}[{Partition}] has no valid local state ({Reason}); restoring from the beginning of the changelog")]
+    internal static partial void StoreWiped(this ILogger logger, string store, int partition, string reason);
+
+    [LoggerMessage(401, LogLevel.Information, "Store {Store}[{Partition}] restored {Records} records from changelog offsets {Start} to {End} in {DurationMs} ms")]
+    internal static partial void StoreRestored(this ILogger logger, string store, int partition, long records, long start, long end, long durationMs);
+
+    [LoggerMessage(402, LogLevel.Warning, "Store {Store}[{Partition}] closed with {Pending} writes of an unresolved transaction; checkpoint removed, the next open restores from the beginning")]
+    internal static partial void StoreClosedUnresolved(this ILogger logger, string store, int partition, int pending);
+
+    [LoggerMessage(403, LogLevel.Debug, "Store {Store}[{Partition}] checkpointed at changelog offset {Offset}")]
+    internal static partial void StoreCheckpointed(this ILogger logger, string store, int partition, long offset);
+}

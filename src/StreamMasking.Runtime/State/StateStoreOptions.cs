@@ -1,0 +1,24 @@
+namespace StreamMasking.Runtime.State;
+
+/// <summary>Where and how state stores keep their local data.</summary>
+internal sealed class StateStoreOptions
+{
+    /// <summary>
+    /// Root directory of local state; stores live in <c>&lt;StateDirectory&gt;/&lt;ApplicationId&gt;/&lt;store&gt;-&lt;partition&gt;/</c>.
+    /// Local state is a cache of the changelog topics: deleting it loses nothing. Required.
+    /// </summary>
+    public required string StateDirectory { get; init; }
+
+    /// <summary>Prefix of changelog topics and the directory level under <see cref="StateDirectory"/>. Required.</summary>
+    public required string ApplicationId { get; init; }
+
+    /// <summary>
+    /// Changelog records applied since the last checkpoint after which a commit also flushes RocksDB and writes a
+    /// new checkpoint (a checkpoint is always written after a restore and on close). Lower means shorter restores
+    /// after a crash and more flushes. Unit: records. The default value is 10,000 (as Kafka Streams under EOS).
+    /// </summary>
+    public int CheckpointAfterRecords { get; init; } = 10_000;
+
+    /// <summary>The changelog topic of <paramref name="storeName"/>.</summary>
+    internal string ChangelogTopicFor(string storeName) => ChangelogTopics.NameFor(ApplicationId, storeName);
+}
