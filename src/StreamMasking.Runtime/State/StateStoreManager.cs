@@ -20,12 +20,13 @@ internal sealed class StateStoreManager : IDisposable
     private readonly IChangelogSink _sink;
     private readonly IChangelogReader _reader;
     private readonly IStateRestoreObserver? _observer;
+    private readonly IStateStoreMetrics? _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SortedDictionary<int, List<StoreInstance>> _open = [];
 
     internal StateStoreManager(StateStoreOptions options, IReadOnlyList<string> storeNames, IChangelogSink sink,
-        IChangelogReader reader, IStateRestoreObserver? observer, TimeProvider time, ILogger logger)
+        IChangelogReader reader, IStateRestoreObserver? observer, IStateStoreMetrics? metrics, TimeProvider time, ILogger logger)
     {
         foreach (var name in storeNames)
         {
@@ -37,6 +38,7 @@ internal sealed class StateStoreManager : IDisposable
         _sink = sink;
         _reader = reader;
         _observer = observer;
+        _metrics = metrics;
         _time = time;
         _logger = logger;
     }
@@ -61,7 +63,7 @@ internal sealed class StateStoreManager : IDisposable
                 foreach (var name in _storeNames)
                 {
                     stores.Add(StoreInstance.Open(_options, name, partition, _sink, _logger));
-                    results.Add(stores[^1].Restore(_reader, _observer, _time, cancellationToken));
+                    results.Add(stores[^1].Restore(_reader, _observer, _metrics, _time, cancellationToken));
                 }
             }
             catch

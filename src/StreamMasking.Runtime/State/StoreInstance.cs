@@ -64,11 +64,19 @@ internal sealed class StoreInstance : IDisposable
         }
     }
 
-    /// <summary>Catches the local database up with the committed changelog, then checkpoints.</summary>
-    internal StoreRestoreResult Restore(IChangelogReader reader, IStateRestoreObserver? observer, TimeProvider time,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Catches the local database up with the committed changelog, then checkpoints. When metrics are given, the
+    /// processor's view reports every operation (the metered layer on top).
+    /// </summary>
+    internal StoreRestoreResult Restore(IChangelogReader reader, IStateRestoreObserver? observer, IStateStoreMetrics? metrics,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_top is not null)
+        {
+            throw new InvalidOperationException($"Store {Name}[{Partition}] is already restored.");
+        }
+
         var started = time.GetTimestamp();
         var (logStart, end) = reader.GetOffsets(ChangelogTopic, Partition, cancellationToken);
         if (_checkpoint is { } cp && (cp < logStart || cp > end))
@@ -106,7 +114,8 @@ internal sealed class StoreInstance : IDisposable
         _position = position;
         WriteCheckpoint();
         _buffered = new BufferedKeyValueStore(_rocks);
-        _top = new ChangeLoggingKeyValueStore(_buffered, _sink, ChangelogTopic);
+        var logged = new ChangeLoggingKeyValueStore(_buffered, _sink, ChangelogTopic);
+        _top = metrics is null ? logged : new MeteredKeyValueStore(logged, metrics, time);
         var result = new StoreRestoreResult(Name, Partition, start, position, restored, time.GetElapsedTime(started), fromScratch);
         _logger.StoreRestored(Name, Partition, restored, start, position, (long)result.Duration.TotalMilliseconds);
         observer?.OnRestoreCompleted(result);

@@ -11,6 +11,7 @@ public sealed class StateStoreManagerTests : IDisposable
     private readonly TempDirectory _dir = new();
     private readonly InMemoryChangelog _changelog = new();
     private readonly RecordingRestoreObserver _observer = new();
+    private readonly CountingMetrics _metrics = new();
 
     [Fact]
     public void CommittedWrites_StateDirectoryDeleted_RestoreIdentically()
@@ -189,6 +190,26 @@ public sealed class StateStoreManagerTests : IDisposable
     }
 
     [Fact]
+    public void Operations_ThroughManager_AreMetered()
+    {
+        using var stores = Open(0);
+        var ledger = stores.Get(Ledger, 0);
+
+        ledger.Put(Bytes.Of("a"), Bytes.Of("1"));
+        ledger.Get(Bytes.Of("a"));
+        ledger.Delete(Bytes.Of("a"));
+        _ = ledger.Range(KeyRange.All).ToList();
+
+        _metrics.Counts.ShouldBe(new Dictionary<(string, StoreOperation), int>
+        {
+            [(Ledger, StoreOperation.Put)] = 1,
+            [(Ledger, StoreOperation.Get)] = 1,
+            [(Ledger, StoreOperation.Delete)] = 1,
+            [(Ledger, StoreOperation.Range)] = 1,
+        }, ignoreOrder: true);
+    }
+
+    [Fact]
     public void Get_PartitionNotOpen_Throws()
     {
         using var stores = Open(0);
@@ -205,7 +226,7 @@ public sealed class StateStoreManagerTests : IDisposable
     private StateStoreManager Open(int[] partitions, string stateDirectory)
     {
         var options = new StateStoreOptions { StateDirectory = stateDirectory, ApplicationId = "app", CheckpointAfterRecords = 3 };
-        var manager = new StateStoreManager(options, [Ledger, Windows], _changelog, _changelog, _observer,
+        var manager = new StateStoreManager(options, [Ledger, Windows], _changelog, _changelog, _observer, _metrics,
             TimeProvider.System, NullLogger.Instance);
         try
         {

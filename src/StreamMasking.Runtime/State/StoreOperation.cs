@@ -1,0 +1,10 @@
+namespace StreamMasking.Runtime.State;
+
+/// <summary>Store operations reported to <see cref="IStateStoreMetrics"/>.</summary>
+internal enum StoreOperation
+{
+    Get,
+    Put,
+    Delete,
+    Range,
+}
