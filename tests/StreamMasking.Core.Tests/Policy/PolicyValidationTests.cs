@@ -1,0 +1,560 @@
+using StreamMasking.Core.Policy;
+
+namespace StreamMasking.Core.Tests.Policy;
+
+/// <summary>Each bad policy yields diagnostics naming file, line, column, key path and the problem.</summary>
+public sealed class PolicyValidationTests
+{
+    private static PolicyDiagnostic At(IReadOnlyList<PolicyDiagnostic> errors, string path)
+    {
+        var matches = errors.Where(e => e.Path == path).ToList();
+        matches.Count.ShouldBe(1, $"expected one diagnostic at '{path}', got:\n{string.Join("\n", errors)}");
+        return matches[0];
+    }
+
+    private static void ShouldBeAt(PolicyDiagnostic d, int line, int column, string messagePart)
+    {
+        d.File.ShouldBe("bad.yaml");
+        (d.Line, d.Column).ShouldBe((line, column), d.ToString());
+        d.Message.ShouldContain(messagePart, Case.Sensitive, d.ToString());
+    }
+
+    [Fact]
+    public void Parse_UnknownTopLevelKeyAndMissingSegments_ReportsBoth()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            segmnts: []
+            """);
+
+        errors.Count.ShouldBe(2);
+        ShouldBeAt(At(errors, "segmnts"), 2, 1, "unknown key 'segmnts'; expected one of: version, maskedTopic");
+        ShouldBeAt(At(errors, ""), 1, 1, "missing required key 'segments'");
+    }
+
+    [Fact]
+    public void Parse_DuplicateFieldKey_PointsAtSecondAndNamesFirstLine()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            segments:
+              - name: s
+                match: { all: [] }
+                fields:
+                  age: keep
+                  age: drop
+            """);
+
+        ShouldBeAt(At(errors, "segments[0].fields.age"), 7, 7, "duplicate key 'age' (first defined at line 6)");
+    }
+
+    [Fact]
+    public void Parse_DuplicateTopLevelKey_IsAnError()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            version: "2"
+            segments: [{ name: s, match: { all: [] } }]
+            """);
+
+        ShouldBeAt(At(errors, "version"), 2, 1, "duplicate key 'version'");
+    }
+
+    [Fact]
+    public void Parse_DuplicateSegmentNames_PointsAtSecondName()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            segments:
+              - name: a
+                match: { field: t, equals: x }
+              - name: a
+                match: { field: t, equals: y }
+            """);
+
+        ShouldBeAt(At(errors, "segments[1].name"), 5, 11, "duplicate segment name 'a' (first defined at line 3)");
+    }
+
+    [Fact]
+    public void Parse_SegmentNamesEqualUpToDotAndUnderscore_Collide()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            segments:
+              - { name: clinic.eu, match: { field: t, equals: x } }
+              - { name: clinic_eu, match: { field: t, equals: y } }
+            """);
+
+        At(errors, "segments[1].name").Message.ShouldContain("collides with 'clinic.eu'");
+    }
+
+    [Theory]
+    [InlineData("clinic a")]
+    [InlineData("clinic/eu")]
+    [InlineData("..")]
+    [InlineData("klinik-ü")]
+    public void Parse_TopicUnsafeSegmentName_IsAnError(string name)
+    {
+        var errors = TestPolicies.Errors($"""
+            version: "1"
+            segments:
+              - name: "{name}"
+                match: {"{"} all: [] {"}"}
+            """);
+
+        ShouldBeAt(At(errors, "segments[0].name"), 3, 11, "is not topic-safe");
+    }
+
+    [Fact]
+    public void Parse_SegmentNameMakingTopicTooLong_IsAnError()
+    {
+        var name = new string('a', 245);
+        var errors = TestPolicies.Errors($"""
+            version: "1"
+            segments:
+              - name: {name}
+                match: {"{"} all: [] {"}"}
+            """);
+
+        At(errors, "segments[0].name").Message.ShouldContain("longer than Kafka's 249 characters");
+    }
+
+    [Fact]
+    public void Parse_MissingNameAndMatch_ReportedAtSegment()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            segments:
+              - fields: { a: keep }
+            """);
+
+        errors.Count.ShouldBe(2);
+        errors.ShouldAllBe(e => e.Path == "segments[0]" && e.Line == 3 && e.Column == 5);
+        errors.Select(e => e.Message).ShouldBe(["missing required key 'name'", "missing required key 'match'"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Parse_WrongTypes_NameExpectedKind()
+    {
+        var errors = TestPolicies.Errors("""
+            version: [1]
+            defaults: keep
+            segments:
+              - name: s
+                match: { all: [] }
+                fields: [a, b]
+            """);
+
+        ShouldBeAt(At(errors, "version"), 1, 10, "must be a text value, found a list");
+        ShouldBeAt(At(errors, "defaults"), 2, 11, "must be a mapping, found a scalar");
+        ShouldBeAt(At(errors, "segments[0].fields"), 6, 13, "must be a mapping, found a list");
+    }
+
+    [Fact]
+    public void Parse_SegmentsNotAList_IsAnError()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            segments: all
+            """);
+
+        ShouldBeAt(At(errors, "segments"), 2, 11, "must be a list");
+    }
+
+    [Fact]
+    public void Parse_EmptySegmentsList_IsAnError() =>
+        At(TestPolicies.Errors("version: '1'\nsegments: []\n"), "segments").Message.ShouldContain("at least one segment");
+
+    [Theory]
+    [InlineData("{ action: generalize, bucket: 0 }", "bucket", "must be a positive number")]
+    [InlineData("{ action: generalize, bucket: -5 }", "bucket", "must be a positive number")]
+    [InlineData("{ action: generalize, bucket: ten }", "bucket", "must be a positive number")]
+    [InlineData("{ action: generalize, bucket: '10' }", "bucket", "must be a positive number")]
+    [InlineData("{ action: generalize, truncate: week }", "truncate", "'week' is not valid; expected one of: year, month, day, hour")]
+    [InlineData("{ action: generalize, prefix: 0 }", "prefix", "must be a positive whole number")]
+    [InlineData("{ action: generalize, prefix: 2.5 }", "prefix", "must be a positive whole number")]
+    [InlineData("{ action: generalize, bucket: 10, output: middle }", "output", "expected one of: range, lower")]
+    [InlineData("{ action: generalize, truncate: day, output: lower }", "output", "'output' applies only to 'bucket'")]
+    [InlineData("{ action: generalize, bucket: 10, prefix: 3 }", "prefix", "conflicting options 'bucket' and 'prefix'")]
+    [InlineData("{ action: partial, keepLast: -1 }", "keepLast", "must be a whole number >= 0")]
+    [InlineData("{ action: partial, keepLast: 4, maskChar: '**' }", "maskChar", "must be exactly one character")]
+    [InlineData("{ action: tokenize, length: 8 }", "length", "unknown key 'length'; expected one of: action")]
+    [InlineData("{ action: shuffle }", "action", "unknown action 'shuffle'; expected one of: drop, keep, tokenize, generalize, partial")]
+    [InlineData("{ action: laplace }", "action", "action 'laplace' is not supported")]
+    public void Parse_BadActionOption_PointsAtTheOption(string action, string key, string message)
+    {
+        var errors = TestPolicies.Errors($"""
+            version: "1"
+            segments:
+              - name: s
+                match: {"{"} all: [] {"}"}
+                fields:
+                  age: {action}
+            """);
+
+        var d = At(errors, "segments[0].fields.age." + key);
+        d.Line.ShouldBe(6);
+        d.Column.ShouldBeGreaterThan(12);
+        d.Message.ShouldContain(message);
+    }
+
+    [Theory]
+    [InlineData("generalize", "needs options")]
+    [InlineData("hash", "unknown action 'hash'")]
+    [InlineData("randomized-response", "is not supported")]
+    public void Parse_BadScalarAction_PointsAtTheValue(string action, string message)
+    {
+        var errors = TestPolicies.Errors($"""
+            version: "1"
+            segments:
+              - name: s
+                match: {"{"} all: [] {"}"}
+                fields:
+                  patient.age: {action}
+            """);
+
+        ShouldBeAt(At(errors, "segments[0].fields['patient.age']"), 6, 20, message);
+    }
+
+    [Fact]
+    public void Parse_GeneralizeWithoutMode_And_PartialWithoutKeeps_AreErrors()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            segments:
+              - name: s
+                match: { all: [] }
+                fields:
+                  a: { action: generalize }
+                  b: { action: partial, maskChar: "#" }
+                  c: { bucket: 10 }
+            """);
+
+        ShouldBeAt(At(errors, "segments[0].fields.a"), 6, 10, "generalize needs exactly one of 'bucket', 'truncate', 'prefix'");
+        ShouldBeAt(At(errors, "segments[0].fields.b"), 7, 10, "partial needs 'keepFirst' and/or 'keepLast'");
+        ShouldBeAt(At(errors, "segments[0].fields.c"), 8, 10, "missing required key 'action'");
+    }
+
+    [Theory]
+    [InlineData("\"([a-z\"", "invalid regular expression")]
+    [InlineData("\"(?<=a)b\"", "regular expression")]
+    [InlineData("\"(a)\\\\1\"", "regular expression")]
+    public void Parse_BadRegex_IsAnError(string regex, string message)
+    {
+        var errors = TestPolicies.Errors($"""
+            version: "1"
+            segments:
+              - name: s
+                match:
+                  field: tenant
+                  regex: {regex}
+            """);
+
+        ShouldBeAt(At(errors, "segments[0].match.regex"), 6, 14, message);
+    }
+
+    [Theory]
+    [InlineData("{ field: a, header: b, equals: x }", "header", "conflicting selectors 'field' and 'header'")]
+    [InlineData("{ field: a, equals: x, prefix: y }", "prefix", "conflicting selectors 'equals' and 'prefix'")]
+    [InlineData("{ all: [], field: a }", "field", "conflicting selectors 'all' and 'field'")]
+    [InlineData("{ all: [], any: [] }", "any", "conflicting selectors 'all' and 'any'")]
+    public void Parse_ConflictingSelectors_PointsAtTheSecond(string match, string key, string message)
+    {
+        var errors = TestPolicies.Errors($"""
+            version: "1"
+            segments:
+              - name: s
+                match: {match}
+            """);
+
+        var d = At(errors, "segments[0].match." + key);
+        d.Line.ShouldBe(4);
+        d.Message.ShouldContain(message);
+    }
+
+    [Theory]
+    [InlineData("{ field: a }", "missing an operator")]
+    [InlineData("{ equals: a }", "missing a subject")]
+    [InlineData("{ any: [] }", "'any' needs at least one rule")]
+    [InlineData("{ field: a, in: [] }", "'in' needs at least one value")]
+    [InlineData("{ field: a, exists: maybe }", "must be true or false")]
+    [InlineData("{ field: 'a..b', equals: x }", "not a valid field path")]
+    [InlineData("{ topic: visits, equals: x }", "'topic' takes no value")]
+    [InlineData("{ field: a, equals: [x] }", "must be a text value")]
+    public void Parse_BadPredicate_IsAnError(string match, string message)
+    {
+        var errors = TestPolicies.Errors($"""
+            version: "1"
+            segments:
+              - name: s
+                match: {match}
+            """);
+
+        errors.ShouldContain(e => e.Line == 4 && e.Path.StartsWith("segments[0].match", StringComparison.Ordinal) && e.Message.Contains(message),
+            string.Join("\n", errors));
+    }
+
+    [Fact]
+    public void Parse_ContradictoryAll_CanNeverMatch()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            segments:
+              - name: s
+                match:
+                  all:
+                    - { field: tenant, equals: a }
+                    - { field: tenant, in: [b, c] }
+            """);
+
+        ShouldBeAt(At(errors, "segments[0].match.all"), 6, 9, "can never match: field tenant");
+    }
+
+    [Fact]
+    public void Parse_SegmentAfterCatchAll_IsUnreachable()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            segments:
+              - name: everything
+                match: { all: [] }
+              - name: late
+                match: { field: t, equals: x }
+            """);
+
+        ShouldBeAt(At(errors, "segments[1].match"), 5, 11, "segment 'late' is unreachable: segment 'everything' (line 3)");
+    }
+
+    [Fact]
+    public void Parse_SegmentWithSameMatchAsEarlier_IsUnreachable()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            segments:
+              - name: first
+                match: { header: tenant, in: [a, b] }
+              - name: second
+                match:
+                  header: tenant
+                  in: [a, b]
+            """);
+
+        At(errors, "segments[1].match").Message.ShouldContain("has the same match rule");
+    }
+
+    [Fact]
+    public void Parse_FieldAndItsParentBothRuled_IsAnError()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            segments:
+              - name: s
+                match: { all: [] }
+                fields:
+                  patient: keep
+                  patient.ssn: drop
+            """);
+
+        ShouldBeAt(At(errors, "segments[0].fields['patient.ssn']"), 7, 7, "'patient' (keep (raw value passes)) contains 'patient.ssn'");
+    }
+
+    [Fact]
+    public void Parse_KeptParentOfTaggedField_IsAnError()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            schema:
+              fields:
+                patient.ssn: [PII]
+            tags:
+              PII: tokenize
+            segments:
+              - name: s
+                match: { all: [] }
+                fields:
+                  patient: keep
+            """);
+
+        ShouldBeAt(At(errors, "segments[0].fields.patient"), 11, 7, "contains 'patient.ssn' (tag PII: tokenize");
+    }
+
+    [Fact]
+    public void Parse_TagsWithDifferentActionsOnOneField_IsAnError()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            schema:
+              fields:
+                zip: [PII, QUASI]
+            tags:
+              PII: tokenize
+              QUASI: { action: generalize, prefix: 3 }
+            segments:
+              - name: s
+                match: { all: [] }
+            """);
+
+        ShouldBeAt(At(errors, "segments[0]"), 9, 5, "field 'zip' has tags with different actions");
+    }
+
+    [Fact]
+    public void Parse_BadSchemaAndTagNames_AreErrors()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            schema:
+              fields:
+                zip: PII
+                name: ["P I I"]
+                ".x": [PII]
+            tags:
+              9lives: drop
+            segments: [{ name: s, match: { all: [] } }]
+            """);
+
+        ShouldBeAt(At(errors, "schema.fields.zip"), 4, 10, "must be a list");
+        ShouldBeAt(At(errors, "schema.fields.name[0]"), 5, 12, "not a valid tag name");
+        ShouldBeAt(At(errors, "schema.fields['.x']"), 6, 5, "not a valid field path");
+        ShouldBeAt(At(errors, "tags.9lives"), 8, 3, "not a valid tag name");
+    }
+
+    [Theory]
+    [InlineData("masked", "exactly once")]
+    [InlineData("masked.{segment}.{segment}", "exactly once")]
+    [InlineData("masked/{segment}", "topic-safe")]
+    [InlineData("masked.{segment}.{tenant}", "topic-safe")]
+    public void Parse_BadMaskedTopicPattern_IsAnError(string pattern, string message)
+    {
+        var errors = TestPolicies.Errors($"""
+            version: "1"
+            maskedTopic: "{pattern}"
+            segments: [{"{"} name: s, match: {"{"} all: [] {"}"} {"}"}]
+            """);
+
+        ShouldBeAt(At(errors, "maskedTopic"), 2, 14, message);
+    }
+
+    [Fact]
+    public void Parse_DpKeysInSegment_AreRejectedWithReason()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            segments:
+              - name: s
+                match: { all: [] }
+                budget: { epsilon: 1 }
+            """);
+
+        ShouldBeAt(At(errors, "segments[0].budget"), 5, 5, "not supported by this policy version");
+    }
+
+    [Fact]
+    public void Parse_BadDefaults_AreErrors()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            defaults:
+              nulls: maybe
+              maskChar: ""
+              colour: red
+            segments: [{ name: s, match: { all: [] } }]
+            """);
+
+        ShouldBeAt(At(errors, "defaults.nulls"), 3, 10, "expected one of: keep, drop");
+        ShouldBeAt(At(errors, "defaults.maskChar"), 4, 13, "exactly one character");
+        ShouldBeAt(At(errors, "defaults.colour"), 5, 3, "unknown key 'colour'; expected one of: nulls, maskChar");
+    }
+
+    [Fact]
+    public void Parse_ManyErrors_AllCollectedInDocumentOrder()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            segments:
+              - name: "a b"
+                match: { field: x, equals: y, in: [z] }
+                fields:
+                  age: { action: generalize, bucket: -1 }
+                  zip: { action: partial }
+              - name: ok
+                match: { header: h, regex: "(" }
+                colour: blue
+            """);
+
+        errors.Count.ShouldBe(6, string.Join("\n", errors));
+        errors.Select(e => e.Line).ShouldBe([3, 4, 6, 7, 9, 10]);
+    }
+
+    [Fact]
+    public void Parse_SyntaxError_ReportsPosition()
+    {
+        var errors = TestPolicies.Errors("""
+            version: "1"
+            segments:
+              - name: s
+                match: { all: [ }
+            """);
+
+        errors.Count.ShouldBe(1);
+        errors[0].Line.ShouldBe(4);
+        errors[0].Message.ShouldStartWith("YAML syntax error: ");
+        errors[0].Message.ShouldNotContain("(Line:");
+    }
+
+    [Fact]
+    public void Parse_TabIndentation_IsASyntaxError() =>
+        TestPolicies.Errors("version: '1'\nsegments:\n\t- name: s\n")[0].Message.ShouldStartWith("YAML syntax error");
+
+    [Fact]
+    public void Parse_EmptyText_IsAnError() =>
+        TestPolicies.Errors("")[0].Message.ShouldContain("the policy is empty");
+
+    [Fact]
+    public void Parse_RootNotAMapping_IsAnError() =>
+        TestPolicies.Errors("- a\n- b\n")[0].Message.ShouldContain("a policy must be a mapping");
+
+    [Fact]
+    public void Parse_TwoDocuments_IsAnError()
+    {
+        var errors = TestPolicies.Errors("version: '1'\nsegments: [{ name: s, match: { all: [] } }]\n---\nversion: '2'\n");
+
+        errors.ShouldHaveSingleItem().Line.ShouldBe(3);
+        errors[0].Message.ShouldContain("exactly one YAML document");
+    }
+
+    [Fact]
+    public void Diagnostic_ToString_IsFileLineColumnPathMessage()
+    {
+        new PolicyDiagnostic("policy.yaml", 12, 7, "segments[1].fields.age.bucket", "must be a positive number").ToString()
+            .ShouldBe("policy.yaml:12:7: segments[1].fields.age.bucket: must be a positive number");
+        new PolicyDiagnostic("p.yaml", 1, 1, "", "the policy is empty").ToString().ShouldBe("p.yaml:1:1: the policy is empty");
+    }
+
+    [Fact]
+    public void LoadFile_MissingFile_IsADiagnosticNotAnException()
+    {
+        var result = PolicyLoader.LoadFile("/nonexistent/policy.yaml");
+
+        result.IsValid.ShouldBeFalse();
+        result.Diagnostics.ShouldHaveSingleItem().ToString().ShouldBe("/nonexistent/policy.yaml:1:1: policy file not found");
+    }
+
+    [Fact]
+    public void LoadFileOrThrow_InvalidPolicy_ThrowsWithEveryDiagnostic()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"policy-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, "version: '1'\nsegments:\n  - name: 'a b'\n    match: { field: x }\n");
+        try
+        {
+            var ex = Should.Throw<PolicyValidationException>(() => PolicyLoader.LoadFileOrThrow(path));
+
+            ex.Diagnostics.Count.ShouldBe(2);
+            ex.Message.ShouldContain($"{path}:3:11: segments[0].name: segment name 'a b' is not topic-safe");
+            ex.Message.ShouldContain($"{path}:4:12: segments[0].match: missing an operator");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
