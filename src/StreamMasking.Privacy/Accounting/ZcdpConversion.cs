@@ -71,9 +71,10 @@ public static class ZcdpConversion
     {
         RequireOpenUnit(delta);
         var l = Math.Log(1 / delta.Value);
-        var root = Math.Sqrt(l + epsilon.Value) - Math.Sqrt(l);
-        // Round down: shave a relative 1e-12 so the conversion of the result never exceeds ε.
-        return new Rho(Math.Max(0, root * root * (1 - 1e-12)));
+        // √(L+ε) − √L written without cancellation.
+        var root = epsilon.Value / (Math.Sqrt(l + epsilon.Value) + Math.Sqrt(l));
+        // Round down: shave a relative 1e-9 so the (upward-padded) conversion of the result never exceeds ε.
+        return new Rho(root * root * (1 - 1e-9));
     }
 
     private static void RequireOpenUnit(Delta delta)

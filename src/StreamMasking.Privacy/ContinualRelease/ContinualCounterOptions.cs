@@ -1,0 +1,80 @@
+using StreamMasking.Privacy.Accounting;
+
+namespace StreamMasking.Privacy.ContinualRelease;
+
+/// <summary>Configuration of a continual-release counter (persisted with its state).</summary>
+public sealed record ContinualCounterOptions
+{
+    /// <summary>Largest supported log2 of the horizon.</summary>
+    public const int MaxLog2Horizon = 20;
+
+    /// <summary>
+    /// Identifies the counter inside the noise key's domain (e.g. "segment/metric/policy-version"); part of every
+    /// noise label, so two counters under one key get independent noise. Required.
+    /// </summary>
+    public required string CounterId { get; init; }
+
+    /// <summary>The noise mechanism. Default: <see cref="CounterMechanism.SquareRootFactorization"/>.</summary>
+    public CounterMechanism Mechanism { get; init; } = CounterMechanism.SquareRootFactorization;
+
+    /// <summary>log2 of the horizon T (steps of the first epoch), 0 to 20. Default 16 (T = 65,536).</summary>
+    public int Log2Horizon { get; init; } = 16;
+
+    /// <summary>
+    /// Δ: the most one step's value x_t can change when one unit's contributions change, derived by the caller from
+    /// its clamping and contribution bounds (a unit contributes to one step). Finite and positive. Required.
+    /// </summary>
+    public required double Sensitivity { get; init; }
+
+    /// <summary>
+    /// Privacy budget of the whole release stream: pure ε for the binary-tree mechanisms, ρ (zCDP) for the
+    /// square-root factorization. Required.
+    /// </summary>
+    public required PrivacyCost Budget { get; init; }
+
+    /// <summary>What happens after the horizon. Default <see cref="HorizonPolicy.Doubling"/>.</summary>
+    public HorizonPolicy Horizon { get; init; } = HorizonPolicy.Doubling;
+
+    /// <summary>Budget across doubling epochs. Default <see cref="EpochBudgetSplit.Parallel"/>.</summary>
+    public EpochBudgetSplit EpochSplit { get; init; } = EpochBudgetSplit.Parallel;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the invalid property.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrEmpty(CounterId))
+        {
+            throw new ArgumentException("CounterId is required.", nameof(CounterId));
+        }
+
+        if (Log2Horizon is < 0 or > MaxLog2Horizon)
+        {
+            throw new ArgumentException($"Log2Horizon must be in [0, {MaxLog2Horizon}].", nameof(Log2Horizon));
+        }
+
+        if (!double.IsFinite(Sensitivity) || Sensitivity <= 0)
+        {
+            throw new ArgumentException("Sensitivity must be finite and positive.", nameof(Sensitivity));
+        }
+
+        var expected = Mechanism switch
+        {
+            CounterMechanism.BinaryTree or CounterMechanism.BinaryTreeHonaker => PrivacyCostKind.PureDp,
+            CounterMechanism.SquareRootFactorization => PrivacyCostKind.Zcdp,
+            _ => throw new ArgumentException($"Unknown mechanism {Mechanism}.", nameof(Mechanism)),
+        };
+        if (Budget.Kind != expected || (Budget.Epsilon.Value <= 0 && Budget.Rho.Value <= 0))
+        {
+            throw new ArgumentException($"Budget must be a positive {expected} cost for {Mechanism}.", nameof(Budget));
+        }
+
+        if (!Enum.IsDefined(Horizon))
+        {
+            throw new ArgumentException("Unknown horizon policy.", nameof(Horizon));
+        }
+
+        if (!Enum.IsDefined(EpochSplit))
+        {
+            throw new ArgumentException("Unknown epoch budget split.", nameof(EpochSplit));
+        }
+    }
+}
