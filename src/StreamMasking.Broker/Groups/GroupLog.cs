@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace StreamMasking.Broker.Groups;
+
+/// <summary>Source-generated log messages of the group coordinator (ids and counts only, never payloads).</summary>
+internal static partial class GroupLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Group {GroupId} preparing rebalance (generation {GenerationId}, {MemberCount} members)")]
+    public static partial void PreparingRebalance(ILogger logger, string groupId, int generationId, int memberCount);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Group {GroupId} generation {GenerationId} formed with {MemberCount} members, protocol {Protocol}")]
+    public static partial void GenerationFormed(ILogger logger, string groupId, int generationId, int memberCount, string? protocol);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Group {GroupId} member {MemberId} session expired")]
+    public static partial void MemberExpired(ILogger logger, string groupId, string memberId);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Group {GroupId} member {MemberId} left")]
+    public static partial void MemberLeft(ILogger logger, string groupId, string memberId);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Error, Message = "Group coordinator expiration sweep failed")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
+}

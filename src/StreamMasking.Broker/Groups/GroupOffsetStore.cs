@@ -1,0 +1,169 @@
+using StreamMasking.Broker.Groups.Persistence;
+
+namespace StreamMasking.Broker.Groups;
+
+/// <summary>
+/// Committed offsets of every group, plus offsets staged by open transactions (TxnOffsetCommit) that become committed
+/// only when their transaction commits. Optionally durable through a journal. Not thread-safe: the group coordinator
+/// serialises access.
+/// </summary>
+internal sealed class GroupOffsetStore : IDisposable
+{
+    private const string JournalFileName = "group-offsets.jsonl";
+
+    private readonly Dictionary<string, Dictionary<TopicPartitionKey, CommittedOffset>> _committed = new(StringComparer.Ordinal);
+
+    // group -> producer id -> staged offsets
+    private readonly Dictionary<string, Dictionary<long, Dictionary<TopicPartitionKey, CommittedOffset>>> _pending = new(StringComparer.Ordinal);
+    private readonly JsonLineJournal<GroupJournalRecord>? _journal;
+
+    /// <summary>Creates a store; with a directory the offsets are loaded from and persisted to it.</summary>
+    public GroupOffsetStore(string? stateDirectory)
+    {
+        if (stateDirectory is null)
+        {
+            return;
+        }
+
+        var path = Path.Combine(stateDirectory, JournalFileName);
+        foreach (var record in JsonLineJournal<GroupJournalRecord>.ReadAll(path, CoordinatorJsonContext.Default.GroupJournalRecord))
+        {
+            Apply(record);
+        }
+
+        _journal = JsonLineJournal<GroupJournalRecord>.OpenWithSnapshot(path, CoordinatorJsonContext.Default.GroupJournalRecord, Snapshot());
+    }
+
+    public IEnumerable<string> Groups => _committed.Keys.Concat(_pending.Keys).Distinct(StringComparer.Ordinal);
+
+    public bool HasOffsets(string group) =>
+        _committed.TryGetValue(group, out var offsets) && offsets.Count > 0;
+
+    public void Commit(string group, IReadOnlyList<KeyValuePair<TopicPartitionKey, CommittedOffset>> offsets)
+    {
+        if (offsets.Count == 0)
+        {
+            return;
+        }
+
+        var records = offsets.Select(o => new GroupJournalRecord(
+            "offset", group, o.Key.Topic, o.Key.Partition, o.Value.Offset, o.Value.LeaderEpoch, o.Value.Metadata, o.Value.CommitTimestampMs)).ToList();
+        _journal?.AppendRange(records);
+        records.ForEach(Apply);
+    }
+
+    public void Stage(string group, long producerId, IReadOnlyList<KeyValuePair<TopicPartitionKey, CommittedOffset>> offsets)
+    {
+        var records = offsets.Select(o => new GroupJournalRecord(
+            "txn-offset", group, o.Key.Topic, o.Key.Partition, o.Value.Offset, o.Value.LeaderEpoch, o.Value.Metadata,
+            o.Value.CommitTimestampMs, producerId)).ToList();
+        _journal?.AppendRange(records);
+        records.ForEach(Apply);
+    }
+
+    /// <summary>Commits or discards everything <paramref name="producerId"/> staged for <paramref name="group"/>.</summary>
+    public void CompleteTransaction(string group, long producerId, bool commit)
+    {
+        if (!_pending.TryGetValue(group, out var byProducer) || !byProducer.ContainsKey(producerId))
+        {
+            return;
+        }
+
+        var record = new GroupJournalRecord("txn-end", group, ProducerId: producerId, Commit: commit);
+        _journal?.Append(record);
+        Apply(record);
+    }
+
+    public CommittedOffset? Get(string group, TopicPartitionKey partition) =>
+        _committed.TryGetValue(group, out var offsets) ? offsets.GetValueOrDefault(partition) : null;
+
+    public IReadOnlyList<KeyValuePair<TopicPartitionKey, CommittedOffset>> All(string group) =>
+        _committed.TryGetValue(group, out var offsets) ? offsets.OrderBy(o => o.Key.Topic, StringComparer.Ordinal).ThenBy(o => o.Key.Partition).ToList() : [];
+
+    /// <summary>Whether an open transaction has staged an offset for this partition (OffsetFetch require_stable).</summary>
+    public bool HasPending(string group, TopicPartitionKey partition) =>
+        _pending.TryGetValue(group, out var byProducer) && byProducer.Values.Any(p => p.ContainsKey(partition));
+
+    public bool HasPending(string group) => _pending.ContainsKey(group);
+
+    public void DeleteGroup(string group)
+    {
+        var record = new GroupJournalRecord("delete-group", group);
+        _journal?.Append(record);
+        Apply(record);
+    }
+
+    public void Dispose() => _journal?.Dispose();
+
+    private void Apply(GroupJournalRecord record)
+    {
+        switch (record.Kind)
+        {
+            case "offset":
+                Offsets(_committed, record.Group)[new TopicPartitionKey(record.Topic!, record.Partition)] = ToOffset(record);
+                break;
+            case "txn-offset":
+                var byProducer = _pending.TryGetValue(record.Group, out var existing) ? existing : _pending[record.Group] = [];
+                if (!byProducer.TryGetValue(record.ProducerId, out var staged))
+                {
+                    staged = byProducer[record.ProducerId] = [];
+                }
+
+                staged[new TopicPartitionKey(record.Topic!, record.Partition)] = ToOffset(record);
+                break;
+            case "txn-end":
+                if (_pending.TryGetValue(record.Group, out var producers) && producers.Remove(record.ProducerId, out var done))
+                {
+                    if (record.Commit)
+                    {
+                        var target = Offsets(_committed, record.Group);
+                        foreach (var (partition, offset) in done)
+                        {
+                            target[partition] = offset;
+                        }
+                    }
+
+                    if (producers.Count == 0)
+                    {
+                        _pending.Remove(record.Group);
+                    }
+                }
+
+                break;
+            case "delete-group":
+                _committed.Remove(record.Group);
+                _pending.Remove(record.Group);
+                break;
+            default:
+                throw new InvalidDataException($"Unknown group journal record kind '{record.Kind}'.");
+        }
+    }
+
+    private IEnumerable<GroupJournalRecord> Snapshot()
+    {
+        foreach (var (group, offsets) in _committed)
+        {
+            foreach (var (partition, offset) in offsets)
+            {
+                yield return new GroupJournalRecord("offset", group, partition.Topic, partition.Partition, offset.Offset, offset.LeaderEpoch, offset.Metadata, offset.CommitTimestampMs);
+            }
+        }
+
+        foreach (var (group, byProducer) in _pending)
+        {
+            foreach (var (producerId, offsets) in byProducer)
+            {
+                foreach (var (partition, offset) in offsets)
+                {
+                    yield return new GroupJournalRecord("txn-offset", group, partition.Topic, partition.Partition, offset.Offset, offset.LeaderEpoch, offset.Metadata, offset.CommitTimestampMs, producerId);
+                }
+            }
+        }
+    }
+
+    private static Dictionary<TopicPartitionKey, CommittedOffset> Offsets(Dictionary<string, Dictionary<TopicPartitionKey, CommittedOffset>> map, string group) =>
+        map.TryGetValue(group, out var offsets) ? offsets : map[group] = [];
+
+    private static CommittedOffset ToOffset(GroupJournalRecord record) =>
+        new(record.Offset, record.LeaderEpoch, record.Metadata, record.TimestampMs);
+}
