@@ -1,0 +1,61 @@
+using Confluent.Kafka;
+using StreamMasking.Broker.Tests.Groups;
+
+namespace StreamMasking.Broker.Tests.Transactions;
+
+/// <summary>SendOffsetsToTransaction: offsets are committed with the transaction, never on abort.</summary>
+public sealed class TransactionOffsetsTests : IAsyncLifetime
+{
+    private CoordinatorTestBroker _broker = null!;
+
+    public async Task InitializeAsync() => _broker = await CoordinatorTestBroker.StartAsync();
+
+    public async Task DisposeAsync() => await _broker.DisposeAsync();
+
+    [Fact]
+    public async Task SendOffsetsToTransaction_AbortThenCommit_OffsetCommittedOnlyByCommit()
+    {
+        var input = await _broker.CreateTopicAsync(1);
+        var output = await _broker.CreateTopicAsync(1);
+        var groupId = "eos-" + Guid.NewGuid();
+        using (var seed = new ProducerBuilder<string, string>(_broker.PlainProducerConfig()).Build())
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                seed.Produce(input, new Message<string, string> { Key = "k", Value = "in" + i });
+            }
+
+            seed.Flush(CoordinatorTestBroker.Timeout);
+        }
+
+        using var consumer = new ConsumerBuilder<string, string>(_broker.ConsumerConfig(groupId)).Build();
+        consumer.Subscribe(input);
+        var consumed = 0;
+        var deadline = DateTime.UtcNow + CoordinatorTestBroker.Timeout;
+        while (consumed < 5 && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200))?.Message is not null)
+            {
+                consumed++;
+            }
+        }
+
+        consumed.ShouldBe(5);
+        var position = new[] { new TopicPartitionOffset(input, 0, 5) };
+        using var producer = new ProducerBuilder<string, string>(_broker.TransactionalProducerConfig("txn-" + Guid.NewGuid())).Build();
+        producer.InitTransactions(CoordinatorTestBroker.Timeout);
+
+        producer.BeginTransaction();
+        producer.Produce(output, new Message<string, string> { Key = "k", Value = "out" });
+        producer.SendOffsetsToTransaction(position, consumer.ConsumerGroupMetadata, CoordinatorTestBroker.Timeout);
+        producer.AbortTransaction(CoordinatorTestBroker.Timeout);
+        _broker.Committed(groupId, input, 1)[0].Offset.ShouldBe(Offset.Unset);
+
+        producer.BeginTransaction();
+        producer.Produce(output, new Message<string, string> { Key = "k", Value = "out" });
+        producer.SendOffsetsToTransaction(position, consumer.ConsumerGroupMetadata, CoordinatorTestBroker.Timeout);
+        producer.CommitTransaction(CoordinatorTestBroker.Timeout);
+        _broker.Committed(groupId, input, 1)[0].Offset.Value.ShouldBe(5);
+        consumer.Close();
+    }
+}
