@@ -1,0 +1,136 @@
+using StreamMasking.Broker.Protocol;
+using StreamMasking.Broker.Records;
+
+namespace StreamMasking.Broker.Storage;
+
+internal sealed partial class PartitionLog
+{
+    /// <summary>
+    /// Reads whole batches from <paramref name="offset"/>: at least one batch if any is visible (even if larger
+    /// than <paramref name="maxBytes"/>, so consumers always progress), then more while the total stays within
+    /// <paramref name="maxBytes"/>. Read_committed stops at the LSO and returns the aborted transactions in range.
+    /// </summary>
+    public FetchSlice Read(long offset, int maxBytes, bool readCommitted)
+    {
+        lock (_lock)
+        {
+            var lso = FirstUnstableOffsetLocked() ?? HighWatermark;
+            if (offset < LogStartOffset || offset > HighWatermark)
+            {
+                return new FetchSlice(ErrorCode.OffsetOutOfRange, [], HighWatermark, lso, LogStartOffset, null);
+            }
+
+            var upper = readCommitted ? lso : HighWatermark;
+            var batches = new List<LogBatch>();
+            var total = 0;
+            foreach (var segment in _segments)
+            {
+                if (segment.LastOffset is not { } last || last < offset)
+                {
+                    continue;
+                }
+
+                for (var i = segment.FindBatchIndex(offset); i < segment.Batches.Count; i++)
+                {
+                    var batch = segment.Batches[i];
+                    if (batch.BaseOffset >= upper || (batches.Count > 0 && total + batch.SizeInBytes > maxBytes))
+                    {
+                        goto done;
+                    }
+
+                    batches.Add(batch);
+                    total += batch.SizeInBytes;
+                }
+            }
+
+            done:
+            IReadOnlyList<AbortedTransaction>? aborted = null;
+            if (readCommitted)
+            {
+                var end = batches.Count == 0 ? offset : batches[^1].LastOffset + 1;
+                aborted = _aborted.Where(a => a.LastOffset >= offset && a.FirstOffset < end).ToList();
+            }
+
+            return new FetchSlice(ErrorCode.None, batches, HighWatermark, lso, LogStartOffset, aborted);
+        }
+    }
+
+    /// <summary>ListOffsets by time: the first offset whose batch has a timestamp at or after <paramref name="timestamp"/>.</summary>
+    public (long Offset, long Timestamp)? OffsetForTimestamp(long timestamp, long upperBound)
+    {
+        lock (_lock)
+        {
+            foreach (var segment in _segments)
+            {
+                foreach (var batch in segment.Batches)
+                {
+                    if (batch.BaseOffset >= upperBound)
+                    {
+                        return null;
+                    }
+
+                    if (batch.IsControl || batch.MaxTimestamp < timestamp)
+                    {
+                        continue;
+                    }
+
+                    if (batch.Codec != CompressionCodec.None && batch.Codec != CompressionCodec.Gzip)
+                    {
+                        return (batch.BaseOffset, batch.MaxTimestamp);
+                    }
+
+                    var baseTimestamp = RecordBatchHeader.ReadBaseTimestamp(batch.Bytes);
+                    var logAppend = (batch.Attributes & RecordBatchHeader.TimestampTypeFlag) != 0;
+                    foreach (var record in RecordCodec.ReadRecords(batch.Bytes))
+                    {
+                        var ts = logAppend ? batch.MaxTimestamp : baseTimestamp + record.TimestampDelta;
+                        if (ts >= timestamp)
+                        {
+                            return (batch.BaseOffset + record.OffsetDelta, ts);
+                        }
+                    }
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>ListOffsets MAX_TIMESTAMP (-3): offset and timestamp of the record with the largest timestamp.</summary>
+    public (long Offset, long Timestamp)? MaxTimestampOffset()
+    {
+        lock (_lock)
+        {
+            LogBatch? best = null;
+            foreach (var batch in _segments.SelectMany(s => s.Batches))
+            {
+                if (!batch.IsControl && (best is null || batch.MaxTimestamp > best.MaxTimestamp))
+                {
+                    best = batch;
+                }
+            }
+
+            return best is null ? null : (best.LastOffset, best.MaxTimestamp);
+        }
+    }
+
+    /// <summary>All batches currently in the log (tests, compaction).</summary>
+    internal IReadOnlyList<LogBatch> SnapshotBatches()
+    {
+        lock (_lock)
+        {
+            return _segments.SelectMany(s => s.Batches).ToList();
+        }
+    }
+
+    internal int SegmentCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _segments.Count;
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using StreamMasking.Broker;
+
+namespace StreamMasking.Testing;
+
+/// <summary>
+/// The local broker as a separate OS process (<c>dotnet StreamMasking.Broker.dll --port P --data-dir D</c>), for
+/// crash and durability tests: it can be killed and restarted while the test process keeps running.
+/// </summary>
+public sealed class BrokerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private BrokerProcess(Process process, string bootstrapServers)
+    {
+        _process = process;
+        BootstrapServers = bootstrapServers;
+    }
+
+    /// <summary>The address from the broker's first stdout line (<c>LISTENING host:port</c>).</summary>
+    public string BootstrapServers { get; }
+
+    public int Port => int.Parse(BootstrapServers[(BootstrapServers.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts the broker process and waits for its LISTENING line.</summary>
+    public static async Task<BrokerProcess> StartAsync(string dataDirectory, int port = 0, TimeSpan? timeout = null, params string[] extraArguments)
+    {
+        var dll = typeof(LocalBroker).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { dll, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dataDirectory }.Concat(extraArguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the broker process.");
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        try
+        {
+            while (true)
+            {
+                var line = await process.StandardOutput.ReadLineAsync(cts.Token)
+                    ?? throw new InvalidOperationException($"Broker process exited before listening (exit code {(process.HasExited ? process.ExitCode : -1)}).");
+                if (line.StartsWith("LISTENING ", StringComparison.Ordinal))
+                {
+                    return new BrokerProcess(process, line["LISTENING ".Length..].Trim());
+                }
+            }
+        }
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Kills the process abruptly (SIGKILL): no graceful shutdown, like a crash.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+}
