@@ -1,0 +1,17 @@
+using System.CommandLine;
+
+namespace StreamMasking.Host.Commands;
+
+/// <summary>Builds the <c>streammasking</c> command line: demo, run, broker, policy.</summary>
+internal static class CliFactory
+{
+    internal static RootCommand Create()
+    {
+        var root = new RootCommand("StreamMasking: a Kafka stream processor that masks sensitive events per micro-segment.");
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(BrokerCommand.Create());
+        root.Subcommands.Add(PolicyCommand.Create());
+        return root;
+    }
+}

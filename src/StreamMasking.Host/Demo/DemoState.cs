@@ -1,0 +1,32 @@
+using StreamMasking.Core.Policy;
+using StreamMasking.Runtime.Diagnostics;
+
+namespace StreamMasking.Host.Demo;
+
+/// <summary>What the demo views display: generator, pipeline counters and the downstream view of masked topics.</summary>
+internal sealed class DemoState
+{
+    private readonly long _started;
+
+    internal DemoState(PrivacyPolicy policy, DemoGenerator generator, PipelineCounters counters, MaskedSampleReader reader, TimeProvider time)
+    {
+        Policy = policy;
+        Generator = generator;
+        Counters = counters;
+        Reader = reader;
+        Time = time;
+        _started = time.GetTimestamp();
+    }
+
+    internal PrivacyPolicy Policy { get; }
+
+    internal DemoGenerator Generator { get; }
+
+    internal PipelineCounters Counters { get; }
+
+    internal MaskedSampleReader Reader { get; }
+
+    internal TimeProvider Time { get; }
+
+    internal TimeSpan Elapsed => Time.GetElapsedTime(_started);
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace StreamMasking.Host.Demo;
+
+/// <summary>The live console view of the demo, refreshed twice a second: records in/out per segment, dead letters, samples.</summary>
+internal static class LiveDashboard
+{
+    internal static async Task RunAsync(DemoState state, CancellationToken cancellationToken)
+    {
+        await AnsiConsole.Live(Render(state)).AutoClear(false).StartAsync(async context =>
+        {
+            try
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), state.Time, cancellationToken);
+                    context.UpdateTarget(Render(state));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl-C or --duration: leave the last frame on screen.
+            }
+
+            context.UpdateTarget(Render(state));
+        });
+    }
+
+    private static Rows Render(DemoState state)
+    {
+        var s = state.Counters.Snapshot();
+        var visible = state.Reader.Snapshot();
+        var segments = new Table().Border(TableBorder.Rounded).Expand()
+            .AddColumn("Segment").AddColumn("Masked topic").AddColumn(new TableColumn("In").RightAligned())
+            .AddColumn(new TableColumn("Out").RightAligned()).AddColumn(new TableColumn("Visible").RightAligned())
+            .AddColumn("Latest masked record");
+        foreach (var seg in state.Policy.Segments)
+        {
+            var (count, latest) = visible.TryGetValue(seg.Name, out var seen) ? seen : (0, string.Empty);
+            segments.AddRow(
+                Markup.Escape(seg.Name),
+                Markup.Escape(seg.MaskedTopic),
+                N(s.RoutedBySegment.GetValueOrDefault(seg.Name)),
+                N(s.PublishedBySegment.GetValueOrDefault(seg.Name)),
+                N(count),
+                "[grey]" + Markup.Escape(Truncate(latest, 90)) + "[/]");
+        }
+
+        var deadLetters = new Table().Border(TableBorder.Rounded).AddColumn("Dead-letter reason").AddColumn(new TableColumn("Records").RightAligned());
+        foreach (var (reason, count) in s.DeadLettersByReason.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            deadLetters.AddRow(Markup.Escape(reason), N(count));
+        }
+
+        var balanced = s.IsBalanced ? "[green]balanced[/]" : "[red]NOT balanced[/]";
+        var header = new Markup(string.Create(CultureInfo.InvariantCulture,
+            $"[bold]StreamMasking demo[/]  policy [blue]{Markup.Escape(state.Policy.SourceName)}[/] v{Markup.Escape(state.Policy.Version)}  "
+            + $"{state.Elapsed:mm\\:ss}  generated {state.Generator.Produced:N0}\n"
+            + $"consumed {s.Consumed:N0} = published {s.Published:N0} + dead-lettered {s.DeadLettered:N0} + in flight {s.InFlight:N0}  {balanced}  "
+            + $"transactions {s.CommittedTransactions:N0} committed / {s.AbortedTransactions:N0} aborted\n"
+            + $"[grey]Fields the policy does not name never leave. Ctrl-C stops.[/]"));
+        return new Rows(header, segments, deadLetters);
+    }
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+}

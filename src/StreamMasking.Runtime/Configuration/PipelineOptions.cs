@@ -1,0 +1,57 @@
+namespace StreamMasking.Runtime.Configuration;
+
+/// <summary>Options of the consume–transform–produce pipeline (<c>StreamMasking:Pipeline</c>).</summary>
+public sealed class PipelineOptions
+{
+    /// <summary>Topics carrying the raw JSON input records. Required; the default is empty.</summary>
+    public List<string> InputTopics { get; set; } = [];
+
+    /// <summary>
+    /// Consumer group id stem. Stage "route" joins <c>{ConsumerGroupId}.route</c>, stage "mask" joins
+    /// <c>{ConsumerGroupId}.mask</c>. The default value is <c>streammasking</c>.
+    /// </summary>
+    public string ConsumerGroupId { get; set; } = "streammasking";
+
+    /// <summary>
+    /// Transactional id stem. Each stage of each instance uses <c>{prefix}.{stage}.{InstanceId}</c>. The default
+    /// value is <c>streammasking</c>.
+    /// </summary>
+    public string TransactionalIdPrefix { get; set; } = "streammasking";
+
+    /// <summary>
+    /// Identity of this instance, stable across restarts (a pod name in a StatefulSet). A restarted instance with
+    /// the same id fences its previous incarnation and aborts the transaction it left open. Two live instances must
+    /// use different ids. The default value is the machine name.
+    /// </summary>
+    public string InstanceId { get; set; } = Environment.MachineName;
+
+    /// <summary>
+    /// Set when the input topics are already keyed by segment name (partitioned by segment upstream); the "route"
+    /// stage is then skipped and "mask" consumes the input topics directly. The default value is <c>false</c>.
+    /// </summary>
+    public bool InputKeyedBySegment { get; set; }
+
+    /// <summary>Internal topic keyed by segment name between the two stages. The default is <c>streammasking.repartition</c>.</summary>
+    public string RepartitionTopic { get; set; } = "streammasking.repartition";
+
+    /// <summary>A transaction commits after this many consumed records. The default value is 500.</summary>
+    public int BatchMaxRecords { get; set; } = 500;
+
+    /// <summary>A transaction commits at the latest this long after it began. The default value is 200 ms.</summary>
+    public TimeSpan BatchMaxInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Longest single consume call. Kept short so that an open transaction is committed on time. The default value
+    /// is 100 ms.
+    /// </summary>
+    public TimeSpan ConsumeTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Broker-side transaction timeout (<c>transaction.timeout.ms</c>). The default value is 60 s.</summary>
+    public TimeSpan TransactionTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Timeout of InitTransactions, SendOffsetsToTransaction, Commit and Abort calls. The default value is 30 s.</summary>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Pause after an aborted transaction or a retriable error before retrying. The default value is 500 ms.</summary>
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+}

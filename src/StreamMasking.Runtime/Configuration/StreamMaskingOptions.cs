@@ -1,0 +1,32 @@
+namespace StreamMasking.Runtime.Configuration;
+
+/// <summary>
+/// Root options of the StreamMasking service, bound from the <c>StreamMasking</c> configuration section.
+/// Each concern has its own options class; <see cref="StreamMaskingOptionsValidator"/> checks them at start.
+/// </summary>
+public sealed class StreamMaskingOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "StreamMasking";
+
+    /// <summary>Kafka connection and client pass-through properties.</summary>
+    public KafkaOptions Kafka { get; set; } = new();
+
+    /// <summary>Input topics, consumer group, transactions and batching of the pipeline.</summary>
+    public PipelineOptions Pipeline { get; set; } = new();
+
+    /// <summary>Provisioning of the topics the service writes to.</summary>
+    public TopicOptions Topics { get; set; } = new();
+
+    /// <summary>The dead-letter topic and what a dead-letter record carries.</summary>
+    public DeadLetterOptions DeadLetters { get; set; } = new();
+
+    /// <summary>Where the tokenization master secret comes from.</summary>
+    public SecretOptions Secrets { get; set; } = new();
+
+    /// <summary>The privacy policy file.</summary>
+    public PolicyOptions Policy { get; set; } = new();
+
+    /// <summary>The embedded local broker used when no bootstrap servers are configured.</summary>
+    public EmbeddedBrokerOptions EmbeddedBroker { get; set; } = new();
+}

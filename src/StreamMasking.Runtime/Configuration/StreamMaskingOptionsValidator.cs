@@ -1,0 +1,139 @@
+using StreamMasking.Runtime.Kafka;
+using StreamMasking.Runtime.Topics;
+
+namespace StreamMasking.Runtime.Configuration;
+
+/// <summary>
+/// Validates <see cref="StreamMaskingOptions"/> at start so that a bad setting stops the service before anything
+/// flows, with a message naming the key.
+/// </summary>
+public static class StreamMaskingOptionsValidator
+{
+    private const string Root = StreamMaskingOptions.SectionName;
+
+    /// <summary>Returns every invalid setting (empty when valid). Does not contact Kafka.</summary>
+    /// <param name="options">The options to check.</param>
+    /// <param name="requireBootstrapServers">Whether an empty bootstrap list is an error (false when an embedded broker will be started).</param>
+    public static IReadOnlyList<OptionsError> Validate(StreamMaskingOptions options, bool requireBootstrapServers)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<OptionsError>();
+        var p = options.Pipeline;
+        if (requireBootstrapServers && string.IsNullOrWhiteSpace(options.Kafka.BootstrapServers))
+        {
+            errors.Add(new($"{Root}:Kafka:BootstrapServers", "is required (or set KAFKA_BOOTSTRAP_SERVERS)"));
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Kafka.ClientIdPrefix))
+        {
+            errors.Add(new($"{Root}:Kafka:ClientIdPrefix", "must not be empty"));
+        }
+
+        errors.AddRange(KafkaProperties.ValidateKeys(options.Kafka.Properties, $"{Root}:Kafka:Properties"));
+
+        if (p.InputTopics.Count == 0)
+        {
+            errors.Add(new($"{Root}:Pipeline:InputTopics", "at least one input topic is required"));
+        }
+
+        for (var i = 0; i < p.InputTopics.Count; i++)
+        {
+            CheckTopicName(errors, $"{Root}:Pipeline:InputTopics:{i}", p.InputTopics[i]);
+        }
+
+        CheckName(errors, $"{Root}:Pipeline:ConsumerGroupId", p.ConsumerGroupId);
+        CheckName(errors, $"{Root}:Pipeline:TransactionalIdPrefix", p.TransactionalIdPrefix);
+        CheckName(errors, $"{Root}:Pipeline:InstanceId", p.InstanceId);
+        if (!p.InputKeyedBySegment)
+        {
+            CheckTopicName(errors, $"{Root}:Pipeline:RepartitionTopic", p.RepartitionTopic);
+            if (p.InputTopics.Contains(p.RepartitionTopic, StringComparer.Ordinal))
+            {
+                errors.Add(new($"{Root}:Pipeline:RepartitionTopic", "must differ from every input topic"));
+            }
+        }
+
+        if (p.BatchMaxRecords is < 1 or > 100_000)
+        {
+            errors.Add(new($"{Root}:Pipeline:BatchMaxRecords", "must be between 1 and 100000"));
+        }
+
+        CheckDuration(errors, $"{Root}:Pipeline:BatchMaxInterval", p.BatchMaxInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(5));
+        CheckDuration(errors, $"{Root}:Pipeline:ConsumeTimeout", p.ConsumeTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10));
+        CheckDuration(errors, $"{Root}:Pipeline:TransactionTimeout", p.TransactionTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(15));
+        CheckDuration(errors, $"{Root}:Pipeline:OperationTimeout", p.OperationTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
+        CheckDuration(errors, $"{Root}:Pipeline:RetryBackoff", p.RetryBackoff, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        if (p.BatchMaxInterval >= p.TransactionTimeout)
+        {
+            errors.Add(new($"{Root}:Pipeline:BatchMaxInterval", "must be shorter than Pipeline:TransactionTimeout"));
+        }
+
+        if (options.Topics.Partitions is < 1 or > 10_000)
+        {
+            errors.Add(new($"{Root}:Topics:Partitions", "must be between 1 and 10000"));
+        }
+
+        if (options.Topics.ReplicationFactor is 0 or < -1)
+        {
+            errors.Add(new($"{Root}:Topics:ReplicationFactor", "must be -1 (broker default) or positive"));
+        }
+
+        CheckTopicName(errors, $"{Root}:DeadLetters:Topic", options.DeadLetters.Topic);
+        if (p.InputTopics.Contains(options.DeadLetters.Topic, StringComparer.Ordinal))
+        {
+            errors.Add(new($"{Root}:DeadLetters:Topic", "must differ from every input topic"));
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Policy.File))
+        {
+            errors.Add(new($"{Root}:Policy:File", "is required"));
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Secrets.MasterSecretFile)
+            && string.IsNullOrWhiteSpace(options.Secrets.MasterSecretEnvironmentVariable))
+        {
+            errors.Add(new($"{Root}:Secrets", "set MasterSecretFile or MasterSecretEnvironmentVariable"));
+        }
+
+        if (options.EmbeddedBroker.Port is < 0 or > 65535)
+        {
+            errors.Add(new($"{Root}:EmbeddedBroker:Port", "must be between 0 and 65535"));
+        }
+
+        return errors;
+    }
+
+    /// <summary>Throws <see cref="StreamMaskingConfigurationException"/> listing every invalid setting.</summary>
+    public static void ThrowIfInvalid(StreamMaskingOptions options, bool requireBootstrapServers)
+    {
+        var errors = Validate(options, requireBootstrapServers);
+        if (errors.Count > 0)
+        {
+            throw new StreamMaskingConfigurationException(errors);
+        }
+    }
+
+    private static void CheckName(List<OptionsError> errors, string key, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add(new(key, "must not be empty"));
+        }
+    }
+
+    private static void CheckTopicName(List<OptionsError> errors, string key, string? value)
+    {
+        if (!TopicNameRules.IsValid(value, out var problem))
+        {
+            errors.Add(new(key, problem));
+        }
+    }
+
+    private static void CheckDuration(List<OptionsError> errors, string key, TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        if (value < min || value > max)
+        {
+            errors.Add(new(key, $"must be between {min} and {max}"));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Logging;
+
+namespace StreamMasking.Runtime.Diagnostics;
+
+/// <summary>
+/// Every log line of the runtime. Lines carry stage names, topic coordinates, reason codes and Kafka error codes;
+/// never record keys, values, header values or field contents, and never exception messages of parsers or
+/// maskers (they can quote the input).
+/// </summary>
+internal static partial class LogMessages
+{
+    [LoggerMessage(1, LogLevel.Information, "Stage {Stage} starting: transactional id {TransactionalId}, group {GroupId}, topics {Topics}")]
+    internal static partial void StageStarting(this ILogger logger, string stage, string transactionalId, string groupId, string topics);
+
+    [LoggerMessage(2, LogLevel.Information, "Stage {Stage} stopped")]
+    internal static partial void StageStopped(this ILogger logger, string stage);
+
+    [LoggerMessage(3, LogLevel.Information, "Stage {Stage} partitions assigned: {Partitions}")]
+    internal static partial void PartitionsAssigned(this ILogger logger, string stage, string partitions);
+
+    [LoggerMessage(4, LogLevel.Information, "Stage {Stage} partitions revoked: {Partitions}; committing the open transaction")]
+    internal static partial void PartitionsRevoked(this ILogger logger, string stage, string partitions);
+
+    [LoggerMessage(5, LogLevel.Warning, "Stage {Stage} partitions lost: {Partitions}; aborting the open transaction")]
+    internal static partial void PartitionsLost(this ILogger logger, string stage, string partitions);
+
+    [LoggerMessage(6, LogLevel.Debug, "Stage {Stage} committed a transaction of {Records} records")]
+    internal static partial void TransactionCommitted(this ILogger logger, string stage, int records);
+
+    [LoggerMessage(7, LogLevel.Warning, "Stage {Stage} aborted a transaction of {Records} records ({Cause}); input rewound")]
+    internal static partial void TransactionAborted(this ILogger logger, string stage, int records, string cause);
+
+    [LoggerMessage(8, LogLevel.Error, "Stage {Stage} processor failed with {ExceptionType} at {Topic}/{Partition}@{Offset}; aborting")]
+    internal static partial void ProcessorFailed(this ILogger logger, string stage, string exceptionType, string topic, int partition, long offset);
+
+    [LoggerMessage(9, LogLevel.Warning, "Stage {Stage} retriable Kafka error in {Operation}: {Code} {Reason}")]
+    internal static partial void KafkaRetriable(this ILogger logger, string stage, string operation, string code, string reason);
+
+    [LoggerMessage(10, LogLevel.Error, "Stage {Stage} fenced in {Operation}: another instance owns transactional id {TransactionalId}; this instance stops (zombie)")]
+    internal static partial void Fenced(this ILogger logger, string stage, string operation, string transactionalId);
+
+    [LoggerMessage(11, LogLevel.Critical, "Stage {Stage} fatal Kafka error in {Operation}: {Code} {Reason}; stopping")]
+    internal static partial void KafkaFatal(this ILogger logger, string stage, string operation, string code, string reason);
+
+    [LoggerMessage(12, LogLevel.Debug, "Stage {Stage} producer queue full; backing off")]
+    internal static partial void QueueFull(this ILogger logger, string stage);
+
+    [LoggerMessage(13, LogLevel.Information, "Dead-lettered a record: reason {Reason}, stage {Stage}, source {Topic}/{Partition}@{Offset}")]
+    internal static partial void RecordDeadLettered(this ILogger logger, string reason, string stage, string topic, int partition, long offset);
+
+    [LoggerMessage(14, LogLevel.Warning, "Stage {Stage} consume error: {Code} {Reason}")]
+    internal static partial void ConsumeError(this ILogger logger, string stage, string code, string reason);
+
+    [LoggerMessage(15, LogLevel.Debug, "Kafka client {Client} [{Facility}] {Message}")]
+    internal static partial void ClientLog(this ILogger logger, string client, string facility, string message);
+
+    [LoggerMessage(16, LogLevel.Warning, "Kafka client {Client} error: {Code} {Reason}")]
+    internal static partial void ClientError(this ILogger logger, string client, string code, string reason);
+
+    [LoggerMessage(17, LogLevel.Information, "Topic {Topic} created with {Partitions} partitions")]
+    internal static partial void TopicCreated(this ILogger logger, string topic, int partitions);
+
+    [LoggerMessage(18, LogLevel.Debug, "Topic {Topic} already exists")]
+    internal static partial void TopicExists(this ILogger logger, string topic);
+
+    [LoggerMessage(19, LogLevel.Information, "Stage {Stage} shutting down: {Action} the open transaction")]
+    internal static partial void ShuttingDown(this ILogger logger, string stage, string action);
+
+    [LoggerMessage(20, LogLevel.Error, "Stage {Stage} masking threw {ExceptionType} for segment {Segment}; record dead-lettered")]
+    internal static partial void MaskerThrew(this ILogger logger, string stage, string exceptionType, string segment);
+
+    [LoggerMessage(21, LogLevel.Information, "Pipeline started: policy {PolicySource} version {PolicyVersion}, {Segments} segments, stages {Stages}")]
+    internal static partial void PipelineStarted(this ILogger logger, string policySource, string policyVersion, int segments, string stages);
+
+    [LoggerMessage(22, LogLevel.Information, "Embedded local broker listening on {BootstrapServers}")]
+    internal static partial void EmbeddedBrokerStarted(this ILogger logger, string bootstrapServers);
+}

@@ -1,0 +1,34 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Confluent.Kafka;
+using StreamMasking.Core.Records;
+
+namespace StreamMasking.Runtime.Pipeline;
+
+/// <summary>Builds the <see cref="RecordEnvelope"/> that routing and masking see.</summary>
+internal static class EnvelopeFactory
+{
+    /// <summary>
+    /// Headers are decoded as UTF-8, last value wins; StreamMasking's own <c>sm-</c> headers are left out so that
+    /// match rules see only what the producer wrote.
+    /// </summary>
+    internal static RecordEnvelope Create(string topic, Headers? headers, JsonObject body)
+    {
+        var decoded = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (headers is not null)
+        {
+            foreach (var header in headers)
+            {
+                if (header.Key.StartsWith(RecordHeaders.ReservedPrefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var bytes = header.GetValueBytes();
+                decoded[header.Key] = bytes is null ? string.Empty : Encoding.UTF8.GetString(bytes);
+            }
+        }
+
+        return new RecordEnvelope(topic, decoded, body);
+    }
+}

@@ -1,0 +1,12 @@
+namespace StreamMasking.Runtime.Pipeline;
+
+/// <summary>
+/// What a processor can do while the loop holds a transaction open. Everything sent here commits or aborts
+/// atomically with the input offsets: later state-store changelog writes and audit events go through the same
+/// <see cref="Send"/>.
+/// </summary>
+internal interface IProcessorContext
+{
+    /// <summary>Produces <paramref name="output"/> inside the open transaction (backs off while the producer queue is full).</summary>
+    void Send(OutputRecord output);
+}

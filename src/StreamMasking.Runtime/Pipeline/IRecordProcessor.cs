@@ -1,0 +1,18 @@
+using Confluent.Kafka;
+
+namespace StreamMasking.Runtime.Pipeline;
+
+/// <summary>
+/// The seam between the transactional loop and what is done with each record. The loop owns consumption,
+/// transactions, offsets and error policy; a processor only turns one input record into outputs. Windowed
+/// aggregation and state stores (later) are processors too, and write through the same context so that their
+/// changelog joins the transaction.
+/// </summary>
+internal interface IRecordProcessor
+{
+    /// <summary>
+    /// Handles one input record. Data problems become dead letters through <paramref name="context"/>; an exception
+    /// aborts the whole open transaction and the input is re-read.
+    /// </summary>
+    void Process(ConsumeResult<byte[]?, byte[]?> record, IProcessorContext context);
+}

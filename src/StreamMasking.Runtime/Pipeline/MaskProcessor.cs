@@ -1,0 +1,99 @@
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using StreamMasking.Core.DeadLetters;
+using StreamMasking.Core.Masking;
+using StreamMasking.Core.Policy;
+using StreamMasking.Core.Segmentation;
+using StreamMasking.Runtime.DeadLetters;
+using StreamMasking.Runtime.Diagnostics;
+
+namespace StreamMasking.Runtime.Pipeline;
+
+/// <summary>
+/// Stage "mask": consumes records keyed by segment name, checks that the record really belongs to that segment,
+/// masks it with the segment's field rules and publishes it to the segment's masked topic with headers naming the
+/// segment, the policy version and the source coordinates. The input key and headers are not forwarded.
+/// </summary>
+internal sealed class MaskProcessor : IRecordProcessor
+{
+    internal const string StageName = "mask";
+
+    private readonly PrivacyPolicy _policy;
+    private readonly SegmentRouter _router;
+    private readonly RecordMasker _masker;
+    private readonly DeadLetterFactory _deadLetters;
+    private readonly bool _trustSourceHeaders;
+    private readonly ILogger _logger;
+    private readonly byte[] _policyVersion;
+
+    // trustSourceHeaders: true behind stage "route", which stamps the original coordinates; false when consuming
+    // inputs already keyed by segment, whose sm- headers are not ours.
+    internal MaskProcessor(PrivacyPolicy policy, SegmentRouter router, RecordMasker masker, DeadLetterFactory deadLetters,
+        bool trustSourceHeaders, ILogger logger)
+    {
+        _policy = policy;
+        _router = router;
+        _masker = masker;
+        _deadLetters = deadLetters;
+        _trustSourceHeaders = trustSourceHeaders;
+        _logger = logger;
+        _policyVersion = Encoding.UTF8.GetBytes(policy.Version);
+    }
+
+    public void Process(ConsumeResult<byte[]?, byte[]?> record, IProcessorContext context)
+    {
+        var source = (_trustSourceHeaders ? SourceCoordinates.FromHeaders(record.Message.Headers) : null)
+                     ?? SourceCoordinates.Of(record);
+        var value = record.Message.Value;
+        if (!JsonBody.TryParse(value, out var body))
+        {
+            context.Send(_deadLetters.Create(DeadLetterReason.MalformedRecord, StageName, source, value));
+            return;
+        }
+
+        var keyed = record.Message.Key is { } key ? _policy.FindSegment(Encoding.UTF8.GetString(key)) : null;
+        // Fail closed: the key must name a segment and the record must match that segment's rules right now.
+        var routed = _router.Route(EnvelopeFactory.Create(source.Topic, record.Message.Headers, body)).Segment;
+        if (keyed is null || routed is null || !ReferenceEquals(keyed, routed))
+        {
+            context.Send(_deadLetters.Create(DeadLetterReason.UnmatchedSegment, StageName, source, value, keyed?.Name));
+            return;
+        }
+
+        MaskOutcome outcome;
+        try
+        {
+            outcome = _masker.Mask(keyed, EnvelopeFactory.Create(source.Topic, record.Message.Headers, body));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A masking bug must not let the record through, nor stall the stream: dead-letter it.
+            _logger.MaskerThrew(StageName, e.GetType().Name, keyed.Name);
+            context.Send(_deadLetters.Create(DeadLetterReason.FieldActionFailed, StageName, source, value, keyed.Name));
+            return;
+        }
+
+        if (outcome.Output is not { } masked)
+        {
+            context.Send(_deadLetters.Create(outcome.Reason ?? DeadLetterReason.FieldActionFailed, StageName, source, value,
+                keyed.Name, outcome.FieldPath));
+            return;
+        }
+
+        var headers = new Headers
+        {
+            { RecordHeaders.Segment, Encoding.UTF8.GetBytes(keyed.Name) },
+            { RecordHeaders.PolicyVersion, _policyVersion },
+        };
+        source.WriteTo(headers);
+        var message = new Message<byte[]?, byte[]?>
+        {
+            Key = null,
+            Value = MaskedJson.Serialize(masked),
+            Headers = headers,
+            Timestamp = record.Message.Timestamp,
+        };
+        context.Send(new OutputRecord(keyed.MaskedTopic, message, OutputKind.Published, keyed.Name));
+    }
+}

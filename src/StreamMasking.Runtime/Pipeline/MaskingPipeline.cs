@@ -1,0 +1,184 @@
+using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Logging;
+using StreamMasking.Core.Masking;
+using StreamMasking.Core.Policy;
+using StreamMasking.Core.Segmentation;
+using StreamMasking.Runtime.Configuration;
+using StreamMasking.Runtime.DeadLetters;
+using StreamMasking.Runtime.Diagnostics;
+using StreamMasking.Runtime.Kafka;
+using StreamMasking.Runtime.Topics;
+
+namespace StreamMasking.Runtime.Pipeline;
+
+/// <summary>
+/// The masking pipeline of one instance: stage "route" (input → repartition topic keyed by segment) and stage
+/// "mask" (repartition topic → masked topic per segment), each an exactly-once transactional loop on its own
+/// thread. With <see cref="PipelineOptions.InputKeyedBySegment"/> only stage "mask" runs, on the input topics.
+/// </summary>
+public sealed class MaskingPipeline : IDisposable
+{
+    private readonly TokenKeyring _keyring;
+    private readonly StreamMaskingOptions _options;
+    private readonly PrivacyPolicy _policy;
+    private readonly IKafkaClientFactory _clients;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly IReadOnlyList<(StageSettings Settings, IRecordProcessor Processor)> _stages;
+    private readonly TimeProvider _time;
+
+    internal MaskingPipeline(StreamMaskingOptions options, PrivacyPolicy policy, ReadOnlySpan<byte> masterSecret,
+        IKafkaClientFactory clients, ILoggerFactory loggerFactory, TimeProvider time,
+        Func<string, IRecordProcessor, IRecordProcessor>? decorate = null)
+    {
+        _options = options;
+        _policy = policy;
+        _clients = clients;
+        _loggerFactory = loggerFactory;
+        _time = time;
+        _logger = loggerFactory.CreateLogger<MaskingPipeline>();
+        decorate ??= static (_, p) => p;
+
+        var router = new SegmentRouter(policy);
+        var deadLetters = new DeadLetterFactory(options.DeadLetters, policy.Version, time, loggerFactory.CreateLogger<DeadLetterFactory>());
+        _keyring = new TokenKeyring(masterSecret);
+        var masker = new RecordMasker(policy, _keyring);
+        var p = options.Pipeline;
+        var stages = new List<(StageSettings, IRecordProcessor)>();
+        if (!p.InputKeyedBySegment)
+        {
+            stages.Add((Settings(RouteProcessor.StageName, p.InputTopics, isEntry: true),
+                decorate(RouteProcessor.StageName, new RouteProcessor(router, deadLetters, p.RepartitionTopic))));
+        }
+
+        var maskInputs = p.InputKeyedBySegment ? p.InputTopics : [p.RepartitionTopic];
+        stages.Add((Settings(MaskProcessor.StageName, maskInputs, isEntry: p.InputKeyedBySegment),
+            decorate(MaskProcessor.StageName, new MaskProcessor(policy, router, masker, deadLetters,
+                trustSourceHeaders: !p.InputKeyedBySegment, loggerFactory.CreateLogger<MaskProcessor>()))));
+        _stages = stages;
+    }
+
+    /// <summary>Counters of committed records (records in/out per segment, dead letters, accounting invariant).</summary>
+    public PipelineCounters Counters { get; } = new();
+
+    /// <summary>The policy this pipeline masks with.</summary>
+    public PrivacyPolicy Policy => _policy;
+
+    /// <summary>Names of the stages that run ("route", "mask").</summary>
+    public IReadOnlyList<string> StageNames => _stages.Select(s => s.Settings.Name).ToList();
+
+    /// <summary>
+    /// Creates a pipeline after validating the options (including the librdkafka pass-through properties).
+    /// Throws <see cref="StreamMaskingConfigurationException"/> naming every bad key.
+    /// </summary>
+    public static MaskingPipeline Create(StreamMaskingOptions options, PrivacyPolicy policy, ReadOnlySpan<byte> masterSecret,
+        ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var errors = StreamMaskingOptionsValidator.Validate(options, requireBootstrapServers: true).ToList();
+        if (errors.Count == 0)
+        {
+            errors.AddRange(KafkaPropertyValidator.Validate(options.Kafka.Properties, $"{StreamMaskingOptions.SectionName}:Kafka:Properties"));
+        }
+
+        foreach (var segment in policy.Segments)
+        {
+            if (!TopicNameRules.IsValid(segment.MaskedTopic, out var problem))
+            {
+                errors.Add(new OptionsError($"{policy.SourceName}: segments.{segment.Name}: masked topic '{segment.MaskedTopic}'", problem));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new StreamMaskingConfigurationException(errors);
+        }
+
+        var clients = new KafkaClientFactory(options.Kafka, loggerFactory.CreateLogger("StreamMasking.Kafka"));
+        return new MaskingPipeline(options, policy, masterSecret, clients, loggerFactory, timeProvider ?? TimeProvider.System);
+    }
+
+    /// <summary>Creates the masked topics, the repartition topic and the dead-letter topic (and, when configured, the input topics) if missing.</summary>
+    public Task ProvisionTopicsAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var t = _options.Topics;
+        var specs = new List<TopicSpecification>();
+        foreach (var segment in _policy.Segments)
+        {
+            specs.Add(TopicProvisioner.Spec(segment.MaskedTopic, t.Partitions, t.ReplicationFactor));
+        }
+
+        if (!_options.Pipeline.InputKeyedBySegment)
+        {
+            specs.Add(TopicProvisioner.Spec(_options.Pipeline.RepartitionTopic, t.Partitions, t.ReplicationFactor));
+        }
+
+        specs.Add(TopicProvisioner.Spec(_options.DeadLetters.Topic, t.Partitions, t.ReplicationFactor));
+        if (t.ProvisionInputTopics)
+        {
+            specs.AddRange(_options.Pipeline.InputTopics.Select(name => TopicProvisioner.Spec(name, t.Partitions, t.ReplicationFactor)));
+        }
+        var provisioner = new TopicProvisioner(_clients, _loggerFactory.CreateLogger<TopicProvisioner>());
+        return provisioner.EnsureAsync(specs, _options.Pipeline.OperationTimeout);
+    }
+
+    /// <summary>
+    /// Provisions topics (when configured) and runs every stage until <paramref name="cancellationToken"/> is
+    /// cancelled, then commits or aborts open transactions and returns. If one stage stops (fatal error, fenced),
+    /// the others are stopped too and the stage's <see cref="StageStoppedException"/> is thrown.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Topics.Provision)
+        {
+            await ProvisionTopicsAsync(cancellationToken);
+        }
+
+        _logger.PipelineStarted(_policy.SourceName, _policy.Version, _policy.Segments.Count, string.Join(',', StageNames));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var loopLogger = _loggerFactory.CreateLogger<TransactionalLoop>();
+        var running = _stages
+            .Select(s => new TransactionalLoop(s.Settings, _clients, s.Processor, Counters, loopLogger, _time).RunAsync(stop.Token))
+            .ToList();
+        var first = await Task.WhenAny(running);
+        if (first.IsFaulted)
+        {
+            await stop.CancelAsync();
+        }
+
+        try
+        {
+            await Task.WhenAll(running);
+        }
+        catch (Exception) when (running.Any(t => t.IsFaulted))
+        {
+            var stopped = running.Where(t => t.IsFaulted).Select(t => t.Exception!.GetBaseException()).First();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(stopped).Throw();
+        }
+    }
+
+    /// <summary>Erases the derived tokenization keys.</summary>
+    public void Dispose() => _keyring.Dispose();
+
+    private StageSettings Settings(string stage, IReadOnlyList<string> inputs, bool isEntry)
+    {
+        var p = _options.Pipeline;
+        return new StageSettings(
+            Name: stage,
+            InputTopics: inputs,
+            GroupId: $"{p.ConsumerGroupId}.{stage}",
+            // One transactional id per stage and instance (KIP-447): zombies are fenced by the group generation
+            // carried in the consumer group metadata, so ids need not be tied to partitions.
+            TransactionalId: $"{p.TransactionalIdPrefix}.{stage}.{p.InstanceId}",
+            IsEntryStage: isEntry,
+            BatchMaxRecords: p.BatchMaxRecords,
+            BatchMaxInterval: p.BatchMaxInterval,
+            ConsumeTimeout: p.ConsumeTimeout,
+            TransactionTimeout: p.TransactionTimeout,
+            OperationTimeout: p.OperationTimeout,
+            RetryBackoff: p.RetryBackoff);
+    }
+}

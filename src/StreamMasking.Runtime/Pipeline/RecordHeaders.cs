@@ -1,0 +1,26 @@
+namespace StreamMasking.Runtime.Pipeline;
+
+/// <summary>Names of the headers StreamMasking writes. Downstream consumers may rely on them.</summary>
+public static class RecordHeaders
+{
+    /// <summary>Segment that produced the masked record (UTF-8 segment name).</summary>
+    public const string Segment = "sm-segment";
+
+    /// <summary>Version of the policy that masked the record.</summary>
+    public const string PolicyVersion = "sm-policy-version";
+
+    /// <summary>Topic of the original input record.</summary>
+    public const string SourceTopic = "sm-source-topic";
+
+    /// <summary>Partition of the original input record (decimal text).</summary>
+    public const string SourcePartition = "sm-source-partition";
+
+    /// <summary>Offset of the original input record (decimal text).</summary>
+    public const string SourceOffset = "sm-source-offset";
+
+    /// <summary>Dead-letter reason code (on dead-letter records).</summary>
+    public const string DeadLetterReason = "sm-dlq-reason";
+
+    /// <summary>Prefix reserved for StreamMasking's own headers; input headers with it are not trusted.</summary>
+    public const string ReservedPrefix = "sm-";
+}

@@ -1,0 +1,26 @@
+namespace StreamMasking.Runtime.Pipeline;
+
+/// <summary>Settings of one transactional stage.</summary>
+/// <param name="Name">Stage name ("route" or "mask"), used in ids and logs.</param>
+/// <param name="InputTopics">Topics the stage consumes.</param>
+/// <param name="GroupId">Consumer group of the stage.</param>
+/// <param name="TransactionalId">Transactional id of this instance of the stage.</param>
+/// <param name="IsEntryStage">Whether the stage consumes the service's input topics.</param>
+/// <param name="BatchMaxRecords">Records per transaction at most.</param>
+/// <param name="BatchMaxInterval">Longest time a transaction stays open.</param>
+/// <param name="ConsumeTimeout">Longest single consume call.</param>
+/// <param name="TransactionTimeout">Broker-side transaction timeout.</param>
+/// <param name="OperationTimeout">Timeout of transactional API calls.</param>
+/// <param name="RetryBackoff">Pause after an abort or a retriable error.</param>
+internal sealed record StageSettings(
+    string Name,
+    IReadOnlyList<string> InputTopics,
+    string GroupId,
+    string TransactionalId,
+    bool IsEntryStage,
+    int BatchMaxRecords,
+    TimeSpan BatchMaxInterval,
+    TimeSpan ConsumeTimeout,
+    TimeSpan TransactionTimeout,
+    TimeSpan OperationTimeout,
+    TimeSpan RetryBackoff);

@@ -1,0 +1,278 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using StreamMasking.Runtime.Diagnostics;
+using StreamMasking.Runtime.Kafka;
+
+namespace StreamMasking.Runtime.Pipeline;
+
+/// <summary>
+/// One consume–transform–produce loop in Kafka transactions (KIP-447 style: one transactional producer per
+/// stage instance, fenced through the consumer group metadata sent with the offsets). Runs on a dedicated thread
+/// because consumer calls block, and rebalance callbacks run inside <c>Consume</c> on that same thread, so no
+/// state here needs locking.
+/// </summary>
+internal sealed partial class TransactionalLoop : IProcessorContext
+{
+    private const int MaxOperationAttempts = 10;
+
+    private readonly StageSettings _settings;
+    private readonly IKafkaClientFactory _clients;
+    private readonly IRecordProcessor _processor;
+    private readonly ITransactionParticipant? _participant;
+    private readonly PipelineCounters _counters;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly TransactionTally _tally = new();
+
+    // Per partition consumed in the open transaction: first offset (rewind target) and position (commit target).
+    private readonly Dictionary<TopicPartition, (long First, long Position)> _offsets = [];
+
+    private IProducer<byte[]?, byte[]?>? _producer;
+    private IConsumer<byte[]?, byte[]?>? _consumer;
+    private bool _inTransaction;
+    private long _transactionStarted;
+    private int _transactionRecords;
+
+    internal TransactionalLoop(StageSettings settings, IKafkaClientFactory clients, IRecordProcessor processor,
+        PipelineCounters counters, ILogger logger, TimeProvider time)
+    {
+        _settings = settings;
+        _clients = clients;
+        _processor = processor;
+        _participant = processor as ITransactionParticipant;
+        _counters = counters;
+        _logger = logger;
+        _time = time;
+    }
+
+    internal string Name => _settings.Name;
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled (graceful) or a stop condition.</summary>
+    internal Task RunAsync(CancellationToken cancellationToken) => Task.Factory.StartNew(
+        () => Run(cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run(CancellationToken cancellationToken)
+    {
+        _logger.StageStarting(_settings.Name, _settings.TransactionalId, _settings.GroupId, string.Join(',', _settings.InputTopics));
+        using var producer = _clients.CreateTransactionalProducer(_settings.TransactionalId, _settings.Name, _settings.TransactionTimeout);
+        _producer = producer;
+        // InitTransactions fences any previous incarnation with this transactional id and aborts what it left open.
+        Attempt("InitTransactions", () => producer.InitTransactions(_settings.OperationTimeout), onAbort: null);
+        using var consumer = _clients.CreateConsumer(_settings.GroupId, _settings.Name, b => b
+            .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
+            .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
+            .SetPartitionsLostHandler((_, partitions) => OnLost(partitions)));
+        _consumer = consumer;
+        consumer.Subscribe(_settings.InputTopics);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                Step();
+            }
+
+            // Graceful shutdown: every record consumed so far was fully processed, so commit it.
+            if (_inTransaction)
+            {
+                _logger.ShuttingDown(_settings.Name, "committing");
+                Commit();
+            }
+        }
+        catch (StageStoppedException)
+        {
+            TryAbortQuietly();
+            throw;
+        }
+        finally
+        {
+            CloseQuietly(consumer);
+            _logger.StageStopped(_settings.Name);
+        }
+    }
+
+    private void Step()
+    {
+        var consumer = _consumer!;
+        ConsumeResult<byte[]?, byte[]?>? record = null;
+        try
+        {
+            record = consumer.Consume(_settings.ConsumeTimeout);
+        }
+        catch (ConsumeException e)
+        {
+            HandleConsumeError(e.Error);
+        }
+
+        if (record is not null && record.Message is not null)
+        {
+            BeginIfNeeded();
+            var tp = record.TopicPartition;
+            var first = _offsets.TryGetValue(tp, out var seen) ? seen.First : record.Offset.Value;
+            // The committed offset is the position (last consumed + 1): the next record to read after a restart.
+            _offsets[tp] = (first, record.Offset.Value + 1);
+            _tally.AddConsumed();
+            _transactionRecords++;
+            try
+            {
+                _processor.Process(record, this);
+            }
+            catch (KafkaException e)
+            {
+                HandleTransactionError("Produce", e);
+                return;
+            }
+            catch (Exception e) when (e is not StageStoppedException)
+            {
+                // The exception's message may quote the record: log its type only.
+                _logger.ProcessorFailed(_settings.Name, e.GetType().Name, record.Topic, record.Partition.Value, record.Offset.Value);
+                AbortAndRewind("processor failure", rewind: true);
+                return;
+            }
+        }
+
+        if (_inTransaction && (_transactionRecords >= _settings.BatchMaxRecords
+            || _time.GetElapsedTime(_transactionStarted) >= _settings.BatchMaxInterval))
+        {
+            Commit();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Send(OutputRecord output)
+    {
+        if (!_inTransaction)
+        {
+            throw new InvalidOperationException("Send is only valid while the loop processes a record.");
+        }
+
+        while (true)
+        {
+            try
+            {
+                _producer!.Produce(output.Topic, output.Message);
+                break;
+            }
+            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                // The local queue drains as the broker acknowledges; wait a little instead of failing the transaction.
+                _logger.QueueFull(_settings.Name);
+                Thread.Sleep(TimeSpan.FromMilliseconds(50));
+            }
+        }
+
+        _tally.Add(output.Kind, output.Segment, output.ReasonCode);
+    }
+
+    private void BeginIfNeeded()
+    {
+        if (_inTransaction)
+        {
+            return;
+        }
+
+        Attempt("BeginTransaction", () => _producer!.BeginTransaction(), onAbort: null);
+        _inTransaction = true;
+        _transactionStarted = _time.GetTimestamp();
+        _transactionRecords = 0;
+    }
+
+    private void Commit()
+    {
+        if (!_inTransaction)
+        {
+            return;
+        }
+
+        var producer = _producer!;
+        var consumer = _consumer!;
+        var offsets = _offsets.Select(kv => new TopicPartitionOffset(kv.Key, new Offset(kv.Value.Position))).ToList();
+        var aborted = false;
+        Attempt("SendOffsetsToTransaction",
+            () => producer.SendOffsetsToTransaction(offsets, consumer.ConsumerGroupMetadata, _settings.OperationTimeout),
+            onAbort: () => aborted = true);
+        if (!aborted)
+        {
+            Attempt("CommitTransaction", () => producer.CommitTransaction(_settings.OperationTimeout), onAbort: () => aborted = true);
+        }
+
+        if (aborted)
+        {
+            AbortAndRewind("commit failed", rewind: true);
+            return;
+        }
+
+        _counters.ApplyCommitted(_tally, _settings.IsEntryStage);
+        _logger.TransactionCommitted(_settings.Name, _transactionRecords);
+        ResetTransaction();
+        _participant?.OnCommitted();
+    }
+
+    private void AbortAndRewind(string cause, bool rewind)
+    {
+        if (_inTransaction)
+        {
+            Attempt("AbortTransaction", () => _producer!.AbortTransaction(_settings.OperationTimeout), onAbort: null);
+        }
+
+        if (rewind)
+        {
+            foreach (var (tp, (first, _)) in _offsets)
+            {
+                try
+                {
+                    _consumer!.Seek(new TopicPartitionOffset(tp, new Offset(first)));
+                }
+                catch (KafkaException)
+                {
+                    // Partition no longer assigned: its new owner starts from the committed offset anyway.
+                }
+            }
+        }
+
+        _counters.CountAbort();
+        _logger.TransactionAborted(_settings.Name, _transactionRecords, cause);
+        ResetTransaction();
+        _participant?.OnAborted();
+        Thread.Sleep(_settings.RetryBackoff);
+    }
+
+    private void ResetTransaction()
+    {
+        _inTransaction = false;
+        _transactionRecords = 0;
+        _offsets.Clear();
+        _tally.Clear();
+    }
+
+    private void OnRevoked(List<TopicPartitionOffset> partitions)
+    {
+        _logger.PartitionsRevoked(_settings.Name, Describe(partitions));
+        // Commit while the partitions are still ours, so the next owner starts exactly after our last output.
+        Commit();
+        _participant?.OnPartitionsRevoked(partitions.Select(p => p.TopicPartition).ToList());
+    }
+
+    private void OnAssigned(List<TopicPartition> partitions)
+    {
+        _logger.PartitionsAssigned(_settings.Name, Describe(partitions));
+        _participant?.OnPartitionsAssigned(partitions);
+    }
+
+    private void OnLost(List<TopicPartitionOffset> partitions)
+    {
+        _logger.PartitionsLost(_settings.Name, Describe(partitions));
+        // Someone else may already own these partitions: committing could duplicate their work.
+        if (_inTransaction)
+        {
+            AbortAndRewind("partitions lost", rewind: false);
+        }
+
+        _participant?.OnPartitionsLost(partitions.Select(p => p.TopicPartition).ToList());
+    }
+
+    private static string Describe(IEnumerable<TopicPartition> partitions) =>
+        string.Join(',', partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]"));
+
+    private static string Describe(IEnumerable<TopicPartitionOffset> partitions) =>
+        Describe(partitions.Select(p => p.TopicPartition));
+}
