@@ -1,0 +1,11 @@
+using StreamMasking.Runtime.Pipeline;
+
+namespace StreamMasking.Runtime.Tests.Support;
+
+/// <summary>An <see cref="IProcessorContext"/> that records what a processor sends (no broker).</summary>
+internal sealed class RecordingContext : IProcessorContext
+{
+    public List<OutputRecord> Sent { get; } = [];
+
+    public void Send(OutputRecord output) => Sent.Add(output);
+}
