@@ -63,10 +63,50 @@ public static class BernoulliExp
         return T.IsOddInteger(k);
     }
 
+    /// <summary>Bernoulli(exp(−γ)) for γ = numerator / denominator, all in 64-bit arithmetic (the hot path).</summary>
+    internal static bool Sample(IRandomSource random, ulong numerator, ulong denominator)
+    {
+        var whole = numerator / denominator;
+        for (var i = 0UL; i < whole; i++)
+        {
+            if (!SampleExpMinusOne(random))
+            {
+                return false;
+            }
+        }
+
+        return SampleAtMostOne(random, numerator - (whole * denominator), denominator);
+    }
+
+    /// <summary>Bernoulli(exp(−γ)) for 0 ≤ γ = numerator / denominator ≤ 1 in 64-bit arithmetic.</summary>
+    internal static bool SampleAtMostOne(IRandomSource random, ulong numerator, ulong denominator)
+    {
+        if (numerator == 0)
+        {
+            return true;
+        }
+
+        var k = 1UL;
+        while (true)
+        {
+            var high = Math.BigMul(denominator, k, out var bound);
+            var accepted = high == 0
+                ? random.NextBelow(bound) < numerator
+                : random.NextBelow(new UInt128(high, bound)) < numerator;
+            if (!accepted)
+            {
+                return (k & 1) == 1;
+            }
+
+            k++;
+        }
+    }
+
     /// <summary>Bernoulli(exp(−1)): the same construction with γ = 1, so each step is a Bernoulli(1/k).</summary>
     internal static bool SampleExpMinusOne(IRandomSource random)
     {
-        var k = 1UL;
+        // The first step is Bernoulli(1/1), which always succeeds: start at k = 2 without spending randomness.
+        var k = 2UL;
         while (random.NextBelow(k) == 0)
         {
             k++;

@@ -6,30 +6,34 @@ namespace StreamMasking.Privacy.Sampling;
 /// <summary>
 /// Exact discrete Gaussian sampler: P(X = x) ∝ exp(−x² / (2σ²)) on the integers, for rational
 /// σ² = sigmaSquaredNumerator / sigmaSquaredDenominator (Canonne, Kamath, Steinke 2020, Algorithm 3: discrete
-/// Laplace proposals accepted with an exact Bernoulli(exp(−γ)) trial). Integer arithmetic only.
+/// Laplace proposals of scale t accepted with an exact Bernoulli(exp(−(|Y| − σ²/t)²/(2σ²))) trial; any t &gt; 0 is
+/// correct, t ≈ σ is efficient). Integer arithmetic only.
 /// </summary>
 /// <remarks>
 /// Timing channel: the number of proposals is geometric (acceptance probability above 1/2 for σ ≥ 1), so the
-/// running time depends on the sample. Values of σ up to about 2^24 use a 128-bit fast path; larger use BigInteger.
+/// running time depends on the sample. An integer σ ≤ 2^24 (the lattice case of <see cref="GranularNoise"/>) runs in
+/// 64-bit arithmetic with t = σ; other values use 128-bit or BigInteger arithmetic with t = ⌊σ⌋ + 1.
 /// </remarks>
 public static class DiscreteGaussian
 {
+    private const ulong MaxFastSigma = 1UL << 24;
+
     /// <summary>Draws one sample with σ² = <paramref name="sigmaSquaredNumerator"/> / <paramref name="sigmaSquaredDenominator"/>.</summary>
     public static long Sample(IRandomSource random, BigInteger sigmaSquaredNumerator, BigInteger sigmaSquaredDenominator)
     {
         ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sigmaSquaredNumerator);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sigmaSquaredDenominator);
-        var t = ExactInteger.FloorSqrt(sigmaSquaredNumerator / sigmaSquaredDenominator) + 1;
-
-        // Fast path when every intermediate stays far below 2^128: γ's denominator 2·n·t²·d < 2^92 leaves 36 bits for
-        // the Bernoulli(exp) loop counter, and |Y|·t·d < 2^62 holds unless |Y| > 2^16·t (probability < e^−65536).
-        if (sigmaSquaredNumerator.GetBitLength() <= 44 && sigmaSquaredDenominator.GetBitLength() <= 1
-            && t.GetBitLength() <= 23)
+        if (sigmaSquaredDenominator.IsOne)
         {
-            return SampleFast(random, (ulong)sigmaSquaredNumerator, (ulong)t);
+            var root = ExactInteger.FloorSqrt(sigmaSquaredNumerator);
+            if (root * root == sigmaSquaredNumerator && root <= MaxFastSigma)
+            {
+                return SampleIntegerSigma(random, (ulong)root);
+            }
         }
 
+        var t = ExactInteger.FloorSqrt(sigmaSquaredNumerator / sigmaSquaredDenominator) + 1;
         return SampleExact(random, sigmaSquaredNumerator, sigmaSquaredDenominator, t);
     }
 
@@ -37,24 +41,36 @@ public static class DiscreteGaussian
     public static long Sample(IRandomSource random, ulong sigmaSquared) =>
         Sample(random, new BigInteger(sigmaSquared), BigInteger.One);
 
-    // σ² = n (integer), t = ⌊σ⌋ + 1; γ = (|Y|·t − n)² / (2·n·t²).
-    private static long SampleFast(IRandomSource random, ulong n, ulong t)
+    /// <summary>Draws one sample with integer standard deviation <paramref name="sigma"/> (σ² = sigma²).</summary>
+    public static long SampleWithIntegerSigma(IRandomSource random, ulong sigma)
     {
-        var denominator = 2 * (UInt128)n * t * t;
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentOutOfRangeException.ThrowIfZero(sigma);
+        return sigma <= MaxFastSigma
+            ? SampleIntegerSigma(random, sigma)
+            : SampleExact(random, new BigInteger(sigma) * sigma, BigInteger.One, new BigInteger(sigma));
+    }
+
+    // σ = t = m: γ = (|Y| − m)² / (2m²), so numerator and denominator stay below 2^64 unless ||Y| − m| ≥ 2^32.
+    private static long SampleIntegerSigma(IRandomSource random, ulong m)
+    {
+        var denominator = 2 * m * m;
         while (true)
         {
-            var y = DiscreteLaplace.Sample<UInt128>(random, t, 1);
-            var difference = (Int128)Math.Abs(y) * t - n;
-            var magnitude = (UInt128)Int128.Abs(difference);
-            var numerator = checked(magnitude * magnitude);
-            if (BernoulliExp.Sample(random, numerator, denominator))
+            var y = DiscreteLaplace.SampleFast(random, m, 1);
+            var magnitude = (ulong)Math.Abs(y);
+            var distance = magnitude >= m ? magnitude - m : m - magnitude;
+            var accepted = distance < (1UL << 32)
+                ? BernoulliExp.Sample(random, distance * distance, denominator)
+                : BernoulliExp.Sample<UInt128>(random, (UInt128)distance * distance, denominator);
+            if (accepted)
             {
                 return y;
             }
         }
     }
 
-    // σ² = n/d, t = ⌊σ⌋ + 1; γ = (|Y|·t·d − n)² / (2·n·t²·d).
+    // σ² = n/d, proposal scale t; γ = (|Y|·t·d − n)² / (2·n·t²·d).
     private static long SampleExact(IRandomSource random, BigInteger n, BigInteger d, BigInteger t)
     {
         var denominator = 2 * n * t * t * d;

@@ -32,7 +32,42 @@ public static class DiscreteLaplace
         ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfZero(scaleNumerator);
         ArgumentOutOfRangeException.ThrowIfZero(scaleDenominator);
-        return Sample<UInt128>(random, scaleNumerator, scaleDenominator);
+        return scaleNumerator <= MaxFastScale
+            ? SampleFast(random, scaleNumerator, scaleDenominator)
+            : Sample<UInt128>(random, scaleNumerator, scaleDenominator);
+    }
+
+    // Largest numerator for the 64-bit path: U + t·V stays below 2^64 unless V ≥ 2^6, probability e^−64.
+    private const ulong MaxFastScale = 1UL << 57;
+
+    /// <summary>The same algorithm as <see cref="Sample{T}"/> in 64-bit arithmetic.</summary>
+    internal static long SampleFast(IRandomSource random, ulong t, ulong s)
+    {
+        while (true)
+        {
+            var u = random.NextBelow(t);
+            if (!BernoulliExp.SampleAtMostOne(random, u, t))
+            {
+                continue;
+            }
+
+            var v = 0UL;
+            while (BernoulliExp.SampleExpMinusOne(random))
+            {
+                v++;
+            }
+
+            var x = (UInt128)t * v + u;
+            var y = s == 1 ? x : x / s;
+            var negative = random.NextBit();
+            if (negative && y == 0)
+            {
+                continue;
+            }
+
+            var magnitude = checked((long)y);
+            return negative ? -magnitude : magnitude;
+        }
     }
 
     internal static long Sample<T>(IRandomSource random, T t, T s)

@@ -40,7 +40,7 @@ public static class GranularNoise
 
     /// <summary>Adds discrete-Gaussian noise of exactly <paramref name="sigmaSteps"/> grid steps on <paramref name="granularity"/>.</summary>
     internal static double AddGaussianSteps(IRandomSource random, double value, double granularity, ulong sigmaSteps) =>
-        AddOnLattice(value, granularity, DiscreteGaussian.Sample(random, checked(sigmaSteps * sigmaSteps)));
+        AddOnLattice(value, granularity, DiscreteGaussian.SampleWithIntegerSigma(random, sigmaSteps));
 
     /// <summary>Adds discrete-Laplace noise of exactly <paramref name="scaleSteps"/> grid steps on <paramref name="granularity"/>.</summary>
     internal static double AddLaplaceSteps(IRandomSource random, double value, double granularity, ulong scaleSteps) =>
