@@ -12,9 +12,10 @@ namespace StreamMasking.Privacy.ContinualRelease;
 /// ε_level = ε/(L+1) by the discrete Laplace mechanism on exact integer node sums (inputs rounded once to the lattice,
 /// sensitivity charged as ⌈Δ/g⌉ steps), so the tree is ε-DP by basic composition over levels; outputs are
 /// post-processing. Adaptively chosen inputs are covered because node noise is independent of the data.
-/// State: O(log T): the step, the partial integer sum of the open node on each level and the latest completed node
+/// State: O(log T): the step, the partial integer sum (128-bit, so totals cannot overflow) of the open node on each level and the latest completed node
 /// estimate on each level (exactly the nodes a future prefix can still use). Time O(log T) per step.
-/// Noise: node (h, i) draws from the keyed stream (counter id, epoch, "node", h, i): identical after a restore.
+/// Noise: the nodes completing at step t draw in level order from the keyed stream (counter id, epoch, "tree-step",
+/// t); node (h, i) completes only at t = (i+1)·2^h, so its noise is identical after a restore or replay.
 /// </remarks>
 internal sealed class BinaryTreeCounter : IEpochCounter
 {
@@ -22,7 +23,7 @@ internal sealed class BinaryTreeCounter : IEpochCounter
     private readonly bool _honaker;
     private readonly ulong _scaleSteps;
     private readonly double[] _relativeVariance;
-    private readonly long[] _partial;
+    private readonly Int128[] _partial;
     private readonly double[] _estimate;
 
     public BinaryTreeCounter(EpochSpec spec, double sensitivity, bool honaker, CounterNoise noise)
@@ -46,7 +47,7 @@ internal sealed class BinaryTreeCounter : IEpochCounter
         SensitivitySteps = LatticeUnits.Sensitivity(sensitivity, Granularity);
         NodeVarianceSteps = DiscreteLaplaceVariance(_scaleSteps);
         _relativeVariance = HonakerEstimator.RelativeLevelVariances(levels, honaker);
-        _partial = new long[levels];
+        _partial = new Int128[levels];
         _estimate = new double[levels];
     }
 
@@ -82,14 +83,16 @@ internal sealed class BinaryTreeCounter : IEpochCounter
 
         // Levels 0..tz complete at step t (tz = trailing zeros of t). Release them bottom-up; the left child of
         // level h is the estimate stored at level h−1 before this step, the right child the one just computed.
+        // Node (h, i) completes at the unique step t = (i+1)·2^h, so the nodes completing now draw, lowest level
+        // first, from the keyed stream of step t: each node's noise is a fixed function of the key and its position.
         var completedLevels = Math.Min(BitOperations.TrailingZeroCount(t), Spec.Log2Horizon);
+        var random = _noise.For("tree-step", 0, t);
         var previousChild = 0.0;
         var currentChild = 0.0;
         for (var h = 0; h <= completedLevels; h++)
         {
-            var index = (t >> h) - 1;
-            var noise = DiscreteLaplace.Sample(_noise.For("node", h, index), _scaleSteps, 1UL);
-            var noisy = (double)checked(_partial[h] + noise);
+            var noise = DiscreteLaplace.Sample(random, _scaleSteps, 1UL);
+            var noisy = (double)(_partial[h] + noise);
             _partial[h] = 0;
             var estimate = h > 0 && _honaker
                 ? (HonakerEstimator.SelfWeight(_relativeVariance, h) * noisy)
@@ -117,7 +120,8 @@ internal sealed class BinaryTreeCounter : IEpochCounter
         writer.Write(Steps);
         foreach (var p in _partial)
         {
-            writer.Write(p);
+            writer.Write((ulong)(p >> 64));
+            writer.Write((ulong)p);
         }
 
         foreach (var e in _estimate)
@@ -137,7 +141,8 @@ internal sealed class BinaryTreeCounter : IEpochCounter
         Steps = step;
         for (var h = 0; h < _partial.Length; h++)
         {
-            _partial[h] = reader.ReadInt64();
+            var high = reader.ReadUInt64();
+            _partial[h] = (Int128)new UInt128(high, reader.ReadUInt64());
         }
 
         for (var h = 0; h < _estimate.Length; h++)
