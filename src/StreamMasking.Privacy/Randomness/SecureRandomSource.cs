@@ -8,7 +8,7 @@ namespace StreamMasking.Privacy.Randomness;
 /// </summary>
 public sealed class SecureRandomSource : IRandomSource
 {
-    private const int BufferSize = 4096;
+    private const int BufferSize = 16384;
 
     // Per-thread buffers: the OS generator is thread-safe but the buffer is not, and a lock would dominate the cost.
     [ThreadStatic]

@@ -114,4 +114,55 @@ public static class BernoulliExp
 
         return (k & 1) == 1;
     }
+
+    /// <summary>Bernoulli(exp(−γ)) for γ = numerator / denominator, spending bits through <paramref name="bits"/>.</summary>
+    internal static bool Sample(BitReader bits, ulong numerator, ulong denominator)
+    {
+        var whole = numerator / denominator;
+        for (var i = 0UL; i < whole; i++)
+        {
+            if (!SampleExpMinusOne(bits))
+            {
+                return false;
+            }
+        }
+
+        return SampleAtMostOne(bits, numerator - (whole * denominator), denominator);
+    }
+
+    /// <summary>Bernoulli(exp(−γ)) for 0 ≤ γ ≤ 1, spending bits through <paramref name="bits"/>.</summary>
+    internal static bool SampleAtMostOne(BitReader bits, ulong numerator, ulong denominator)
+    {
+        if (numerator == 0)
+        {
+            return true;
+        }
+
+        var k = 1UL;
+        while (true)
+        {
+            var high = Math.BigMul(denominator, k, out var bound);
+            var accepted = high == 0
+                ? bits.Bernoulli(numerator, bound)
+                : bits.Source.NextBelow(new UInt128(high, bound)) < numerator;
+            if (!accepted)
+            {
+                return (k & 1) == 1;
+            }
+
+            k++;
+        }
+    }
+
+    /// <summary>Bernoulli(exp(−1)), spending bits through <paramref name="bits"/>.</summary>
+    internal static bool SampleExpMinusOne(BitReader bits)
+    {
+        var k = 2UL;
+        while (bits.NextBelow(k) == 0)
+        {
+            k++;
+        }
+
+        return (k & 1) == 1;
+    }
 }

@@ -54,14 +54,15 @@ public static class DiscreteGaussian
     // σ = t = m: γ = (|Y| − m)² / (2m²), so numerator and denominator stay below 2^64 unless ||Y| − m| ≥ 2^32.
     private static long SampleIntegerSigma(IRandomSource random, ulong m)
     {
+        var bits = BitReader.For(random);
         var denominator = 2 * m * m;
         while (true)
         {
-            var y = DiscreteLaplace.SampleFast(random, m, 1);
+            var y = DiscreteLaplace.SampleIntegerScale(bits, m);
             var magnitude = (ulong)Math.Abs(y);
             var distance = magnitude >= m ? magnitude - m : m - magnitude;
             var accepted = distance < (1UL << 32)
-                ? BernoulliExp.Sample(random, distance * distance, denominator)
+                ? BernoulliExp.Sample(bits, distance * distance, denominator)
                 : BernoulliExp.Sample<UInt128>(random, (UInt128)distance * distance, denominator);
             if (accepted)
             {

@@ -41,8 +41,34 @@ public static class DiscreteLaplace
     private const ulong MaxFastScale = 1UL << 57;
 
     /// <summary>The same algorithm as <see cref="Sample{T}"/> in 64-bit arithmetic.</summary>
+    /// <summary>Integer scale t: magnitude ⌊t·E⌋ with E ~ Exp(1) (geometric with ratio e^{−1/t}) and a random sign.</summary>
+    internal static long SampleIntegerScale(IRandomSource random, ulong t) =>
+        SampleIntegerScale(BitReader.For(random), t);
+
+    internal static long SampleIntegerScale(BitReader bits, ulong t)
+    {
+        while (true)
+        {
+            var magnitude = ExactExponential.FloorTimes(bits, t);
+            var negative = bits.NextBit();
+            if (negative && magnitude == 0)
+            {
+                // Without this rejection zero would be counted twice (as +0 and −0).
+                continue;
+            }
+
+            var value = checked((long)magnitude);
+            return negative ? -value : value;
+        }
+    }
+
     internal static long SampleFast(IRandomSource random, ulong t, ulong s)
     {
+        if (s == 1)
+        {
+            return SampleIntegerScale(random, t);
+        }
+
         while (true)
         {
             var u = random.NextBelow(t);
