@@ -21,6 +21,9 @@ internal sealed class KafkaChangelogReader : IChangelogReader, IDisposable
     {
         var config = new ConsumerConfig(new Dictionary<string, string>(baseConfig, StringComparer.Ordinal))
         {
+            // The client insists on a group id; partitions are assigned directly and nothing is committed, so the
+            // group is never joined and its offsets are never used.
+            GroupId = baseConfig.GroupId ?? "streammasking-state-restore",
             IsolationLevel = IsolationLevel.ReadCommitted,
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
