@@ -51,8 +51,11 @@ internal sealed class FetchHandler : IApiHandler
         }
 
         writer.WriteInt32(0);
-        writer.WriteInt16(injected ? (short)injectedError : (short)0);
-        writer.WriteInt32(0);
+        if (context.ApiVersion >= 7)
+        {
+            writer.WriteInt16(0);
+            writer.WriteInt32(0);
+        }
         writer.WriteArrayCount(results.Count, f);
         foreach (var (topic, partitions) in results)
         {

@@ -29,7 +29,11 @@ internal sealed class ListOffsetsHandler : IApiHandler
         var readCommitted = v >= 2 && reader.ReadInt8() == 1;
         var injected = context.Broker.Faults.TryTakeError(ApiKey, out var injectedError);
         var topicCount = reader.ReadArrayCount(f);
-        writer.WriteInt32(0);
+        if (v >= 2)
+        {
+            writer.WriteInt32(0);
+        }
+
         writer.WriteArrayCount(topicCount, f);
         for (var t = 0; t < topicCount; t++)
         {

@@ -5,14 +5,14 @@ using StreamMasking.Broker.Topics;
 namespace StreamMasking.Broker.Handlers;
 
 /// <summary>
-/// Metadata (3) v1-12: this broker is the only broker, leader and sole replica of every partition. Unknown topics
+/// Metadata (3) v0-12: this broker is the only broker, leader and sole replica of every partition. Unknown topics
 /// are auto-created when both the broker option and the request allow it (v4+ flag), like Kafka.
 /// </summary>
 internal sealed class MetadataHandler : IApiHandler
 {
     public ApiKey ApiKey => ApiKey.Metadata;
 
-    public short MinVersion => 1;
+    public short MinVersion => 0;
 
     public short MaxVersion => 12;
 
@@ -73,14 +73,22 @@ internal sealed class MetadataHandler : IApiHandler
         writer.WriteInt32(broker.NodeId);
         writer.WriteString(broker.AdvertisedHost, f);
         writer.WriteInt32(broker.AdvertisedPort);
-        writer.WriteNullableString(null, f);
+        if (v >= 1)
+        {
+            writer.WriteNullableString(null, f);
+        }
+
         writer.WriteEmptyTaggedFields(f);
         if (v >= 2)
         {
             writer.WriteNullableString(broker.ClusterId, f);
         }
 
-        writer.WriteInt32(broker.NodeId);
+        if (v >= 1)
+        {
+            writer.WriteInt32(broker.NodeId);
+        }
+
         writer.WriteArrayCount(topics.Count, f);
         foreach (var (error, name, id, state) in topics)
         {
@@ -99,7 +107,11 @@ internal sealed class MetadataHandler : IApiHandler
                 writer.WriteUuid(state?.Id ?? id);
             }
 
-            writer.WriteBool(state?.IsInternal ?? false);
+            if (v >= 1)
+            {
+                writer.WriteBool(state?.IsInternal ?? false);
+            }
+
             var partitions = injected ? 0 : state?.Partitions.Count ?? 0;
             writer.WriteArrayCount(partitions, f);
             for (var p = 0; p < partitions; p++)
