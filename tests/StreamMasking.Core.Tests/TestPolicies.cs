@@ -53,7 +53,7 @@ internal static class TestPolicies
     public static MaskOutcome MaskOne(PrivacyPolicy policy, string json, byte[]? secret = null)
     {
         using var keyring = new TokenKeyring(secret ?? Secret);
-        var masker = new RecordMasker(policy, keyring);
+        using var masker = new RecordMasker(policy, keyring);
         return masker.Mask(policy.Segments[0], Record(json));
     }
 

@@ -6,20 +6,30 @@ namespace StreamMasking.Core.Masking;
 /// <summary>
 /// Masks records per their segment's field rules. Every segment is compiled once at construction (field tree, operations,
 /// derived token key), so the per-record path does no policy parsing or reflection. Immutable after construction and
-/// safe to call from many threads at once. The keyring must stay undisposed while the masker is used.
+/// safe to call from many threads at once. Dispose it (after the last <see cref="Mask"/> call) to release the per-thread
+/// HMAC instances and their key copies.
 /// </summary>
-public sealed class RecordMasker
+public sealed class RecordMasker : IDisposable
 {
     private readonly PrivacyPolicy _policy;
     private readonly SegmentPlan[] _plans;
 
-    /// <summary>Compiles every segment of <paramref name="policy"/>.</summary>
+    /// <summary>Compiles every segment of <paramref name="policy"/>; copies the segment keys, so the keyring may be disposed afterwards.</summary>
     public RecordMasker(PrivacyPolicy policy, TokenKeyring keyring)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(keyring);
         _policy = policy;
         _plans = [.. policy.Segments.Select(s => new SegmentPlan(s, policy.Defaults, keyring.SegmentKey(s.Name)))];
+    }
+
+    /// <summary>Releases the per-thread HMAC instances. Not to be called while another thread is masking.</summary>
+    public void Dispose()
+    {
+        foreach (var plan in _plans)
+        {
+            plan.Dispose();
+        }
     }
 
     /// <summary>

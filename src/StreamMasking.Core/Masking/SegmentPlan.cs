@@ -10,20 +10,24 @@ namespace StreamMasking.Core.Masking;
 /// A segment's field rules compiled into a tree of operations. Masking walks only the policy's named paths, building
 /// a new output object, so a field the policy does not name can never reach the output. Immutable; thread-safe.
 /// </summary>
-internal sealed class SegmentPlan
+internal sealed class SegmentPlan : IDisposable
 {
     private readonly PlanNode[] _roots;
     private readonly bool _keepNulls;
+    private readonly SegmentHmac _hmac;
 
     public SegmentPlan(SegmentPolicy segment, PolicyDefaults defaults, byte[] tokenKey)
     {
         _keepNulls = defaults.Nulls == NullHandling.Keep;
+        var hmac = _hmac = new SegmentHmac(tokenKey);
         var leaves = segment.Fields
             .Where(f => f.Action is not DropAction) // dropping = never copying
-            .Select(f => (f.Path.Segments, Operation: Compile(f.Action, tokenKey)))
+            .Select(f => (f.Path.Segments, Operation: Compile(f.Action, hmac)))
             .ToList();
         _roots = Build(leaves, depth: 0, prefix: "");
     }
+
+    public void Dispose() => _hmac.Dispose();
 
     public MaskOutcome Mask(JsonObject body)
     {
@@ -103,10 +107,10 @@ internal sealed class SegmentPlan
         return [.. nodes];
     }
 
-    private static FieldOperation Compile(FieldAction action, byte[] tokenKey) => action switch
+    private static FieldOperation Compile(FieldAction action, SegmentHmac hmac) => action switch
     {
         KeepAction => KeepOperation.Instance,
-        TokenizeAction => new TokenizeOperation(tokenKey),
+        TokenizeAction => new TokenizeOperation(hmac),
         GeneralizeBucketAction b => new BucketOperation(b.Width, b.Output),
         GeneralizeDateAction d => new DateTruncateOperation(d.Unit),
         GeneralizePrefixAction p => new PrefixOperation(p.Length),

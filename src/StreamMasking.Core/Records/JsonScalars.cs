@@ -46,17 +46,23 @@ internal static class JsonScalars
     public static bool TryGetDecimal(JsonNode node, out decimal number)
     {
         number = 0;
-        return node is JsonValue value
-            && value.GetValueKind() == JsonValueKind.Number
-            && decimal.TryParse(RawNumber(value), NumberStyles.Float, CultureInfo.InvariantCulture, out number);
+        if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.Number)
+        {
+            return false;
+        }
+
+        return value.TryGetValue<JsonElement>(out var element)
+            ? element.TryGetDecimal(out number)
+            : decimal.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out number);
     }
 
     /// <summary>The JSON text of a number value (element-backed values give their source text).</summary>
     public static string RawNumber(JsonValue value) =>
         value.TryGetValue<JsonElement>(out var element) ? element.GetRawText() : value.ToJsonString();
 
-    /// <summary>Canonical decimal text of a decimal (trailing zeros removed).</summary>
-    public static string CanonicalNumber(decimal value) => CanonicalNumber(value.ToString(CultureInfo.InvariantCulture));
+    /// <summary>Canonical decimal text of a decimal (trailing zeros removed; decimal never prints an exponent).</summary>
+    public static string CanonicalNumber(decimal value) =>
+        value == 0 ? "0" : (value / 1.0000000000000000000000000000m).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Exact canonical text of a JSON number literal: no leading/trailing zeros, no exponent unless the magnitude is extreme,

@@ -55,7 +55,7 @@ public sealed class CanaryTests
     {
         var policy = StreamMasking.Core.Policy.PolicyLoader.LoadFileOrThrow(TestPolicies.RepoPath("policies", "demo.yaml"));
         using var keyring = new TokenKeyring(TestPolicies.Secret);
-        var masker = new RecordMasker(policy, keyring);
+        using var masker = new RecordMasker(policy, keyring);
         var router = new StreamMasking.Core.Segmentation.SegmentRouter(policy);
         var canaries = new[] { "CNRY1Name", "CNRY2Ssn", "CNRY3Notes", "CNRY4Id", "CNRY5Holder" };
         foreach (var segment in policy.Segments)
@@ -85,7 +85,8 @@ public sealed class CanaryTests
         var before = record.Body.ToJsonString();
         using var keyring = new TokenKeyring(TestPolicies.Secret);
 
-        var output = new RecordMasker(policy, keyring).Mask(policy.Segments[0], record).Output!;
+        using var masker = new RecordMasker(policy, keyring);
+        var output = masker.Mask(policy.Segments[0], record).Output!;
 
         record.Body.ToJsonString().ShouldBe(before);
         ReferenceEquals(output["a"], record.Body["a"]).ShouldBeFalse();

@@ -151,7 +151,8 @@ public sealed class FieldActionTests
         var record = TestPolicies.Record("""{"v":{"a":[1,{"b":"c"}]},"w":1}""");
         using var keyring = new TokenKeyring(TestPolicies.Secret);
 
-        var output = new RecordMasker(policy, keyring).Mask(policy.Segments[0], record).Output!;
+        using var masker = new RecordMasker(policy, keyring);
+        var output = masker.Mask(policy.Segments[0], record).Output!;
 
         output.ToJsonString().ShouldBe("""{"v":{"a":[1,{"b":"c"}]}}""");
         record.Body["v"]!["a"]!.AsArray().Add(2);

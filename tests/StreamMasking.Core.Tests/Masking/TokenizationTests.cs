@@ -26,7 +26,7 @@ public sealed partial class TokenizationTests
     private static string Token(PrivacyPolicy policy, string segment, string idJson, byte[]? secret = null)
     {
         using var keyring = new TokenKeyring(secret ?? TestPolicies.Secret);
-        var masker = new RecordMasker(policy, keyring);
+        using var masker = new RecordMasker(policy, keyring);
         var outcome = masker.Mask(policy.FindSegment(segment)!, TestPolicies.Record($$"""{"id":{{idJson}},"region":"{{segment}}"}"""));
         outcome.IsMasked.ShouldBeTrue(outcome.ToString());
         return outcome.Output!["id"]!.GetValue<string>();
@@ -120,7 +120,8 @@ public sealed partial class TokenizationTests
         var policy = TestPolicies.Valid(TwoSegments);
         using var keyring = new TokenKeyring(TestPolicies.Secret);
 
-        var outcome = new RecordMasker(policy, keyring).Mask(policy.Segments[0], TestPolicies.Record($$"""{"id":{{value}}}"""));
+        using var masker = new RecordMasker(policy, keyring);
+        var outcome = masker.Mask(policy.Segments[0], TestPolicies.Record($$"""{"id":{{value}}}"""));
 
         outcome.Reason.ShouldBe(StreamMasking.Core.DeadLetters.DeadLetterReason.FieldActionFailed);
         outcome.FieldPath.ShouldBe("id");
@@ -143,7 +144,7 @@ public sealed partial class TokenizationTests
         var secret = Encoding.UTF8.GetBytes("MASTER-SECRET-CANARY-0123456789abcdef");
         using var keyring = new TokenKeyring(secret);
         var policy = TestPolicies.Valid(TwoSegments);
-        var masker = new RecordMasker(policy, keyring);
+        using var masker = new RecordMasker(policy, keyring);
         var key = keyring.SegmentKey("north");
 
         var texts = new[]
@@ -177,7 +178,7 @@ public sealed partial class TokenizationTests
     {
         var policy = TestPolicies.Valid(TwoSegments);
         using var keyring = new TokenKeyring(TestPolicies.Secret);
-        var masker = new RecordMasker(policy, keyring);
+        using var masker = new RecordMasker(policy, keyring);
         var segment = policy.Segments[0];
         string Mask(int i) => masker.Mask(segment, TestPolicies.Record($$"""{"id":"P-{{i}}"}""")).Output!["id"]!.GetValue<string>();
         var sequential = Enumerable.Range(0, 2000).Select(Mask).ToArray();
@@ -187,5 +188,22 @@ public sealed partial class TokenizationTests
 
         parallel.ShouldBe(sequential);
         sequential.Distinct().Count().ShouldBe(2000);
+    }
+
+    [Fact]
+    public void Masker_KeyringDisposedAfterConstruction_NewThreadsStillUseTheRightKey()
+    {
+        var policy = TestPolicies.Valid(TwoSegments);
+        var expected = Token(policy, "north", "\"P-1\"");
+        var keyring = new TokenKeyring(TestPolicies.Secret);
+        using var masker = new RecordMasker(policy, keyring);
+        keyring.Dispose();
+
+        string? fromThread = null;
+        var thread = new Thread(() => fromThread = masker.Mask(policy.Segments[0], TestPolicies.Record("""{"id":"P-1"}""")).Output!["id"]!.GetValue<string>());
+        thread.Start();
+        thread.Join();
+
+        fromThread.ShouldBe(expected);
     }
 }

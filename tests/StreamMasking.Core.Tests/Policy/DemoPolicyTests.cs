@@ -31,7 +31,8 @@ public sealed class DemoPolicyTests
         var route = new SegmentRouter(policy).Route(record);
         route.Segment!.Name.ShouldBe("clinic-b.us.visits");
         using var keyring = new TokenKeyring(TestPolicies.Secret);
-        var outcome = new RecordMasker(policy, keyring).Mask(route.Segment, record);
+        using var masker = new RecordMasker(policy, keyring);
+        var outcome = masker.Mask(route.Segment, record);
 
         outcome.IsMasked.ShouldBeTrue(outcome.ToString());
         var o = outcome.Output!;

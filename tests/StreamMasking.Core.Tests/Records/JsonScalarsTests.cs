@@ -42,4 +42,14 @@ public sealed class JsonScalarsTests
     [InlineData("[]")]
     public void TryGetText_NonScalars_HaveNoText(string json) =>
         JsonScalars.TryGetText(JsonNode.Parse(json), out _).ShouldBeFalse();
+
+    [Theory]
+    [InlineData("40.000", "40")]
+    [InlineData("1.2500", "1.25")]
+    [InlineData("-0.0", "0")]
+    [InlineData("-10", "-10")]
+    [InlineData("123000000", "123000000")]
+    [InlineData("0.0000000001", "0.0000000001")]
+    public void CanonicalNumber_Decimal_DropsTrailingZerosWithoutExponent(string value, string expected) =>
+        JsonScalars.CanonicalNumber(decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture)).ShouldBe(expected);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace StreamMasking.Core.Masking.Operations;
@@ -9,7 +10,11 @@ internal sealed class KeepOperation : FieldOperation
 
     public override bool TryApply(JsonNode value, out JsonNode? result)
     {
-        result = value.DeepClone();
+        // A parsed scalar wraps a read-only JsonElement: a new node over the same element is a copy without the cost of
+        // DeepClone (which clones the element's backing document). Containers must be deep-cloned (a node has one parent).
+        result = value is JsonValue scalar && scalar.TryGetValue<JsonElement>(out var element)
+            ? JsonValue.Create(element)
+            : value.DeepClone();
         return true;
     }
 }

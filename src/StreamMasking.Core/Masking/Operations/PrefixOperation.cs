@@ -16,6 +16,12 @@ internal sealed class PrefixOperation(int length) : FieldOperation
         }
 
         var text = scalar.GetValue<string>();
+        if (TextElements.IsSimple(text))
+        {
+            result = JsonValue.Create(text.Length <= length ? text : text[..length]);
+            return true;
+        }
+
         var offset = 0;
         for (var i = 0; i < length && offset < text.Length; i++)
         {

@@ -11,6 +11,17 @@ internal static class TextElements
     /// <summary>Start offsets of each text element, plus the text length as a final sentinel.</summary>
     public static int[] Boundaries(string text)
     {
+        if (IsSimple(text))
+        {
+            var simple = new int[text.Length + 1];
+            for (var i = 0; i <= text.Length; i++)
+            {
+                simple[i] = i;
+            }
+
+            return simple;
+        }
+
         var starts = new List<int>(text.Length + 1);
         var offset = 0;
         while (offset < text.Length)
@@ -21,5 +32,22 @@ internal static class TextElements
 
         starts.Add(text.Length);
         return [.. starts];
+    }
+
+    /// <summary>
+    /// Printable ASCII without CR: every char is its own grapheme cluster (CR LF is the one ASCII cluster of two chars,
+    /// and control characters are excluded to stay on the safe side).
+    /// </summary>
+    public static bool IsSimple(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c is < ' ' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

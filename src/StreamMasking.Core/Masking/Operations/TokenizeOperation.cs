@@ -12,10 +12,9 @@ namespace StreamMasking.Core.Masking.Operations;
 /// Canonical text: strings as-is (exact code points, no Unicode normalisation), numbers by exact shortest decimal text,
 /// booleans as <c>true</c>/<c>false</c>; so <c>42</c>, <c>42.0</c> and <c>"42"</c> give one token (the JSON type is not
 /// part of the MAC input, letting producers that disagree on types still join). Objects and arrays fail.
-/// Uses the static one-shot <see cref="HMACSHA256.HashData(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>: no
-/// shared HMAC instance, so concurrent calls are safe.
+/// The HMAC instances are per thread (<see cref="SegmentHmac"/>), so concurrent calls are safe.
 /// </summary>
-internal sealed class TokenizeOperation(byte[] key) : FieldOperation
+internal sealed class TokenizeOperation(SegmentHmac hmac) : FieldOperation
 {
     public const string Prefix = "tok_";
 
@@ -32,11 +31,11 @@ internal sealed class TokenizeOperation(byte[] key) : FieldOperation
             return false;
         }
 
-        result = JsonValue.Create(Token(key, text));
+        result = JsonValue.Create(Token(hmac, text));
         return true;
     }
 
-    internal static string Token(byte[] key, string text)
+    internal static string Token(SegmentHmac hmac, string text)
     {
         var byteCount = Encoding.UTF8.GetByteCount(text);
         byte[]? rented = null;
@@ -45,7 +44,7 @@ internal sealed class TokenizeOperation(byte[] key) : FieldOperation
         {
             var written = Encoding.UTF8.GetBytes(text, buffer);
             Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            HMACSHA256.HashData(key, buffer[..written], mac);
+            hmac.Compute(buffer[..written], mac);
             return Prefix + Base64Url.EncodeToString(mac[..TokenBytes]);
         }
         finally
