@@ -16,7 +16,7 @@ public class BernoulliExpTests
     public void Sample_RationalGamma_FrequencyMatchesExp(long numerator, long denominator)
     {
         var random = new SeededRandomSource((ulong)(numerator * 1000 + denominator));
-        const int n = 1_000_000;
+        const int n = 300_000;
         var hits = 0;
         for (var i = 0; i < n; i++)
         {
