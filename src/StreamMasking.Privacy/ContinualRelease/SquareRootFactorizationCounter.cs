@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using StreamMasking.Privacy.Sampling;
 
 namespace StreamMasking.Privacy.ContinualRelease;
@@ -124,10 +125,14 @@ internal sealed class SquareRootFactorizationCounter : IEpochCounter
 
     private static long EncodeStep(long[] fixedCoefficients, IReadOnlyList<long> inputs, int t)
     {
+        var values = inputs is List<long> list ? CollectionsMarshal.AsSpan(list)[..t] : inputs.Take(t).ToArray();
+        var coefficients = fixedCoefficients.AsSpan(0, t);
         Int128 sum = 0;
         for (var j = 0; j < t; j++)
         {
-            sum += (Int128)fixedCoefficients[t - 1 - j] * inputs[j];
+            // Exact 64×64→128-bit product; |sum| < 2^40 · 2^62 · 2^20 fits in 128 bits.
+            var high = Math.BigMul(coefficients[t - 1 - j], values[j], out var low);
+            sum += new Int128((ulong)high, (ulong)low);
         }
 
         var half = Int128.One << (SquareRootFactorization.FractionBits - 1);
@@ -136,11 +141,12 @@ internal sealed class SquareRootFactorizationCounter : IEpochCounter
 
     private double Output(int t)
     {
-        var c = _factorization.Coefficients;
+        var c = _factorization.Coefficients.AsSpan(0, t);
+        var released = CollectionsMarshal.AsSpan(_released);
         var sum = 0.0;
         for (var j = 0; j < t; j++)
         {
-            sum += c[t - 1 - j] * _released[j];
+            sum += c[t - 1 - j] * released[j];
         }
 
         return sum * Granularity;
