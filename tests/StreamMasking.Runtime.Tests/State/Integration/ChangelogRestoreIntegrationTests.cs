@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using StreamMasking.Runtime.State;
 using StreamMasking.Testing;
+using Xunit.Abstractions;
 
 namespace StreamMasking.Runtime.Tests.State.Integration;
 
@@ -17,9 +18,12 @@ public sealed class ChangelogRestoreIntegrationTests : IDisposable
     private readonly TempDirectory _dirB = new();
     private readonly string _applicationId = $"state-it-{Guid.NewGuid():N}";
 
-    public ChangelogRestoreIntegrationTests(KafkaCluster cluster)
+    private readonly ITestOutputHelper _output;
+
+    public ChangelogRestoreIntegrationTests(KafkaCluster cluster, ITestOutputHelper output)
     {
         _cluster = cluster;
+        _output = output;
     }
 
     private string LedgerChangelog => ChangelogTopics.NameFor(_applicationId, Ledger);
@@ -193,6 +197,62 @@ public sealed class ChangelogRestoreIntegrationTests : IDisposable
         ledger.EndOffset.ShouldBe(0);
         instance.Store(Ledger, 0).Get(Bytes.Of("open")).ShouldBeNull();
         zombie.AbortTransaction(StateHarness.Timeout);
+    }
+
+    [Fact]
+    public async Task LargeChangelog_ManyTransactions_RestoresAcrossBatches()
+    {
+        await ProvisionAsync();
+        const int Keys = 4000;
+        using (var instance = Harness(_dirA))
+        {
+            instance.Open(1);
+            for (var txn = 0; txn < 4; txn++)
+            {
+                instance.Begin();
+                for (var i = txn * (Keys / 4); i < (txn + 1) * (Keys / 4); i++)
+                {
+                    instance.Store(Ledger, 1).Put(StateSerdes.OrderedInt64.Serialize(i), Bytes.Of($"v{i}"));
+                }
+
+                instance.Commit();
+            }
+        }
+
+        Directory.Delete(_dirA.Path, recursive: true);
+
+        using var restarted = Harness(_dirA);
+        var ledger = restarted.Open(1).Single(r => r.Store == Ledger);
+        _output.WriteLine($"restored {ledger.RecordsRestored} records in {ledger.Duration.TotalMilliseconds:F0} ms");
+
+        ledger.RecordsRestored.ShouldBe(Keys);
+        restarted.Observer.BatchesRestored.ShouldBeGreaterThanOrEqualTo(4);
+        var keys = restarted.Store(Ledger, 1).Range(KeyRange.All)
+            .Select(kv => StateSerdes.OrderedInt64.Deserialize(kv.Key)).ToList();
+        keys.ShouldBe(Enumerable.Range(0, Keys).Select(i => (long)i));
+    }
+
+    [Fact]
+    public async Task CommitOutcomeUnknownToStores_ClosedWithPendingWrites_NextOpenRestoresThem()
+    {
+        await ProvisionAsync();
+        using (var instance = Harness(_dirA))
+        {
+            instance.Open(0);
+            instance.Begin();
+            instance.Store(Ledger, 0).Put(Bytes.Of("a"), Bytes.Of("1"));
+            instance.Commit();
+            instance.Begin();
+            instance.Store(Ledger, 0).Put(Bytes.Of("b"), Bytes.Of("2"));
+            // Kafka commits, but the stores are closed before they hear of it (as if the loop died in between).
+            instance.CommitKafkaOnly();
+        }
+
+        using var restarted = Harness(_dirA);
+        var ledger = restarted.Open(0).Single(r => r.Store == Ledger);
+
+        ledger.FromScratch.ShouldBeTrue();
+        Bytes.Texts(restarted.Store(Ledger, 0).Range(KeyRange.All)).ShouldBe([("a", "1"), ("b", "2")]);
     }
 
     [Fact]

@@ -58,6 +58,9 @@ internal sealed class StateHarness : IDisposable
 
     internal void Begin() => _producer.BeginTransaction();
 
+    /// <summary>Commits the Kafka transaction without telling the stores (a loop that died right after).</summary>
+    internal void CommitKafkaOnly() => _producer.CommitTransaction(Timeout);
+
     internal void Commit()
     {
         _producer.CommitTransaction(Timeout);
