@@ -294,6 +294,29 @@ public sealed class PolicyValidationTests
             string.Join("\n", errors));
     }
 
+    [Theory]
+    [InlineData("{ field: n, equals: 42.0 }", "segments[0].match.equals", "write 42")]
+    [InlineData("{ field: n, in: [1, 2.50] }", "segments[0].match.in[1]", "write 2.5")]
+    [InlineData("{ field: n, equals: 1e3 }", "segments[0].match.equals", "write 1000")]
+    public void Parse_NonCanonicalNumberOperand_IsAnError(string match, string path, string message)
+    {
+        var errors = TestPolicies.Errors($"""
+            version: "1"
+            segments:
+              - name: s
+                match: {match}
+            """);
+
+        At(errors, path).Message.ShouldContain(message);
+    }
+
+    [Theory]
+    [InlineData("{ field: n, equals: '42.0' }")]
+    [InlineData("{ field: n, equals: 007 }")]
+    [InlineData("{ header: n, equals: 42.0 }")]
+    public void Parse_QuotedOrNonNumberOrHeaderOperand_IsAccepted(string match) =>
+        TestPolicies.Valid($"version: '1'\nsegments:\n  - name: s\n    match: {match}\n");
+
     [Fact]
     public void Parse_ContradictoryAll_CanNeverMatch()
     {

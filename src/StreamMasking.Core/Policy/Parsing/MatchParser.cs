@@ -9,7 +9,7 @@ namespace StreamMasking.Core.Policy.Parsing;
 /// (<c>field: path</c>, <c>header: name</c>, or <c>topic:</c> with no value) and exactly one operator
 /// (<c>equals</c>, <c>in</c>, <c>prefix</c>, <c>regex</c>, <c>exists</c>).
 /// </summary>
-internal static class MatchParser
+internal static partial class MatchParser
 {
     private static readonly string[] Compositions = ["all", "any"];
     private static readonly string[] Subjects = ["field", "header", "topic"];
@@ -167,8 +167,42 @@ internal static class MatchParser
             _ => (MatchOperator.Exists, One(YamlValues.Boolean(operandNode, operandPath, bag) is { } b ? (b ? "true" : "false") : null)),
         };
 
+        if (subject == MatchSubject.Field && values is not null && op is MatchOperator.Equals or MatchOperator.In
+            && !NumbersAreCanonical(operandNode, operandPath, bag))
+        {
+            return null;
+        }
+
         return name is null || values is null ? null : new PredicateCondition(subject, name, op, values);
     }
+
+    /// <summary>
+    /// Field values compare by canonical text (the number 42.0 has the text "42"), so an unquoted operand written as a
+    /// non-canonical number could never match a JSON number: reject it and name the canonical form.
+    /// </summary>
+    private static bool NumbersAreCanonical(YNode operand, string path, PolicyDiagnosticBag bag)
+    {
+        var ok = true;
+        var items = operand is YSequence list ? list.Items : [operand];
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is YScalar { IsPlain: true } s && JsonNumber().IsMatch(s.Value))
+            {
+                var canonical = Records.JsonScalars.CanonicalNumber(s.Value);
+                if (canonical != s.Value)
+                {
+                    bag.Add(s, operand is YSequence ? PolicyPath.Index(path, i) : path,
+                        $"the number {s.Value} is compared as its canonical text; write {canonical} (or quote it to compare text)");
+                    ok = false;
+                }
+            }
+        }
+
+        return ok;
+    }
+
+    [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex JsonNumber();
 
     private static string[]? One(string? value) => value is null ? null : [value];
 
