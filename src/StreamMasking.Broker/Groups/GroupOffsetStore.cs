@@ -39,6 +39,21 @@ internal sealed class GroupOffsetStore : IDisposable
     public bool HasOffsets(string group) =>
         _committed.TryGetValue(group, out var offsets) && offsets.Count > 0;
 
+    /// <summary>Rewrites the journal once it holds far more records than live offsets (bounded disk use).</summary>
+    public void MaybeCompact()
+    {
+        if (_journal is null)
+        {
+            return;
+        }
+
+        var live = _committed.Values.Sum(o => o.Count) + _pending.Values.Sum(p => p.Values.Sum(o => o.Count));
+        if (_journal.AppendsSinceSnapshot > Math.Max(10_000, 4 * live))
+        {
+            _journal.Compact(Snapshot().ToList());
+        }
+    }
+
     public void Commit(string group, IReadOnlyList<KeyValuePair<TopicPartitionKey, CommittedOffset>> offsets)
     {
         if (offsets.Count == 0)
@@ -50,6 +65,7 @@ internal sealed class GroupOffsetStore : IDisposable
             "offset", group, o.Key.Topic, o.Key.Partition, o.Value.Offset, o.Value.LeaderEpoch, o.Value.Metadata, o.Value.CommitTimestampMs)).ToList();
         _journal?.AppendRange(records);
         records.ForEach(Apply);
+        MaybeCompact();
     }
 
     public void Stage(string group, long producerId, IReadOnlyList<KeyValuePair<TopicPartitionKey, CommittedOffset>> offsets)
@@ -59,6 +75,7 @@ internal sealed class GroupOffsetStore : IDisposable
             o.Value.CommitTimestampMs, producerId)).ToList();
         _journal?.AppendRange(records);
         records.ForEach(Apply);
+        MaybeCompact();
     }
 
     /// <summary>Commits or discards everything <paramref name="producerId"/> staged for <paramref name="group"/>.</summary>
@@ -72,6 +89,7 @@ internal sealed class GroupOffsetStore : IDisposable
         var record = new GroupJournalRecord("txn-end", group, ProducerId: producerId, Commit: commit);
         _journal?.Append(record);
         Apply(record);
+        MaybeCompact();
     }
 
     public CommittedOffset? Get(string group, TopicPartitionKey partition) =>

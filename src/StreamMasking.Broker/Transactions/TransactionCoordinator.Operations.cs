@@ -25,7 +25,7 @@ internal sealed partial class TransactionCoordinator
 
             BeginOrContinue(metadata!);
             metadata!.Partitions.UnionWith(partitions);
-            _store.Save(metadata);
+            _store.Save(metadata, _transactions.Values);
             return partitions.Select(_ => ErrorCode.None).ToList();
         }
     }
@@ -47,7 +47,7 @@ internal sealed partial class TransactionCoordinator
 
             BeginOrContinue(metadata!);
             metadata!.Groups.Add(groupId);
-            _store.Save(metadata);
+            _store.Save(metadata, _transactions.Values);
             return ErrorCode.None;
         }
     }
@@ -156,7 +156,7 @@ internal sealed partial class TransactionCoordinator
         }
 
         metadata.State = commit ? TransactionState.PrepareCommit : TransactionState.PrepareAbort;
-        _store.Save(metadata);
+        _store.Save(metadata, _transactions.Values);
         var epoch = metadata.ProducerEpoch;
         var completion = Task.Run(() => Complete(metadata, commit, epoch));
         metadata.Completion = completion;
@@ -195,7 +195,7 @@ internal sealed partial class TransactionCoordinator
             metadata.Partitions.Clear();
             metadata.Groups.Clear();
             metadata.Completion = null;
-            _store.Save(metadata);
+            _store.Save(metadata, _transactions.Values);
         }
 
         TransactionLog.Completed(_logger, metadata.TransactionalId, commit ? "commit" : "abort", partitions.Count, groups.Count);

@@ -85,7 +85,7 @@ internal sealed partial class TransactionCoordinator : IDisposable
                 {
                     metadata = new TransactionMetadata(transactionalId, _store.NextProducerId(), transactionTimeoutMs) { ProducerEpoch = 0 };
                     _transactions[transactionalId] = metadata;
-                    _store.Save(metadata);
+                    _store.Save(metadata, _transactions.Values);
                     TransactionLog.Initialised(_logger, transactionalId, metadata.ProducerId, 0);
                     return (ErrorCode.None, metadata.ProducerId, 0);
                 }
@@ -121,7 +121,7 @@ internal sealed partial class TransactionCoordinator : IDisposable
                     metadata.State = TransactionState.Empty;
                     metadata.Partitions.Clear();
                     metadata.Groups.Clear();
-                    _store.Save(metadata);
+                    _store.Save(metadata, _transactions.Values);
                     TransactionLog.Initialised(_logger, transactionalId, metadata.ProducerId, metadata.ProducerEpoch);
                     return (ErrorCode.None, metadata.ProducerId, metadata.ProducerEpoch);
                 }

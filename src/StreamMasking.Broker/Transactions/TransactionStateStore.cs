@@ -59,9 +59,24 @@ internal sealed class TransactionStateStore : IDisposable
         return _nextProducerId++;
     }
 
-    public void Save(TransactionMetadata metadata) =>
-        _journal?.Append(new TransactionJournalRecord(
-            "txn",
+    /// <summary>Journals the state of one transactional id; <paramref name="all"/> is the live state, for compaction.</summary>
+    public void Save(TransactionMetadata metadata, IEnumerable<TransactionMetadata> all)
+    {
+        if (_journal is null)
+        {
+            return;
+        }
+
+        _journal.Append(ToRecord(metadata));
+        var live = all.ToList();
+        if (_journal.AppendsSinceSnapshot > Math.Max(10_000, 4 * live.Count))
+        {
+            _journal.Compact(live.Select(ToRecord).Prepend(new TransactionJournalRecord("pid-block", PidBlockEnd: _blockEnd)).ToList());
+        }
+    }
+
+    private static TransactionJournalRecord ToRecord(TransactionMetadata metadata) =>
+        new("txn",
             TransactionalId: metadata.TransactionalId,
             ProducerId: metadata.ProducerId,
             ProducerEpoch: metadata.ProducerEpoch,
@@ -70,7 +85,7 @@ internal sealed class TransactionStateStore : IDisposable
             State: metadata.State,
             Partitions: metadata.Partitions.ToList(),
             Groups: metadata.Groups.ToList(),
-            StartTimeMs: metadata.StartTime.ToUnixTimeMilliseconds()));
+            StartTimeMs: metadata.StartTime.ToUnixTimeMilliseconds());
 
     public void Dispose() => _journal?.Dispose();
 }

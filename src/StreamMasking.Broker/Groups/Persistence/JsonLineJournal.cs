@@ -7,15 +7,15 @@ namespace StreamMasking.Broker.Groups.Persistence;
 /// <summary>
 /// Append-only journal of JSON lines: the coordinators' durable state (committed offsets, transaction state, producer-id
 /// blocks). Each append is flushed to the operating system before the request is answered, so a killed broker process
-/// loses nothing it acknowledged. A torn last line (crash mid-write) is ignored on replay. On open the journal is
-/// rewritten as a compact snapshot so it does not grow across restarts.
+/// loses nothing it acknowledged. A torn last line (crash mid-write) is ignored on replay. On open, and whenever the
+/// records appended since the last snapshot far outnumber the live state, the journal is rewritten as a snapshot.
 /// </summary>
 internal sealed class JsonLineJournal<T> : IDisposable
 {
     private readonly string _path;
     private readonly JsonTypeInfo<T> _typeInfo;
     private readonly Lock _sync = new();
-    private readonly FileStream _stream;
+    private FileStream _stream;
 
     private JsonLineJournal(string path, JsonTypeInfo<T> typeInfo, FileStream stream)
     {
@@ -58,24 +58,25 @@ internal sealed class JsonLineJournal<T> : IDisposable
         return records;
     }
 
+    /// <summary>Records appended since the journal was last rewritten as a snapshot.</summary>
+    public int AppendsSinceSnapshot { get; private set; }
+
     /// <summary>Replaces the journal with <paramref name="snapshot"/> (atomically) and opens it for appending.</summary>
     public static JsonLineJournal<T> OpenWithSnapshot(string path, JsonTypeInfo<T> typeInfo, IEnumerable<T> snapshot)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temp = path + ".tmp";
-        using (var writer = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        return new JsonLineJournal<T>(path, typeInfo, WriteSnapshot(path, typeInfo, snapshot));
+    }
+
+    /// <summary>Rewrites the journal as <paramref name="snapshot"/> (the complete live state).</summary>
+    public void Compact(IEnumerable<T> snapshot)
+    {
+        lock (_sync)
         {
-            foreach (var record in snapshot)
-            {
-                WriteLine(writer, record, typeInfo);
-            }
-
-            writer.Flush(flushToDisk: true);
+            _stream.Dispose();
+            _stream = WriteSnapshot(_path, _typeInfo, snapshot);
+            AppendsSinceSnapshot = 0;
         }
-
-        File.Move(temp, path, overwrite: true);
-        var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        return new JsonLineJournal<T>(path, typeInfo, stream);
     }
 
     public void Append(T record)
@@ -84,6 +85,7 @@ internal sealed class JsonLineJournal<T> : IDisposable
         {
             WriteLine(_stream, record, _typeInfo);
             _stream.Flush();
+            AppendsSinceSnapshot++;
         }
     }
 
@@ -94,6 +96,7 @@ internal sealed class JsonLineJournal<T> : IDisposable
             foreach (var record in records)
             {
                 WriteLine(_stream, record, _typeInfo);
+                AppendsSinceSnapshot++;
             }
 
             _stream.Flush();
@@ -108,6 +111,23 @@ internal sealed class JsonLineJournal<T> : IDisposable
         {
             _stream.Dispose();
         }
+    }
+
+    private static FileStream WriteSnapshot(string path, JsonTypeInfo<T> typeInfo, IEnumerable<T> snapshot)
+    {
+        var temp = path + ".tmp";
+        using (var writer = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            foreach (var record in snapshot)
+            {
+                WriteLine(writer, record, typeInfo);
+            }
+
+            writer.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, path, overwrite: true);
+        return new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
     }
 
     private static void WriteLine(Stream stream, T record, JsonTypeInfo<T> typeInfo)
