@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using StreamMasking.Broker;
 
@@ -29,14 +30,18 @@ root.SetAction(async (parse, cancellationToken) =>
         AutoCreateTopics = parse.GetValue(autoCreate),
         GroupInitialRebalanceDelayMs = parse.GetValue(rebalanceDelay),
     };
-    await using var broker = await LocalBroker.StartAsync(options, loggerFactory, cancellationToken);
+    // SIGTERM (docker/kubectl stop, test harnesses) and SIGINT stop the broker gracefully.
+    using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+    using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+    await using var broker = await LocalBroker.StartAsync(options, loggerFactory, stop.Token);
 
     // Machine-readable first line of stdout: tests spawning this process read the bound address from it.
     Console.Out.WriteLine($"LISTENING {broker.BootstrapServers}");
     Console.Out.Flush();
     try
     {
-        await Task.Delay(Timeout.Infinite, cancellationToken);
+        await Task.Delay(Timeout.Infinite, stop.Token);
     }
     catch (OperationCanceledException)
     {
@@ -44,6 +49,12 @@ root.SetAction(async (parse, cancellationToken) =>
     }
 
     return 0;
+
+    void Stop(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        stop.Cancel();
+    }
 });
 
 return await root.Parse(args).InvokeAsync();

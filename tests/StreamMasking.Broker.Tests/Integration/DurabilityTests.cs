@@ -95,6 +95,23 @@ public sealed class DurabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task BrokerProcess_Sigterm_ExitsGracefullyAndKeepsData()
+    {
+        var first = await BrokerProcess.StartAsync(_dataDir);
+        await using (first)
+        {
+            await ProduceAsync(first.BootstrapServers, "graceful", Enumerable.Range(0, 10));
+            (await first.StopAsync()).ShouldBe(0);
+        }
+
+        var second = await BrokerProcess.StartAsync(_dataDir);
+        await using (second)
+        {
+            ReadAll(second.BootstrapServers, "graceful", 3, 10).Count.ShouldBe(10);
+        }
+    }
+
+    [Fact]
     public async Task InProcessBroker_Restarted_KeepsTopicsConfigsAndOffsets()
     {
         string bootstrap;
