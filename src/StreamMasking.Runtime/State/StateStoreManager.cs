@@ -28,6 +28,7 @@ internal sealed class StateStoreManager : IDisposable
     internal StateStoreManager(StateStoreOptions options, IReadOnlyList<string> storeNames, IChangelogSink sink,
         IChangelogReader reader, IStateRestoreObserver? observer, IStateStoreMetrics? metrics, TimeProvider time, ILogger logger)
     {
+        options.Validate();
         foreach (var name in storeNames)
         {
             _ = options.ChangelogTopicFor(name); // validates the name early
@@ -62,7 +63,7 @@ internal sealed class StateStoreManager : IDisposable
             {
                 foreach (var name in _storeNames)
                 {
-                    stores.Add(StoreInstance.Open(_options, name, partition, _sink, _logger));
+                    stores.Add(StoreInstance.Open(_options, name, partition, _sink, _time, _logger, cancellationToken));
                     results.Add(stores[^1].Restore(_reader, _observer, _metrics, _time, cancellationToken));
                 }
             }

@@ -1,3 +1,5 @@
+using StreamMasking.Runtime.Topics;
+
 namespace StreamMasking.Runtime.State;
 
 /// <summary>Where and how state stores keep their local data.</summary>
@@ -18,6 +20,37 @@ internal sealed class StateStoreOptions
     /// after a crash and more flushes. Unit: records. The default value is 10,000 (as Kafka Streams under EOS).
     /// </summary>
     public int CheckpointAfterRecords { get; init; } = 10_000;
+
+    /// <summary>
+    /// How long opening a store waits for its directory lock, held by a previous owner still closing (a revoked
+    /// stage of this process) before failing. The default value is 30 seconds.
+    /// </summary>
+    public TimeSpan LockWaitTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(StateDirectory))
+        {
+            throw new ArgumentException("StateDirectory is required.", nameof(StateDirectory));
+        }
+
+        // It is also a directory name: the topic-name alphabet keeps it inside StateDirectory ("." and ".." fail).
+        if (!TopicNameRules.IsValid(ApplicationId, out var problem))
+        {
+            throw new ArgumentException($"ApplicationId {problem}.", nameof(ApplicationId));
+        }
+
+        if (CheckpointAfterRecords < 1)
+        {
+            throw new ArgumentException("CheckpointAfterRecords must be at least 1.", nameof(CheckpointAfterRecords));
+        }
+
+        if (LockWaitTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentException("LockWaitTimeout must not be negative.", nameof(LockWaitTimeout));
+        }
+    }
 
     /// <summary>The changelog topic of <paramref name="storeName"/>.</summary>
     internal string ChangelogTopicFor(string storeName) => ChangelogTopics.NameFor(ApplicationId, storeName);

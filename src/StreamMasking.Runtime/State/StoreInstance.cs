@@ -37,7 +37,7 @@ internal sealed class StoreInstance : IDisposable
             Wipe(_checkpoint is null ? "no valid checkpoint" : "no local database");
         }
 
-        _rocks = RocksDbKeyValueStore.Open(name, partition, directory.DatabasePath);
+        _rocks = OpenOrWipe();
     }
 
     internal string Name { get; }
@@ -49,10 +49,14 @@ internal sealed class StoreInstance : IDisposable
     /// <summary>The processor's view of the store; only available after <see cref="Restore"/>.</summary>
     internal IKeyValueStore Store => _top ?? throw new InvalidOperationException($"Store {Name}[{Partition}] is not restored yet.");
 
-    /// <summary>Locks the directory and opens the local database; throws <see cref="StateDirectoryLockedException"/>.</summary>
-    internal static StoreInstance Open(StateStoreOptions options, string name, int partition, IChangelogSink sink, ILogger logger)
+    /// <summary>
+    /// Locks the directory (waiting up to <see cref="StateStoreOptions.LockWaitTimeout"/> for a previous owner in
+    /// this process to close it) and opens the local database; throws <see cref="StateDirectoryLockedException"/>.
+    /// </summary>
+    internal static StoreInstance Open(StateStoreOptions options, string name, int partition, IChangelogSink sink,
+        TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
-        var directory = StoreDirectory.Acquire(options.StateDirectory, options.ApplicationId, name, partition);
+        var directory = AcquireWithin(options, name, partition, time, cancellationToken);
         try
         {
             return new StoreInstance(options, name, partition, sink, logger, directory);
@@ -84,7 +88,7 @@ internal sealed class StoreInstance : IDisposable
             // Outside the log (topic recreated, records deleted): local state cannot be trusted.
             _rocks.Dispose();
             Wipe("checkpoint outside the changelog");
-            _rocks = RocksDbKeyValueStore.Open(Name, Partition, _directory.DatabasePath);
+            _rocks = OpenOrWipe();
         }
 
         var fromScratch = _checkpoint is null;
@@ -166,6 +170,39 @@ internal sealed class StoreInstance : IDisposable
         {
             _rocks.Dispose();
             _directory.Dispose();
+        }
+    }
+
+    private static StoreDirectory AcquireWithin(StateStoreOptions options, string name, int partition, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                return StoreDirectory.Acquire(options.StateDirectory, options.ApplicationId, name, partition);
+            }
+            catch (StateDirectoryLockedException) when (time.GetElapsedTime(started) < options.LockWaitTimeout)
+            {
+                // A revoked owner may still be closing; poll (no notification exists across instances).
+                cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(100));
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+    }
+
+    private RocksDbKeyValueStore OpenOrWipe()
+    {
+        try
+        {
+            return RocksDbKeyValueStore.Open(Name, Partition, _directory.DatabasePath);
+        }
+        catch (RocksDbSharp.RocksDbException)
+        {
+            // Local state is only a cache of the changelog: a database that cannot be opened is rebuilt.
+            Wipe("local database unreadable");
+            return RocksDbKeyValueStore.Open(Name, Partition, _directory.DatabasePath);
         }
     }
 

@@ -168,7 +168,59 @@ public sealed class StateStoreManagerTests : IDisposable
     {
         using var first = Open(0);
 
-        Should.Throw<StateDirectoryLockedException>(() => Open(0));
+        Should.Throw<StateDirectoryLockedException>(() => Open([0], _dir.Path, lockWait: TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void OpenPartitions_PreviousOwnerClosesWhileWaiting_Succeeds()
+    {
+        var first = Open(0);
+        first.Get(Ledger, 0).Put(Bytes.Of("a"), Bytes.Of("1"));
+        Commit(first);
+        using var closer = Task.Run(async () =>
+        {
+            await Task.Delay(300);
+            first.Dispose();
+        });
+
+        using var second = Open([0], _dir.Path, lockWait: TimeSpan.FromSeconds(60));
+
+        Bytes.Text(second.Get(Ledger, 0).Get(Bytes.Of("a"))).ShouldBe("1");
+    }
+
+    [Fact]
+    public void Reopen_CorruptLocalDatabase_WipesAndRestores()
+    {
+        using (var stores = Open(0))
+        {
+            stores.Get(Ledger, 0).Put(Bytes.Of("a"), Bytes.Of("1"));
+            Commit(stores);
+        }
+
+        var database = Path.Combine(_dir.Path, "app", "ledger-0", "rocksdb");
+        File.WriteAllText(Path.Combine(database, "CURRENT"), "garbage\n");
+
+        using var reopened = Open(0);
+        Bytes.Text(reopened.Get(Ledger, 0).Get(Bytes.Of("a"))).ShouldBe("1");
+        _observer.Completed.Last(r => r.Store == Ledger).FromScratch.ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("", "app", 1)]
+    [InlineData("dir", "..", 1)]
+    [InlineData("dir", "a/b", 1)]
+    [InlineData("dir", "app", 0)]
+    public void Create_InvalidOptions_Throws(string stateDirectory, string applicationId, int checkpointAfter)
+    {
+        var options = new StateStoreOptions
+        {
+            StateDirectory = stateDirectory,
+            ApplicationId = applicationId,
+            CheckpointAfterRecords = checkpointAfter,
+        };
+
+        Should.Throw<ArgumentException>(() => new StateStoreManager(options, [Ledger], _changelog, _changelog, null, null,
+            TimeProvider.System, NullLogger.Instance));
     }
 
     [Fact]
@@ -223,9 +275,15 @@ public sealed class StateStoreManagerTests : IDisposable
 
     private StateStoreManager Open(int partition, string stateDirectory) => Open([partition], stateDirectory);
 
-    private StateStoreManager Open(int[] partitions, string stateDirectory)
+    private StateStoreManager Open(int[] partitions, string stateDirectory, TimeSpan? lockWait = null)
     {
-        var options = new StateStoreOptions { StateDirectory = stateDirectory, ApplicationId = "app", CheckpointAfterRecords = 3 };
+        var options = new StateStoreOptions
+        {
+            StateDirectory = stateDirectory,
+            ApplicationId = "app",
+            CheckpointAfterRecords = 3,
+            LockWaitTimeout = lockWait ?? TimeSpan.Zero,
+        };
         var manager = new StateStoreManager(options, [Ledger, Windows], _changelog, _changelog, _observer, _metrics,
             TimeProvider.System, NullLogger.Instance);
         try
