@@ -529,6 +529,28 @@ public sealed class PolicyValidationTests
         TestPolicies.Errors("version: '1'\nsegments:\n\t- name: s\n")[0].Message.ShouldStartWith("YAML syntax error");
 
     [Fact]
+    public void Parse_AliasBomb_IsRejectedQuickly()
+    {
+        var yaml = new System.Text.StringBuilder("version: '1'\na0: &a0 { all: [] }\n");
+        for (var i = 1; i <= 30; i++)
+        {
+            yaml.Append(System.Globalization.CultureInfo.InvariantCulture, $"a{i}: &a{i} {{ all: [*a{i - 1}, *a{i - 1}, *a{i - 1}] }}\n");
+        }
+
+        var errors = TestPolicies.Errors(yaml.ToString());
+
+        errors.ShouldHaveSingleItem().Message.ShouldContain("expands to more than 100000 nodes");
+    }
+
+    [Fact]
+    public void Parse_DeepNesting_IsRejectedWithoutStackOverflow()
+    {
+        var errors = TestPolicies.Errors("version: '1'\nsegments: " + new string('[', 200_000) + new string(']', 200_000) + "\n");
+
+        errors.ShouldHaveSingleItem().Message.ShouldContain("nested deeper than 64 levels");
+    }
+
+    [Fact]
     public void Parse_EmptyText_IsAnError() =>
         TestPolicies.Errors("")[0].Message.ShouldContain("the policy is empty");
 

@@ -5,5 +5,7 @@ internal sealed class YMapping(IReadOnlyList<KeyValuePair<YScalar, YNode>> entri
 {
     public IReadOnlyList<KeyValuePair<YScalar, YNode>> Entries { get; } = entries;
 
+    public override long ExpandedSize { get; } = 1 + entries.Sum(e => 1 + e.Value.ExpandedSize);
+
     public override string KindName => "a mapping";
 }

@@ -10,5 +10,7 @@ internal sealed class YScalar(string value, bool isPlain, int line, int column) 
     /// <summary>True for an empty plain scalar or <c>~</c>/<c>null</c>: YAML's null.</summary>
     public bool IsNull => IsPlain && (Value.Length == 0 || Value is "~" or "null" or "Null" or "NULL");
 
+    public override long ExpandedSize => 1;
+
     public override string KindName => IsNull ? "null" : "a scalar";
 }

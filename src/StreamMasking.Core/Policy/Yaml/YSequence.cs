@@ -5,5 +5,7 @@ internal sealed class YSequence(IReadOnlyList<YNode> items, int line, int column
 {
     public IReadOnlyList<YNode> Items { get; } = items;
 
+    public override long ExpandedSize { get; } = 1 + items.Sum(i => i.ExpandedSize);
+
     public override string KindName => "a list";
 }

@@ -9,6 +9,12 @@ namespace StreamMasking.Core.Policy.Yaml;
 /// </summary>
 internal static class YamlTreeReader
 {
+    /// <summary>A policy is a few hundred nodes; aliases that expand beyond this are an alias bomb, not a policy.</summary>
+    public const long MaxExpandedNodes = 100_000;
+
+    /// <summary>Nesting limit; keeps recursion bounded whatever the input.</summary>
+    public const int MaxDepth = 64;
+
     public static YNode? Read(string text, PolicyDiagnosticBag bag)
     {
         try
@@ -23,7 +29,7 @@ internal static class YamlTreeReader
             }
 
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, anchors, bag);
+            var root = ReadNode(parser, anchors, bag, depth: 0);
             parser.Consume<DocumentEnd>();
             if (parser.Accept<DocumentStart>(out var second))
             {
@@ -39,9 +45,14 @@ internal static class YamlTreeReader
         }
     }
 
-    private static YNode? ReadNode(IParser parser, Dictionary<string, YNode> anchors, PolicyDiagnosticBag bag)
+    private static YNode? ReadNode(IParser parser, Dictionary<string, YNode> anchors, PolicyDiagnosticBag bag, int depth)
     {
         var current = parser.Current ?? throw new YamlException("Unexpected end of YAML input.");
+        if (depth > MaxDepth)
+        {
+            throw new YamlException(current.Start, current.End, $"the document is nested deeper than {MaxDepth} levels");
+        }
+
         YNode? node;
         switch (current)
         {
@@ -63,7 +74,7 @@ internal static class YamlTreeReader
                     var items = new List<YNode>();
                     while (!parser.TryConsume<SequenceEnd>(out _))
                     {
-                        var item = ReadNode(parser, anchors, bag);
+                        var item = ReadNode(parser, anchors, bag, depth + 1);
                         if (item is not null)
                         {
                             items.Add(item);
@@ -80,8 +91,8 @@ internal static class YamlTreeReader
                     var entries = new List<KeyValuePair<YScalar, YNode>>();
                     while (!parser.TryConsume<MappingEnd>(out _))
                     {
-                        var key = ReadNode(parser, anchors, bag);
-                        var value = ReadNode(parser, anchors, bag);
+                        var key = ReadNode(parser, anchors, bag, depth + 1);
+                        var value = ReadNode(parser, anchors, bag, depth + 1);
                         if (key is YScalar scalarKey && value is not null)
                         {
                             entries.Add(new(scalarKey, value));
@@ -98,6 +109,12 @@ internal static class YamlTreeReader
 
             default:
                 throw new YamlException(current.Start, current.End, "Unexpected YAML event.");
+        }
+
+        if (node.ExpandedSize > MaxExpandedNodes)
+        {
+            throw new YamlException(current.Start, current.End,
+                $"the document expands to more than {MaxExpandedNodes} nodes through aliases");
         }
 
         if (current is NodeEvent { Anchor.IsEmpty: false } withAnchor)
