@@ -108,4 +108,24 @@ public sealed class ProduceConsumeTests(KafkaCluster cluster)
         var metadata = admin.GetMetadata(TimeSpan.FromSeconds(30));
         metadata.Topics.ShouldNotContain(t => t.Topic == topic);
     }
+
+    [Fact]
+    public async Task LogAppendTimeTopic_ClientTimestamp_IsReplacedByBrokerTime()
+    {
+        var topic = await cluster.CreateTopicAsync(partitions: 1, configs: new Dictionary<string, string> { ["message.timestamp.type"] = "LogAppendTime" });
+        var before = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
+        var reports = await cluster.ProduceAsync(topic, [new Message<byte[]?, byte[]?> { Value = [1], Timestamp = new Timestamp(1000, TimestampType.CreateTime) }]);
+        reports.Single().Timestamp.Type.ShouldBe(TimestampType.LogAppendTime);
+        var consumed = cluster.DrainCommitted(topic).ShouldHaveSingleItem();
+        consumed.Message.Timestamp.Type.ShouldBe(TimestampType.LogAppendTime);
+        consumed.Message.Timestamp.UnixTimestampMs.ShouldBeGreaterThan(before);
+    }
+
+    [Fact]
+    public async Task AcksZero_FireAndForget_RecordsArrive()
+    {
+        var topic = await cluster.CreateTopicAsync(partitions: 1);
+        await cluster.ProduceAsync(topic, Enumerable.Range(0, 20).Select(i => Message(i)), c => c.Acks = Acks.None);
+        cluster.DrainCommitted(topic, expectedCount: 20).Count.ShouldBe(20);
+    }
 }
