@@ -16,7 +16,7 @@ public class SamplerBenchmarks
 
     // Grid units used by GranularNoise for scale 1: t = 2^40 (Laplace), σ = 2^20 (Gaussian).
     private const ulong LaplaceSteps = 1UL << 40;
-    private const ulong GaussianSigmaSquared = 1UL << 40;
+    private const ulong GaussianSigma = 1UL << 20;
 
     private readonly Random _systemRandom = new(42);
     private readonly SecureRandomSource _secure = SecureRandomSource.Instance;
@@ -29,6 +29,18 @@ public class SamplerBenchmarks
         for (var i = 0; i < Draws; i++)
         {
             sum += Laplace.Sample(_systemRandom, 0, 1);
+        }
+
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = Draws)]
+    public ulong SecureUInt64()
+    {
+        ulong sum = 0;
+        for (var i = 0; i < Draws; i++)
+        {
+            sum += _secure.NextUInt64();
         }
 
         return sum;
@@ -52,7 +64,7 @@ public class SamplerBenchmarks
         long sum = 0;
         for (var i = 0; i < Draws; i++)
         {
-            sum += DiscreteGaussian.Sample(_secure, GaussianSigmaSquared);
+            sum += DiscreteGaussian.SampleWithIntegerSigma(_secure, GaussianSigma);
         }
 
         return sum;

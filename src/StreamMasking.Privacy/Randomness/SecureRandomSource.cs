@@ -10,12 +10,9 @@ public sealed class SecureRandomSource : IRandomSource
 {
     private const int BufferSize = 16384;
 
-    // Per-thread buffers: the OS generator is thread-safe but the buffer is not, and a lock would dominate the cost.
+    // Per-thread buffers: the OS generator is thread-safe but a buffer is not, and a lock would dominate the cost.
     [ThreadStatic]
-    private static byte[]? t_buffer;
-
-    [ThreadStatic]
-    private static int t_position;
+    private static ThreadBuffer? t_buffer;
 
     private SecureRandomSource()
     {
@@ -27,16 +24,15 @@ public sealed class SecureRandomSource : IRandomSource
     /// <inheritdoc />
     public ulong NextUInt64()
     {
-        var buffer = t_buffer;
-        var position = t_position;
-        if (buffer is null || position > BufferSize - sizeof(ulong))
+        var buffer = t_buffer ??= new ThreadBuffer();
+        if (buffer.Position > BufferSize - sizeof(ulong))
         {
-            buffer = Refill();
-            position = 0;
+            buffer.Refill();
         }
 
-        t_position = position + sizeof(ulong);
-        return BitConverter.ToUInt64(buffer, position);
+        var value = BitConverter.ToUInt64(buffer.Bytes, buffer.Position);
+        buffer.Position += sizeof(ulong);
+        return value;
     }
 
     /// <inheritdoc />
@@ -48,26 +44,31 @@ public sealed class SecureRandomSource : IRandomSource
             return;
         }
 
+        var buffer = t_buffer ??= new ThreadBuffer();
         while (!destination.IsEmpty)
         {
-            var buffer = t_buffer;
-            if (buffer is null || t_position >= BufferSize)
+            if (buffer.Position >= BufferSize)
             {
-                buffer = Refill();
-                t_position = 0;
+                buffer.Refill();
             }
 
-            var take = Math.Min(destination.Length, BufferSize - t_position);
-            buffer.AsSpan(t_position, take).CopyTo(destination);
-            t_position += take;
+            var take = Math.Min(destination.Length, BufferSize - buffer.Position);
+            buffer.Bytes.AsSpan(buffer.Position, take).CopyTo(destination);
+            buffer.Position += take;
             destination = destination[take..];
         }
     }
 
-    private static byte[] Refill()
+    private sealed class ThreadBuffer
     {
-        var buffer = t_buffer ??= new byte[BufferSize];
-        RandomNumberGenerator.Fill(buffer);
-        return buffer;
+        public byte[] Bytes { get; } = new byte[BufferSize];
+
+        public int Position { get; set; } = BufferSize;
+
+        public void Refill()
+        {
+            RandomNumberGenerator.Fill(Bytes);
+            Position = 0;
+        }
     }
 }
