@@ -6,7 +6,7 @@ namespace StreamMasking.Benchmarks.ContinualRelease;
 
 /// <summary>
 /// Cost of one counter step (noise included) at T = 2^16, measured over the <see cref="Steps"/> steps following
-/// <see cref="StartStep"/>: O(log T) for the tree, O(t) for the square-root factorization.
+/// <see cref="StartStep"/>: O(log T) for the tree, O(t) for the square-root factorization, O(d) for buffered Toeplitz.
 /// </summary>
 [MemoryDiagnoser]
 public class CounterStepBenchmarks
@@ -15,7 +15,7 @@ public class CounterStepBenchmarks
     private static readonly byte[] s_key = new byte[32];
     private byte[] _state = [];
 
-    [Params(CounterMechanism.BinaryTreeHonaker, CounterMechanism.SquareRootFactorization)]
+    [Params(CounterMechanism.BinaryTreeHonaker, CounterMechanism.SquareRootFactorization, CounterMechanism.BufferedToeplitz)]
     public CounterMechanism Mechanism { get; set; }
 
     [Params(1024, 32768)]
@@ -52,7 +52,7 @@ public class CounterStepBenchmarks
         Mechanism = Mechanism,
         Log2Horizon = 16,
         Sensitivity = 1,
-        Budget = Mechanism == CounterMechanism.SquareRootFactorization
+        Budget = Mechanism is CounterMechanism.SquareRootFactorization or CounterMechanism.BufferedToeplitz
             ? PrivacyCost.Zcdp(new Rho(0.5))
             : PrivacyCost.Pure(new Epsilon(1)),
     };

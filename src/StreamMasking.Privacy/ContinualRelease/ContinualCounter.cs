@@ -157,6 +157,7 @@ public sealed class ContinualCounter : IContinualCounter
         {
             CounterMechanism.BinaryTree => new BinaryTreeCounter(spec, Options.Sensitivity, honaker: false, noise),
             CounterMechanism.BinaryTreeHonaker => new BinaryTreeCounter(spec, Options.Sensitivity, honaker: true, noise),
+            CounterMechanism.BufferedToeplitz => new BufferedToeplitzCounter(spec, Options.Sensitivity, noise),
             _ => new SquareRootFactorizationCounter(spec, Options.Sensitivity, noise),
         };
     }

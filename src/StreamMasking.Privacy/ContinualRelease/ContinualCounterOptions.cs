@@ -14,8 +14,11 @@ public sealed record ContinualCounterOptions
     /// </summary>
     public required string CounterId { get; init; }
 
-    /// <summary>The noise mechanism. Default: <see cref="CounterMechanism.SquareRootFactorization"/>.</summary>
-    public CounterMechanism Mechanism { get; init; } = CounterMechanism.SquareRootFactorization;
+    /// <summary>
+    /// The noise mechanism. Default: <see cref="CounterMechanism.BufferedToeplitz"/> (error of the square-root
+    /// factorization with constant state).
+    /// </summary>
+    public CounterMechanism Mechanism { get; init; } = CounterMechanism.BufferedToeplitz;
 
     /// <summary>log2 of the horizon T (steps of the first epoch), 0 to 20. Default 16 (T = 65,536).</summary>
     public int Log2Horizon { get; init; } = 16;
@@ -28,7 +31,7 @@ public sealed record ContinualCounterOptions
 
     /// <summary>
     /// Privacy budget of the whole release stream: pure ε for the binary-tree mechanisms, ρ (zCDP) for the
-    /// square-root factorization. Required.
+    /// square-root factorization and the buffered Toeplitz counter. Required.
     /// </summary>
     public required PrivacyCost Budget { get; init; }
 
@@ -59,7 +62,7 @@ public sealed record ContinualCounterOptions
         var expected = Mechanism switch
         {
             CounterMechanism.BinaryTree or CounterMechanism.BinaryTreeHonaker => PrivacyCostKind.PureDp,
-            CounterMechanism.SquareRootFactorization => PrivacyCostKind.Zcdp,
+            CounterMechanism.SquareRootFactorization or CounterMechanism.BufferedToeplitz => PrivacyCostKind.Zcdp,
             _ => throw new ArgumentException($"Unknown mechanism {Mechanism}.", nameof(Mechanism)),
         };
         if (Budget.Kind != expected || (Budget.Epsilon.Value <= 0 && Budget.Rho.Value <= 0))

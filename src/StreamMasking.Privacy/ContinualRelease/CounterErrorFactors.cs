@@ -36,6 +36,15 @@ internal static class CounterErrorFactors
         return new ErrorFactor(sensitivity * Math.Sqrt(mean), sensitivity * Math.Sqrt(max));
     }
 
+    /// <summary>Buffered Toeplitz approximation: ‖C̃ e₁‖₂ · √(Σ_{k&lt;t} b_k²) with b the column of A·C̃⁻¹.</summary>
+    public static ErrorFactor BufferedToeplitz(int log2Horizon)
+    {
+        var f = BufferedToeplitzFactorization.For(log2Horizon);
+        var rows = f.CumulativeRowSquares;
+        var mean = rows.Sum() / rows.Length;
+        return new ErrorFactor(f.ColumnNorm * Math.Sqrt(mean), f.ColumnNorm * Math.Sqrt(rows.Max()));
+    }
+
     /// <summary>Binary tree with Gaussian noise per node (zCDP normalization, comparable with <see cref="SquareRoot"/>).</summary>
     public static ErrorFactor BinaryTreeGaussian(int log2Horizon, bool honaker) =>
         Tree(log2Horizon, honaker, Math.Sqrt(log2Horizon + 1));

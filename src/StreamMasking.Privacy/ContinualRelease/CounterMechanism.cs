@@ -11,4 +11,10 @@ public enum CounterMechanism : byte
 
     /// <summary>Gaussian matrix mechanism with the square-root factorization of the prefix-sum matrix (ρ-zCDP).</summary>
     SquareRootFactorization = 3,
+
+    /// <summary>
+    /// Gaussian matrix mechanism with a buffered-linear-Toeplitz approximation of the square-root factorization
+    /// (ρ-zCDP): the same error with O(1) state and time per step.
+    /// </summary>
+    BufferedToeplitz = 4,
 }

@@ -13,6 +13,8 @@ public class ContinualCounterTests
         { CounterMechanism.SquareRootFactorization, HorizonPolicy.Fixed },
         { CounterMechanism.BinaryTreeHonaker, HorizonPolicy.Doubling },
         { CounterMechanism.SquareRootFactorization, HorizonPolicy.Doubling },
+        { CounterMechanism.BufferedToeplitz, HorizonPolicy.Fixed },
+        { CounterMechanism.BufferedToeplitz, HorizonPolicy.Doubling },
     };
 
     private static double[] Inputs(int count, ulong seed)
@@ -72,6 +74,7 @@ public class ContinualCounterTests
     [InlineData(CounterMechanism.BinaryTree, 1e3)]
     [InlineData(CounterMechanism.BinaryTreeHonaker, 1e3)]
     [InlineData(CounterMechanism.SquareRootFactorization, 1e6)]
+    [InlineData(CounterMechanism.BufferedToeplitz, 1e6)]
     public void Release_TinyNoise_TracksPrefixSums(CounterMechanism mechanism, double budget)
     {
         var options = CounterTestKit.Options(mechanism, 6, sensitivity: 1, budget: budget);

@@ -27,7 +27,7 @@ internal static class CounterTestKit
         Mechanism = mechanism,
         Log2Horizon = log2Horizon,
         Sensitivity = sensitivity,
-        Budget = mechanism == CounterMechanism.SquareRootFactorization
+        Budget = mechanism is CounterMechanism.SquareRootFactorization or CounterMechanism.BufferedToeplitz
             ? PrivacyCost.Zcdp(new Rho(budget))
             : PrivacyCost.Pure(new Epsilon(budget)),
         Horizon = horizon,
