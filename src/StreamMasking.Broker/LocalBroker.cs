@@ -71,6 +71,7 @@ public sealed class LocalBroker : IAsyncDisposable
         registry.Register(new CreateTopicsHandler(logger));
         registry.Register(new DeleteTopicsHandler(logger));
         registry.Register(new DescribeConfigsHandler());
+        registry.Register(new DescribeClusterHandler());
 
         var server = new KafkaServer(context, registry);
         context.AdvertisedPort = server.Bind();

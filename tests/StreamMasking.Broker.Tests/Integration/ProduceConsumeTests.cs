@@ -128,4 +128,14 @@ public sealed class ProduceConsumeTests(KafkaCluster cluster)
         await cluster.ProduceAsync(topic, Enumerable.Range(0, 20).Select(i => Message(i)), c => c.Acks = Acks.None);
         cluster.DrainCommitted(topic, expectedCount: 20).Count.ShouldBe(20);
     }
+
+    [Fact]
+    public async Task AdminClient_DescribeCluster_ListsTheBroker()
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).Build();
+        var description = await admin.DescribeClusterAsync();
+        description.Nodes.ShouldNotBeEmpty();
+        description.ClusterId.ShouldNotBeNullOrEmpty();
+        description.Nodes.ShouldContain(n => cluster.BootstrapServers.EndsWith($":{n.Port}", StringComparison.Ordinal) || cluster.Kind != KafkaClusterKind.Local);
+    }
 }
