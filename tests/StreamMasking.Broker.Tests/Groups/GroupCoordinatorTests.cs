@@ -194,6 +194,47 @@ public sealed class GroupCoordinatorTests : IDisposable
         fetched.Offset.ShouldBe(7);
     }
 
+    [Fact]
+    public async Task JoinGroup_InitialRebalanceDelay_MembersArrivingTogetherShareTheFirstGeneration()
+    {
+        using var delayed = new GroupCoordinator(
+            new GroupCoordinatorOptions { InitialRebalanceDelayMs = 3000, ExpirationCheckIntervalMs = 3_600_000 },
+            new GroupOffsetStore(null), new AllPartitionsExist(), _clock, NullLogger.Instance);
+        var a = delayed.JoinGroupAsync(Join(string.Empty, requireKnown: false));
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        delayed.Sweep();
+        var b = delayed.JoinGroupAsync(Join(string.Empty, requireKnown: false));
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        delayed.Sweep();
+        a.IsCompleted.ShouldBeFalse("a member joined during the delay, so the delay is extended");
+
+        _clock.Advance(TimeSpan.FromSeconds(3));
+        delayed.Sweep();
+
+        (await a).GenerationId.ShouldBe(1);
+        (await b).GenerationId.ShouldBe(1);
+        new[] { await a, await b }.Single(o => o.Members.Count > 0).Members.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task JoinGroup_SessionTimeoutOutOfBounds_InvalidSessionTimeout()
+    {
+        var join = Join(string.Empty) with { SessionTimeoutMs = 1000 };
+
+        (await _coordinator.JoinGroupAsync(join)).ErrorCode.ShouldBe(ErrorCode.InvalidSessionTimeout);
+    }
+
+    [Fact]
+    public async Task DeleteGroups_ActiveEmptyAndUnknown_FollowKafka()
+    {
+        var a = await JoinNewAsync();
+        await SyncAsync(a);
+        _coordinator.CommitOffsets("idle", -1, string.Empty, null, [new(new("t", 0), new CommittedOffset(3, -1, null, 0))]);
+
+        _coordinator.DeleteGroups([Group, "idle", "unknown"]).ShouldBe([ErrorCode.NonEmptyGroup, ErrorCode.None, ErrorCode.GroupIdNotFound]);
+        _coordinator.FetchOffsets("idle", [new("t", 0)], requireStable: false)[0].Offset.ShouldBe(-1);
+    }
+
     private async Task<JoinGroupOutcome> JoinNewAsync(string[]? protocols = null)
     {
         var first = await _coordinator.JoinGroupAsync(Join(string.Empty, protocols: protocols));

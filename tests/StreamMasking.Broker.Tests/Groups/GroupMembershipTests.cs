@@ -47,6 +47,30 @@ public sealed class GroupMembershipTests : IAsyncLifetime
         a.LostCount.ShouldBe(0);
     }
 
+    [Fact]
+    public async Task Subscribe_StaticMemberRestarts_TakesOverItsOldIdentityWithoutWaitingForSessionTimeout()
+    {
+        var topic = await _broker.CreateTopicAsync(4);
+        var groupId = "static-" + Guid.NewGuid();
+        ConsumerConfig Static(string instance)
+        {
+            var config = _broker.ConsumerConfig(groupId);
+            config.GroupInstanceId = instance;
+            config.SessionTimeoutMs = 120_000;
+            config.MaxPollIntervalMs = 120_000;
+            return config;
+        }
+
+        using var a = new PolledConsumer(Static("instance-a"), topic);
+        using var b = new PolledConsumer(Static("instance-b"), topic);
+        await WaitForAsync(() => Covers([a, b], 4) && a.Assigned.Count == 2);
+
+        // A static member does not send LeaveGroup on close; its restart must replace it, not wait 120 s for its session.
+        a.Close();
+        using var restarted = new PolledConsumer(Static("instance-a"), topic);
+        await WaitForAsync(() => Covers([restarted, b], 4) && restarted.Assigned.Count == 2);
+    }
+
     private static bool Covers(IReadOnlyList<PolledConsumer> consumers, int partitions)
     {
         var sets = consumers.Select(c => c.Assigned).ToList();
