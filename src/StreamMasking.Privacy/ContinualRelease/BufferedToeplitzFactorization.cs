@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Numerics;
 
 namespace StreamMasking.Privacy.ContinualRelease;
 
@@ -13,12 +12,12 @@ namespace StreamMasking.Privacy.ContinualRelease;
 /// Parameters come from a quadrature, not an optimiser: the square-root coefficients have the exact mixture form
 /// c_k = binom(2k,k)/4^k = (1/π)∫₀¹ θ^k θ^(−1/2)(1−θ)^(−1/2) dθ (a Beta integral), and with θ = exp(−e^u) the
 /// trapezoid rule on u ∈ [−20, 4] with step 1 gives c̃_0 = 1, c̃_k = Σᵢ wᵢ θᵢ^(k−1) for k ≥ 1. The decay rates and
-/// weights are stored as 64-bit fixed-point integers Θᵢ = round(θᵢ·2^64), Wᵢ = round(wᵢ·2^64); the mechanism is defined
+/// weights are stored as 32-bit fixed-point integers Θᵢ = round(θᵢ·2^32), Wᵢ = round(wᵢ·2^32); the mechanism is defined
 /// by these exact rationals. At T = 2^16 the error factor matches the exact square root (4.43).
 /// </remarks>
 internal sealed class BufferedToeplitzFactorization
 {
-    public const int FractionBits = 64;
+    public const int FractionBits = 32;
     private const double QuadratureStart = -20;
     private const double QuadratureEnd = 4;
     private const double QuadratureStep = 1;
@@ -27,16 +26,16 @@ internal sealed class BufferedToeplitzFactorization
 
     private BufferedToeplitzFactorization(int log2Horizon)
     {
-        var theta = new List<BigInteger>();
-        var weight = new List<BigInteger>();
+        var theta = new List<long>();
+        var weight = new List<long>();
         for (var u = QuadratureStart; u <= QuadratureEnd; u += QuadratureStep)
         {
             var decay = Math.Exp(-Math.Exp(u));
             var oneMinus = -double.ExpM1(-Math.Exp(u));
             var w = QuadratureStep / Math.PI * Math.Sqrt(decay / oneMinus) * Math.Exp(u) * decay;
-            var fixedTheta = new BigInteger(Math.Round(Math.ScaleB(decay, FractionBits)));
-            var fixedWeight = new BigInteger(Math.Round(Math.ScaleB(w, FractionBits)));
-            if (!fixedTheta.IsZero && !fixedWeight.IsZero)
+            var fixedTheta = (long)Math.Min(Math.Round(Math.ScaleB(decay, FractionBits)), uint.MaxValue);
+            var fixedWeight = (long)Math.Min(Math.Round(Math.ScaleB(w, FractionBits)), uint.MaxValue);
+            if (fixedTheta != 0 && fixedWeight != 0)
             {
                 theta.Add(fixedTheta);
                 weight.Add(fixedWeight);
@@ -92,11 +91,11 @@ internal sealed class BufferedToeplitzFactorization
         ColumnNorm = Math.Sqrt(columnSquares) * (1 + 1e-8);
     }
 
-    /// <summary>Θᵢ = round(θᵢ·2^64).</summary>
-    public BigInteger[] FixedTheta { get; }
+    /// <summary>Θᵢ = round(θᵢ·2^32), in [1, 2^32).</summary>
+    public long[] FixedTheta { get; }
 
-    /// <summary>Wᵢ = round(wᵢ·2^64).</summary>
-    public BigInteger[] FixedWeight { get; }
+    /// <summary>Wᵢ = round(wᵢ·2^32), in [1, 2^32).</summary>
+    public long[] FixedWeight { get; }
 
     /// <summary>θ̃ᵢ as doubles (post-processing only).</summary>
     public double[] Theta { get; }
