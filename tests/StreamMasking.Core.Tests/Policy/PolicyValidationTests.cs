@@ -525,6 +525,16 @@ public sealed class PolicyValidationTests
     }
 
     [Fact]
+    public void Parse_MalformedFlowMappingThatCrashesYamlParser_IsASyntaxError()
+    {
+        // YamlDotNet throws InvalidOperationException (no position) for this input; found by PolicyFuzzTests.
+        var errors = TestPolicies.Errors("version: '1'\nsegments:\n  - { field: any: []\n    fields: {}\n");
+
+        errors.ShouldHaveSingleItem().Message.ShouldStartWith("YAML syntax error");
+        errors[0].Line.ShouldBeInRange(3, 4);
+    }
+
+    [Fact]
     public void Parse_TabIndentation_IsASyntaxError() =>
         TestPolicies.Errors("version: '1'\nsegments:\n\t- name: s\n")[0].Message.ShouldStartWith("YAML syntax error");
 

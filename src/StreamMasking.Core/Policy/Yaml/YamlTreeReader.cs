@@ -17,9 +17,11 @@ internal static class YamlTreeReader
 
     public static YNode? Read(string text, PolicyDiagnosticBag bag)
     {
+        var lastSeen = Mark.Empty;
         try
         {
             var parser = new Parser(new StringReader(text));
+            var tracking = new Action<ParsingEvent>(e => lastSeen = e.End);
             var anchors = new Dictionary<string, YNode>(StringComparer.Ordinal);
             parser.Consume<StreamStart>();
             if (parser.Accept<StreamEnd>(out _))
@@ -29,7 +31,7 @@ internal static class YamlTreeReader
             }
 
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, anchors, bag, depth: 0);
+            var root = ReadNode(parser, anchors, bag, tracking, depth: 0);
             parser.Consume<DocumentEnd>();
             if (parser.Accept<DocumentStart>(out var second))
             {
@@ -43,11 +45,19 @@ internal static class YamlTreeReader
             bag.Add(Line(ex.Start), Column(ex.Start), "", "YAML syntax error: " + StripMarks(ex.Message));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's parser throws this (without a position) on some malformed flow collections, e.g. "{ a: b: [] ".
+            bag.Add(Line(lastSeen), Column(lastSeen), "", "YAML syntax error: malformed flow mapping or list after this point");
+            return null;
+        }
     }
 
-    private static YNode? ReadNode(IParser parser, Dictionary<string, YNode> anchors, PolicyDiagnosticBag bag, int depth)
+    private static YNode? ReadNode(
+        IParser parser, Dictionary<string, YNode> anchors, PolicyDiagnosticBag bag, Action<ParsingEvent> track, int depth)
     {
         var current = parser.Current ?? throw new YamlException("Unexpected end of YAML input.");
+        track(current);
         if (depth > MaxDepth)
         {
             throw new YamlException(current.Start, current.End, $"the document is nested deeper than {MaxDepth} levels");
@@ -74,7 +84,7 @@ internal static class YamlTreeReader
                     var items = new List<YNode>();
                     while (!parser.TryConsume<SequenceEnd>(out _))
                     {
-                        var item = ReadNode(parser, anchors, bag, depth + 1);
+                        var item = ReadNode(parser, anchors, bag, track, depth + 1);
                         if (item is not null)
                         {
                             items.Add(item);
@@ -91,8 +101,8 @@ internal static class YamlTreeReader
                     var entries = new List<KeyValuePair<YScalar, YNode>>();
                     while (!parser.TryConsume<MappingEnd>(out _))
                     {
-                        var key = ReadNode(parser, anchors, bag, depth + 1);
-                        var value = ReadNode(parser, anchors, bag, depth + 1);
+                        var key = ReadNode(parser, anchors, bag, track, depth + 1);
+                        var value = ReadNode(parser, anchors, bag, track, depth + 1);
                         if (key is YScalar scalarKey && value is not null)
                         {
                             entries.Add(new(scalarKey, value));
