@@ -78,6 +78,3 @@ internal sealed record FetchRequest(int MaxWaitMs, int MinBytes, int MaxBytes, b
         return new FetchRequest(maxWait, minBytes, maxBytes, isolation == 1, topics);
     }
 }
-
-/// <summary>One partition of a fetch request.</summary>
-internal sealed record FetchPartition(int Partition, long FetchOffset, int MaxBytes);
