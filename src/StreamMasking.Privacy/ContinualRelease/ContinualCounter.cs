@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using StreamMasking.Privacy.Accounting;
 
@@ -10,13 +11,16 @@ namespace StreamMasking.Privacy.ContinualRelease;
 /// (post-processing of released values, so the offset costs no privacy).
 /// </summary>
 /// <remarks>
-/// State layout (v1, little-endian): version byte; options (counter id as length-prefixed UTF-8, mechanism,
+/// State layout (v1, little-endian): version byte; 16-byte key fingerprint (HMAC-SHA256 of a fixed label under the
+/// noise key: restoring under another key fails instead of silently drawing fresh noise for replayed steps); options (counter id as length-prefixed UTF-8, mechanism,
 /// log2 horizon, sensitivity, budget kind + ε + ρ, horizon policy, epoch split); epoch index (int32); carried offset
 /// (double); steps before the current epoch (int64); the epoch counter's own state. The noise key is never stored.
 /// </remarks>
 public sealed class ContinualCounter : IContinualCounter
 {
     private const byte StateVersion = 1;
+    private const int FingerprintBytes = 16;
+    private static readonly byte[] s_fingerprintLabel = Encoding.UTF8.GetBytes("StreamMasking.ContinualCounter/key-fingerprint/v1");
     private readonly byte[] _key;
     private IEpochCounter _epoch;
     private double _offset;
@@ -58,6 +62,12 @@ public sealed class ContinualCounter : IContinualCounter
             if (reader.ReadByte() != StateVersion)
             {
                 throw new FormatException("Unsupported counter state version.");
+            }
+
+            // Why: a replayed step must get exactly the noise it got before; under a different key it would not.
+            if (!CryptographicOperations.FixedTimeEquals(reader.ReadBytes(FingerprintBytes), Fingerprint(noiseKey)))
+            {
+                throw new FormatException("The counter state was written under a different noise key.");
             }
 
             var options = ReadOptions(reader);
@@ -136,6 +146,7 @@ public sealed class ContinualCounter : IContinualCounter
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(StateVersion);
+            writer.Write(Fingerprint(_key));
             WriteOptions(writer, Options);
             writer.Write(_epoch.Spec.Epoch);
             writer.Write(_offset);
@@ -148,6 +159,9 @@ public sealed class ContinualCounter : IContinualCounter
     }
 
     internal IEpochCounter CurrentEpoch => _epoch;
+
+    private static byte[] Fingerprint(ReadOnlySpan<byte> key) =>
+        HMACSHA256.HashData(key, s_fingerprintLabel).AsSpan(0, FingerprintBytes).ToArray();
 
     private IEpochCounter CreateEpoch(int epoch)
     {

@@ -171,5 +171,7 @@ public class ContinualCounterTests
         var state = counter.ToBytes();
         Should.Throw<FormatException>(() => ContinualCounter.Restore(state.AsSpan(0, state.Length - 3), CounterTestKit.Key(1)));
         Should.Throw<FormatException>(() => ContinualCounter.Restore([.. state, 1], CounterTestKit.Key(1)));
+        Should.Throw<FormatException>(() => ContinualCounter.Restore(state, CounterTestKit.Key(2)))
+            .Message.ShouldContain("different noise key");
     }
 }
