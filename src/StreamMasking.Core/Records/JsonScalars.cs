@@ -26,7 +26,7 @@ internal static class JsonScalars
         switch (value.GetValueKind())
         {
             case JsonValueKind.String:
-                text = value.GetValue<string>();
+                text = GetString(value);
                 return true;
             case JsonValueKind.Number:
                 text = CanonicalNumber(RawNumber(value));
@@ -41,6 +41,13 @@ internal static class JsonScalars
                 return false;
         }
     }
+
+    /// <summary>
+    /// The string of a value whose kind is String. Parsed values hold a string; values built in code may hold a char,
+    /// Guid, DateTime… that only its JSON text turns into a string.
+    /// </summary>
+    public static string GetString(JsonValue value) =>
+        value.TryGetValue<string>(out var s) ? s : JsonNode.Parse(value.ToJsonString())!.GetValue<string>();
 
     /// <summary>A JSON number as a decimal (false for other kinds and for numbers outside decimal's range).</summary>
     public static bool TryGetDecimal(JsonNode node, out decimal number)

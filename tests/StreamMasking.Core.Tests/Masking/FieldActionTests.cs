@@ -218,4 +218,33 @@ public sealed class FieldActionTests
         outcome.FieldPath.ShouldBe("b.c");
         outcome.ToString().ShouldNotContain("CANARY");
     }
+
+    [Fact]
+    public void Mask_ValuesBuiltInCode_BehaveLikeParsedJson()
+    {
+        var policy = TestPolicies.OneSegment("""
+            at: { action: generalize, truncate: day }
+            id: tokenize
+            c: { action: generalize, prefix: 1 }
+            n: { action: generalize, bucket: 10 }
+            """);
+        using var keyring = new TokenKeyring(TestPolicies.Secret);
+        using var masker = new RecordMasker(policy, keyring);
+        var guid = Guid.Parse("8c6f0f3e-55a5-4a8e-9d3e-0f6c2b9b1a11");
+        var built = new JsonObject
+        {
+            ["at"] = JsonValue.Create(new DateTimeOffset(2024, 3, 15, 23, 30, 0, TimeSpan.FromHours(-5))),
+            ["id"] = JsonValue.Create(guid),
+            ["c"] = JsonValue.Create('x'),
+            ["n"] = JsonValue.Create(43L),
+        };
+        var parsed = JsonNode.Parse(built.ToJsonString())!.AsObject();
+
+        var fromBuilt = masker.Mask(policy.Segments[0], new StreamMasking.Core.Records.RecordEnvelope("t", null, built));
+        var fromParsed = masker.Mask(policy.Segments[0], new StreamMasking.Core.Records.RecordEnvelope("t", null, parsed));
+
+        fromBuilt.IsMasked.ShouldBeTrue(fromBuilt.ToString());
+        fromBuilt.Output!.ToJsonString().ShouldBe(fromParsed.Output!.ToJsonString());
+        fromBuilt.Output["at"]!.GetValue<string>().ShouldBe("2024-03-16T00:00:00Z");
+    }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using StreamMasking.Core.Policy.Actions;
+using StreamMasking.Core.Records;
 
 namespace StreamMasking.Core.Masking.Operations;
 
@@ -31,7 +32,7 @@ internal sealed class DateTruncateOperation(DateTruncation unit) : FieldOperatio
         switch (scalar.GetValueKind())
         {
             case JsonValueKind.String:
-                return TryTruncateText(scalar.GetValue<string>(), out result);
+                return TryTruncateText(JsonScalars.GetString(scalar), out result);
             case JsonValueKind.Number when scalar.TryGetValue<long>(out var millis) || TryGetIntegral(scalar, out millis):
                 if (millis < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || millis > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
                 {

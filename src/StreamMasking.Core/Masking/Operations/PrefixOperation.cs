@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using StreamMasking.Core.Records;
 
 namespace StreamMasking.Core.Masking.Operations;
 
@@ -15,7 +16,7 @@ internal sealed class PrefixOperation(int length) : FieldOperation
             return false;
         }
 
-        var text = scalar.GetValue<string>();
+        var text = JsonScalars.GetString(scalar);
         if (TextElements.IsSimple(text))
         {
             result = JsonValue.Create(text.Length <= length ? text : text[..length]);
