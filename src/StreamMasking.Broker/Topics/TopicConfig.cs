@@ -37,6 +37,31 @@ internal sealed class TopicConfig
         [MinCompactionLagMs] = "0",
         [CompressionType] = "producer",
         [MinInsyncReplicas] = "1",
+
+        // Kafka topic configs accepted and described for compatibility; they have no effect on a single local node.
+        ["max.compaction.lag.ms"] = "9223372036854775807",
+        ["min.cleanable.dirty.ratio"] = "0.5",
+        ["unclean.leader.election.enable"] = "false",
+        ["flush.messages"] = "9223372036854775807",
+        ["flush.ms"] = "9223372036854775807",
+        ["index.interval.bytes"] = "4096",
+        ["segment.index.bytes"] = "10485760",
+        ["segment.jitter.ms"] = "0",
+        ["file.delete.delay.ms"] = "60000",
+        ["preallocate"] = "false",
+        ["message.downconversion.enable"] = "true",
+        ["message.timestamp.difference.max.ms"] = "9223372036854775807",
+        ["message.timestamp.before.max.ms"] = "9223372036854775807",
+        ["message.timestamp.after.max.ms"] = "9223372036854775807",
+        ["leader.replication.throttled.replicas"] = "",
+        ["follower.replication.throttled.replicas"] = "",
+    };
+
+    /// <summary>Keys whose values this broker validates and uses; the other keys are accepted as given.</summary>
+    private static readonly HashSet<string> Enforced = new(StringComparer.Ordinal)
+    {
+        CleanupPolicy, RetentionMs, RetentionBytes, SegmentBytes, SegmentMs, DeleteRetentionMs, MessageTimestampType,
+        MaxMessageBytes, MinCompactionLagMs, CompressionType, MinInsyncReplicas,
     };
 
     public TopicConfig(IReadOnlyDictionary<string, string>? overrides = null)
@@ -82,7 +107,7 @@ internal sealed class TopicConfig
             return $"Unknown topic config name: {key}";
         }
 
-        if (value is null)
+        if (value is null || !Enforced.Contains(key))
         {
             return null;
         }
