@@ -6,7 +6,8 @@ namespace StreamMasking.Privacy.Accounting;
 /// composition filter; it improves the constants of the Rogers–Roth–Ullman–Vadhan 2016 filter). With target (ε, δ)
 /// and a slack δ′ &lt; δ, the filter lets a mechanism run only while, including that mechanism,
 /// <code>  √(2·ln(1/δ′)·Σεᵢ²) + ½·Σεᵢ² ≤ ε   and   Σδᵢ ≤ δ − δ′ ,</code>
-/// and then the whole adaptively stopped interaction is (ε, δ)-DP. Plain advanced composition (Dwork–Rothblum–Vadhan)
+/// and then the whole adaptively stopped interaction is (ε, δ)-DP. (For pure costs the same statistic also follows from
+/// εᵢ-DP ⇒ εᵢ²/2-zCDP, the Rényi filter of Feldman–Zrnic 2021 and ρ ⇒ (ρ + 2√(ρ·ln(1/δ′)), δ′).) Plain advanced composition (Dwork–Rothblum–Vadhan)
 /// assumes the εᵢ are fixed in advance and is therefore not offered. The cap is the (ε, δ) target.
 /// For a handful of large costs basic composition is tighter: pick <see cref="BasicCompositionAccountant"/> then.
 /// </summary>
