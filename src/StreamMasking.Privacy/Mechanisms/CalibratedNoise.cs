@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MathNet.Numerics.Distributions;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Privacy.Randomness;
@@ -12,6 +13,10 @@ namespace StreamMasking.Privacy.Mechanisms;
 /// </summary>
 internal sealed class CalibratedNoise
 {
+    private const int MaxCachedShapes = 1024;
+
+    private static readonly ConcurrentDictionary<(NoiseKind, double, double, int, double, double), CalibratedNoise> s_cache = new();
+
     private readonly ulong _steps;
 
     private CalibratedNoise(NoiseParameters parameters, double granularity, ulong steps, double halfWidth, double level)
@@ -39,6 +44,26 @@ internal sealed class CalibratedNoise
     public static CalibratedNoise Create(NoiseParameters parameters, int l0, double lInfinity, double confidenceLevel)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        var key = (parameters.Kind, parameters.Epsilon.Value, parameters.Delta.Value, l0, lInfinity, confidenceLevel);
+        if (s_cache.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var created = Calibrate(parameters, l0, lInfinity, confidenceLevel);
+
+        // Calibration (bisection, erfc) costs microseconds and windows repeat the same shapes: keep a bounded cache.
+        if (s_cache.Count >= MaxCachedShapes)
+        {
+            s_cache.Clear();
+        }
+
+        s_cache[key] = created;
+        return created;
+    }
+
+    private static CalibratedNoise Calibrate(NoiseParameters parameters, int l0, double lInfinity, double confidenceLevel)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(l0, 1);
         if (!(lInfinity > 0 && double.IsFinite(lInfinity)))
         {

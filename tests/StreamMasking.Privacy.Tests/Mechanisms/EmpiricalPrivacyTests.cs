@@ -39,6 +39,18 @@ public class EmpiricalPrivacyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void GaussianCount_Neighbours_EmpiricalEpsilonNotAboveClaim()
+    {
+        const double delta = 1e-5;
+        static double Gaussian(IRandomSource random, long count) =>
+            CountMechanism.Release(random, count, ContributionBounds.EventLevel, NoiseParameters.Gaussian(ClaimedEpsilon, delta)).Value;
+        var random = new SeededRandomSource(112);
+        var bound = EmpiricalPrivacy.EpsilonLowerBound(() => Gaussian(random, 0), () => Gaussian(random, 1), Pilot, Audit, Alpha, delta);
+        output.WriteLine($"empirical epsilon lower bound (Gaussian, delta {delta}): {bound:F4} (claimed {ClaimedEpsilon})");
+        bound.ShouldBeLessThanOrEqualTo(ClaimedEpsilon);
+    }
+
+    [Fact]
     public void LaplaceCount_HalvedScale_IsCaught()
     {
         // Broken: noise for ε = 2 while claiming ε = 1.

@@ -5,7 +5,7 @@ namespace StreamMasking.Privacy.Tests.Statistics;
 /// <summary>
 /// Empirical lower bound on ε from samples of a mechanism on two neighbouring inputs: an event S is chosen on a
 /// pilot batch, then on a fresh batch ε ≥ ln(P̂₀(S)_lower / P̂₁(S)_upper) with Clopper–Pearson bounds. If the
-/// mechanism is ε-DP, the bound exceeds ε with probability at most <c>alpha</c> (the test's false-failure rate).
+/// mechanism is (ε, δ)-DP, the bound exceeds ε with probability at most <c>alpha</c> (the test's false-failure rate).
 /// </summary>
 internal static class EmpiricalPrivacy
 {
@@ -14,7 +14,8 @@ internal static class EmpiricalPrivacy
         Func<double> mechanismOnSecond,
         int pilotSize,
         int auditSize,
-        double alpha)
+        double alpha,
+        double delta = 0)
     {
         var pilotFirst = Draw(mechanismOnFirst, pilotSize);
         var pilotSecond = Draw(mechanismOnSecond, pilotSize);
@@ -43,7 +44,8 @@ internal static class EmpiricalPrivacy
             (auditFirst, auditSecond) = (auditSecond, auditFirst);
         }
 
-        var lower = ClopperPearsonLower(auditFirst, auditSize, alpha / 2);
+        // (ε, δ)-DP gives P₀(S) ≤ e^ε·P₁(S) + δ, so δ is subtracted before taking the ratio.
+        var lower = ClopperPearsonLower(auditFirst, auditSize, alpha / 2) - delta;
         var upper = ClopperPearsonUpper(auditSecond, auditSize, alpha / 2);
         return lower <= 0 ? 0 : Math.Log(lower / upper);
     }
