@@ -82,6 +82,11 @@ internal sealed partial class GroupCoordinator : IDisposable
             group.PendingMembers.Remove(memberId);
         }
 
+        if (MaybeRemoveEmptyGroup(group))
+        {
+            return;
+        }
+
         foreach (var member in group.Members.ToList())
         {
             // A member parked in JoinGroup or SyncGroup is alive by definition; the rebalance deadline bounds the wait.
@@ -190,6 +195,7 @@ internal sealed partial class GroupCoordinator : IDisposable
             group.State = GroupState.Empty;
             group.ProtocolName = null;
             GroupLog.GenerationFormed(_logger, group.GroupId, group.GenerationId, 0, null);
+            MaybeRemoveEmptyGroup(group);
             return;
         }
 
@@ -208,6 +214,23 @@ internal sealed partial class GroupCoordinator : IDisposable
         }
 
         GroupLog.GenerationFormed(_logger, group.GroupId, group.GenerationId, group.MemberCount, group.ProtocolName);
+    }
+
+    /// <summary>
+    /// Like Kafka, an empty group that holds no offsets is dead and forgotten (readers with throw-away group ids
+    /// would otherwise accumulate forever).
+    /// </summary>
+    private bool MaybeRemoveEmptyGroup(ClassicGroup group)
+    {
+        if (group.State != GroupState.Empty || group.MemberCount > 0 || group.PendingMembers.Count > 0
+            || _offsets.HasOffsets(group.GroupId) || _offsets.HasPending(group.GroupId))
+        {
+            return false;
+        }
+
+        group.State = GroupState.Dead;
+        _groups.Remove(group.GroupId);
+        return true;
     }
 
     private static JoinGroupOutcome CurrentJoinOutcome(ClassicGroup group, GroupMember member)

@@ -126,8 +126,32 @@ public sealed class GroupCoordinatorTests : IDisposable
 
         _coordinator.LeaveGroup(Group, [(a.MemberId, null)]).ShouldBe([ErrorCode.None]);
 
+        _coordinator.CommitOffsets(Group, -1, string.Empty, null, [new(new("t", 0), new CommittedOffset(1, -1, null, 0))]).ShouldBe([ErrorCode.None]);
         _coordinator.DescribeGroups([Group])[0].State.ShouldBe("Empty");
         _coordinator.LeaveGroup(Group, [(a.MemberId, null)]).ShouldBe([ErrorCode.UnknownMemberId]);
+    }
+
+    [Fact]
+    public async Task LeaveGroup_LastMemberOfGroupWithoutOffsets_GroupIsForgotten()
+    {
+        var a = await JoinNewAsync();
+        await SyncAsync(a);
+        _coordinator.LeaveGroup(Group, [(a.MemberId, null)]);
+
+        _coordinator.DescribeGroups([Group])[0].State.ShouldBe("Dead");
+        _coordinator.ListGroups([]).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Sweep_MemberIdRequiredButNeverRejoined_GroupIsForgotten()
+    {
+        (await _coordinator.JoinGroupAsync(Join(string.Empty))).ErrorCode.ShouldBe(ErrorCode.MemberIdRequired);
+        _coordinator.ListGroups([]).ShouldHaveSingleItem();
+
+        _clock.Advance(TimeSpan.FromSeconds(11));
+        _coordinator.Sweep();
+
+        _coordinator.ListGroups([]).ShouldBeEmpty();
     }
 
     [Fact]
