@@ -8,10 +8,13 @@ namespace StreamMasking.Privacy.Sampling;
 /// t = scaleNumerator / scaleDenominator (Canonne, Kamath, Steinke 2020, Algorithm 2). Integer arithmetic only.
 /// </summary>
 /// <remarks>
-/// Adding it to an integer query of sensitivity Δ gives (Δ/t)-DP. Timing channel: the running time depends on the
-/// sample (rejection loops with acceptance probability ≥ (1 − e^{−1})/2 per round when t ≥ 1; the expected number of
-/// rounds is below 4). The result must fit a <see cref="long"/>: scales up to 2^56 keep the overflow probability
-/// below 2^−100; beyond that an <see cref="OverflowException"/> is possible rather than a wrong value.
+/// Adding it to an integer query of sensitivity Δ gives (Δ/t)-DP. Integer scales (the lattice case of
+/// <see cref="GranularNoise"/>) take |X| = ⌊t·E⌋ with E ~ Exp(1) drawn exactly by von Neumann's method
+/// (<see cref="ExactExponential"/>); other rational scales use CKS Algorithm 2. Timing channel: both are rejection
+/// loops whose running time depends on the sample (expected rounds below 2 for von Neumann's trials, below 4 for
+/// CKS); loops end with probability one but are not bounded. The result must fit a <see cref="long"/>: scales up to
+/// 2^56 keep the overflow probability below 2^−100; beyond that an <see cref="OverflowException"/> is possible rather
+/// than a wrong value.
 /// </remarks>
 public static class DiscreteLaplace
 {
