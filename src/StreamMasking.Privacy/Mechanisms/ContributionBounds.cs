@@ -3,7 +3,8 @@ namespace StreamMasking.Privacy.Mechanisms;
 /// <summary>
 /// How much one privacy unit (a user, a patient, a card) may contribute, enforced upstream by contribution bounding:
 /// at most <see cref="MaxPartitionsPerUnit"/> partitions (L0) and at most <see cref="MaxContributionsPerPartition"/>
-/// records per partition (L∞). Sensitivities are derived from these, never assumed.
+/// records per partition (L∞). Sensitivities are derived from these, never assumed. Neighbouring datasets differ by
+/// adding or removing all records of one unit (for "replace one unit" neighbours, sums need twice the sensitivity).
 /// </summary>
 public readonly record struct ContributionBounds
 {
