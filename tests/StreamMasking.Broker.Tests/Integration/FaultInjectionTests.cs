@@ -68,4 +68,19 @@ public sealed class FaultInjectionTests(KafkaCluster cluster)
             cluster.Faults.Reset();
         }
     }
+
+    [SkippableFact]
+    public async Task DropConnections_ByClientId_DropsOnlyThatClient()
+    {
+        Skip.IfNot(cluster.SupportsFaultInjection, cluster.FaultInjectionSkipReason);
+        var topic = await cluster.CreateTopicAsync(partitions: 1);
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(cluster.ProducerConfig(c => c.ClientId = "drop-me")).Build();
+        await producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = [1] });
+
+        cluster.Faults!.DropConnections("no-such-client").ShouldBe(0);
+        cluster.Faults.DropConnections("drop-me").ShouldBeGreaterThan(0);
+
+        // The client reconnects by itself.
+        (await producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = [2] })).Offset.Value.ShouldBe(1);
+    }
 }
