@@ -1,0 +1,11 @@
+namespace StreamMasking.Core.Windows;
+
+/// <summary>What happened to one record offered to a <see cref="SegmentWindowEngine"/>.</summary>
+public enum RecordOutcome
+{
+    /// <summary>The record was assigned to an open window (some aggregates may still have ignored it: see capped count).</summary>
+    Accepted = 1,
+
+    /// <summary>The record's window is already closed and sealed; it was not aggregated (dead-letter or count it).</summary>
+    Late = 2,
+}

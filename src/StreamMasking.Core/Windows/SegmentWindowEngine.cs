@@ -1,0 +1,208 @@
+using StreamMasking.Core.Aggregation;
+
+namespace StreamMasking.Core.Windows;
+
+/// <summary>
+/// Tumbling event-time windows and their exact accumulators for one segment on one input partition. Stream time is
+/// the largest record timestamp seen; window i closes when stream time ≥ end(i) + grace, or when the segment has
+/// been idle on the wall clock for the idle timeout (stream time then advances with the wall clock). Every window
+/// from the first record's window onward is sealed in order, empty ones included, because skipping empty windows
+/// would reveal that they were empty. Records for sealed windows are <see cref="RecordOutcome.Late"/>.
+/// </summary>
+/// <remarks>
+/// Pure and Kafka-free: the runtime feeds records (<see cref="Observe"/>), calls <see cref="CloseIdle"/> on a
+/// timer, persists <see cref="ToBytes"/> and each <see cref="SealedWindow"/> it receives, and releases sealed
+/// windows with <see cref="WindowReleaser"/>. Not thread-safe (one partition, one thread).
+/// </remarks>
+public sealed class SegmentWindowEngine
+{
+    private readonly Dictionary<long, AggregateAccumulator[]> _open = [];
+    private readonly Dictionary<string, int>?[] _unitWindows;
+    private readonly TimeProvider _time;
+    private bool _started;
+    private bool _sealedAny;
+    private long _nextToClose;
+    private long _streamTime = long.MinValue;
+    private long _activityWallMs;
+    private long _activityStreamTime = long.MinValue;
+
+    /// <summary>Creates an engine with no windows yet.</summary>
+    public SegmentWindowEngine(SegmentAggregationSpec spec, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(time);
+        spec.Validate();
+        Spec = spec;
+        _time = time;
+        _unitWindows = new Dictionary<string, int>?[spec.Aggregates.Count];
+        for (var i = 0; i < _unitWindows.Length; i++)
+        {
+            // Windows per unit only matter for the continual total, whose noise is calibrated to them.
+            _unitWindows[i] = spec.Aggregates[i].IsContinual ? new Dictionary<string, int>(StringComparer.Ordinal) : null;
+        }
+    }
+
+    /// <summary>The segment spec.</summary>
+    public SegmentAggregationSpec Spec { get; }
+
+    /// <summary>Largest record timestamp seen (advanced by idleness); <see cref="long.MinValue"/> before any record.</summary>
+    public long StreamTime => _streamTime;
+
+    /// <summary>Index of the next window to seal (meaningless until the first record).</summary>
+    public long NextWindowToClose => _nextToClose;
+
+    /// <summary>Whether any record has been seen.</summary>
+    public bool HasStarted => _started;
+
+    /// <summary>Windows currently holding at least one record.</summary>
+    public int OpenWindowCount => _open.Count;
+
+    /// <summary>
+    /// Assigns one record to its window, advances stream time and seals every window that closes as a result
+    /// (appended to <paramref name="sealedOut"/> in window order).
+    /// </summary>
+    /// <param name="timestampMs">Record event time, Unix ms.</param>
+    /// <param name="unit">Privacy unit id (e.g. a patient id), or null for event-level bounding.</param>
+    /// <param name="inputs">One input per aggregate, in <see cref="SegmentAggregationSpec.Aggregates"/> order.</param>
+    /// <param name="sealedOut">Receives windows sealed by this call.</param>
+    public ObserveResult Observe(long timestampMs, string? unit, ReadOnlySpan<AggregateInput> inputs, ICollection<SealedWindow> sealedOut)
+    {
+        ArgumentNullException.ThrowIfNull(sealedOut);
+        if (inputs.Length != Spec.Aggregates.Count)
+        {
+            throw new ArgumentException("One input per declared aggregate is required.", nameof(inputs));
+        }
+
+        var window = Spec.Window;
+        var index = window.IndexOf(timestampMs);
+        _streamTime = Math.Max(_streamTime, timestampMs);
+        _activityWallMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        _activityStreamTime = _streamTime;
+        if (!_started)
+        {
+            _started = true;
+            _nextToClose = index;
+        }
+        else if (!_sealedAny && index < _nextToClose && window.CloseTimeOf(index) > _streamTime)
+        {
+            // Nothing sealed yet: an earlier (in-grace) record extends the declared range backwards.
+            _nextToClose = index;
+        }
+
+        var sealedCount = CloseDue(sealedOut);
+        if (index < _nextToClose)
+        {
+            return new ObserveResult(RecordOutcome.Late, index, 0, sealedCount);
+        }
+
+        if (!_open.TryGetValue(index, out var accumulators))
+        {
+            accumulators = NewAccumulators(Spec.Aggregates.Count);
+            _open.Add(index, accumulators);
+        }
+
+        var capped = 0;
+        for (var i = 0; i < accumulators.Length; i++)
+        {
+            capped += Accumulate(i, accumulators[i], unit, inputs[i]) ? 0 : 1;
+        }
+
+        return new ObserveResult(RecordOutcome.Accepted, index, capped, sealedCount);
+    }
+
+    /// <summary>
+    /// Timer hook: if the segment has been idle on the wall clock for at least the idle timeout, advances stream time
+    /// by the idle duration and seals the windows that closes (appended to <paramref name="sealedOut"/>).
+    /// </summary>
+    /// <returns>The number of windows sealed.</returns>
+    public int CloseIdle(ICollection<SealedWindow> sealedOut)
+    {
+        ArgumentNullException.ThrowIfNull(sealedOut);
+        if (!_started || Spec.Window.IdleTimeout is not { } timeout)
+        {
+            return 0;
+        }
+
+        var idle = _time.GetUtcNow().ToUnixTimeMilliseconds() - _activityWallMs;
+        if (idle < (long)timeout.TotalMilliseconds)
+        {
+            return 0;
+        }
+
+        var advanced = _activityStreamTime > long.MaxValue - idle ? long.MaxValue : _activityStreamTime + idle;
+        _streamTime = Math.Max(_streamTime, advanced);
+        return CloseDue(sealedOut);
+    }
+
+    /// <summary>Serialises the complete state (versioned binary form); restore with <see cref="FromBytes"/>.</summary>
+    public byte[] ToBytes() => SegmentWindowEngineSerializer.Write(this);
+
+    /// <summary>Restores an engine; throws <see cref="FormatException"/> if the bytes are corrupt or were written for a different spec.</summary>
+    public static SegmentWindowEngine FromBytes(SegmentAggregationSpec spec, TimeProvider time, ReadOnlySpan<byte> state) =>
+        SegmentWindowEngineSerializer.Read(spec, time, state);
+
+    internal (bool Started, bool SealedAny, long NextToClose, long StreamTime, long ActivityWallMs, long ActivityStreamTime) Clock
+    {
+        get => (_started, _sealedAny, _nextToClose, _streamTime, _activityWallMs, _activityStreamTime);
+        set => (_started, _sealedAny, _nextToClose, _streamTime, _activityWallMs, _activityStreamTime) = value;
+    }
+
+    internal Dictionary<long, AggregateAccumulator[]> OpenWindows => _open;
+
+    internal Dictionary<string, int>?[] UnitWindows => _unitWindows;
+
+    internal static AggregateAccumulator[] NewAccumulators(int count)
+    {
+        var accumulators = new AggregateAccumulator[count];
+        for (var i = 0; i < count; i++)
+        {
+            accumulators[i] = new AggregateAccumulator();
+        }
+
+        return accumulators;
+    }
+
+    private bool Accumulate(int aggregate, AggregateAccumulator accumulator, string? unit, in AggregateInput input)
+    {
+        var spec = Spec.Aggregates[aggregate];
+        var windowsOfUnit = unit is null ? null : _unitWindows[aggregate];
+        var firstInWindow = windowsOfUnit is not null && !accumulator.ContainsUnit(unit!);
+        var used = 0;
+        if (firstInWindow && windowsOfUnit!.TryGetValue(unit!, out used) && used >= spec.MaxWindowsPerUnit)
+        {
+            accumulator.MarkCapped();
+            return false;
+        }
+
+        var result = accumulator.Add(spec, unit, input);
+        if (result == AccumulateResult.Added && firstInWindow)
+        {
+            windowsOfUnit![unit!] = used + 1;
+        }
+
+        return result != AccumulateResult.Capped;
+    }
+
+    private int CloseDue(ICollection<SealedWindow> sealedOut)
+    {
+        var sealedCount = 0;
+        var window = Spec.Window;
+        while (window.CloseTimeOf(_nextToClose) <= _streamTime)
+        {
+            var index = _nextToClose;
+            var accumulators = _open.Remove(index, out var open) ? open : NewAccumulators(Spec.Aggregates.Count);
+            var aggregates = new SealedAggregate[accumulators.Length];
+            for (var i = 0; i < accumulators.Length; i++)
+            {
+                aggregates[i] = accumulators[i].Seal(Spec.Aggregates[i]);
+            }
+
+            sealedOut.Add(new SealedWindow(Spec.Segment, index, window.StartOf(index), window.EndOf(index), aggregates));
+            _nextToClose = index + 1;
+            _sealedAny = true;
+            sealedCount++;
+        }
+
+        return sealedCount;
+    }
+}

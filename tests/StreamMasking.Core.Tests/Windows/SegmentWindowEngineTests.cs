@@ -1,0 +1,259 @@
+using StreamMasking.Core.Aggregation;
+using StreamMasking.Core.Tests.Aggregation;
+using StreamMasking.Core.Windows;
+using StreamMasking.Privacy.Accounting;
+using static StreamMasking.Core.Tests.Aggregation.WindowSpecs;
+
+namespace StreamMasking.Core.Tests.Windows;
+
+public sealed class SegmentWindowEngineTests
+{
+    private static readonly DateTimeOffset WallStart = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+    private readonly ManualClock _clock = new(WallStart);
+    private readonly List<SealedWindow> _sealed = [];
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(59_999, 0)]
+    [InlineData(60_000, 1)]
+    [InlineData(-1, -1)]
+    [InlineData(-60_000, -1)]
+    [InlineData(-60_001, -2)]
+    public void IndexOf_Timestamp_FloorOfTimeOverSize(long timestamp, long expected)
+    {
+        Minute.IndexOf(timestamp).ShouldBe(expected);
+        Minute.StartOf(expected).ShouldBeLessThanOrEqualTo(timestamp);
+        Minute.EndOf(expected).ShouldBeGreaterThan(timestamp);
+    }
+
+    [Fact]
+    public void Observe_RecordsInWindow_AssignedAndSealedWithExactCount()
+    {
+        var engine = NewEngine();
+        Observe(engine, At(5, 1)).ShouldBe(new ObserveResult(RecordOutcome.Accepted, 5, 0, 0));
+        Observe(engine, At(5, 59.999));
+        Observe(engine, At(6, 0)).WindowIndex.ShouldBe(6);
+
+        // Window 5 ends at 6:00 and closes at 6:10 (grace 10 s).
+        Observe(engine, At(6, 9.999)).SealedWindows.ShouldBe(0);
+        Observe(engine, At(6, 10)).SealedWindows.ShouldBe(1);
+
+        var window = _sealed.ShouldHaveSingleItem();
+        window.WindowIndex.ShouldBe(5);
+        window.StartMs.ShouldBe(At(5));
+        window.EndMs.ShouldBe(At(6));
+        window.Aggregates[0].Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public void Observe_WithinGrace_AcceptedIntoEarlierWindow()
+    {
+        var engine = NewEngine();
+        Observe(engine, At(5, 30));
+        Observe(engine, At(6, 5));
+        Observe(engine, At(5, 59)).Outcome.ShouldBe(RecordOutcome.Accepted);
+        Observe(engine, At(6, 10));
+        _sealed.ShouldHaveSingleItem().Aggregates[0].Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public void Observe_PastGrace_LateAndNotAggregated()
+    {
+        var engine = NewEngine();
+        Observe(engine, At(5, 30));
+        Observe(engine, At(6, 10));
+        var late = Observe(engine, At(5, 59));
+        late.Outcome.ShouldBe(RecordOutcome.Late);
+        late.WindowIndex.ShouldBe(5);
+        _sealed.ShouldHaveSingleItem().Aggregates[0].Count.ShouldBe(1);
+
+        // A late record never moves stream time backwards nor re-opens the window.
+        engine.StreamTime.ShouldBe(At(6, 10));
+        Observe(engine, At(7, 10));
+        _sealed.Select(w => w.WindowIndex).ShouldBe([5, 6]);
+    }
+
+    [Fact]
+    public void Observe_StreamTimeJump_SealsEveryWindowInOrderIncludingEmptyOnes()
+    {
+        var engine = NewEngine();
+        Observe(engine, At(5, 30));
+        Observe(engine, At(9, 30));
+        _sealed.Select(w => w.WindowIndex).ShouldBe([5, 6, 7, 8]);
+        _sealed.Select(w => w.Aggregates[0].Count).ShouldBe([1, 0, 0, 0]);
+        engine.NextWindowToClose.ShouldBe(9);
+    }
+
+    [Fact]
+    public void Observe_EarlierRecordBeforeFirstSeal_ExtendsDeclaredRangeBackwards()
+    {
+        var engine = NewEngine();
+        Observe(engine, At(5, 5));
+        Observe(engine, At(4, 58)).Outcome.ShouldBe(RecordOutcome.Accepted);
+        Observe(engine, At(6, 10));
+        _sealed.Select(w => w.WindowIndex).ShouldBe([4, 5]);
+    }
+
+    [Fact]
+    public void CloseIdle_AfterIdleTimeout_AdvancesStreamTimeWithWallClock()
+    {
+        var engine = NewEngine();
+        Observe(engine, At(5, 30));
+        _clock.Advance(TimeSpan.FromMinutes(4));
+        engine.CloseIdle(_sealed).ShouldBe(0);
+
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        engine.CloseIdle(_sealed).ShouldBe(5);
+
+        // Stream time 5:30 + 5 min idle = 10:30: windows 5..9 have closed (9 ends 10:00, + grace 10:10).
+        engine.StreamTime.ShouldBe(At(10, 30));
+        _sealed.Select(w => w.WindowIndex).ShouldBe([5, 6, 7, 8, 9]);
+
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        engine.CloseIdle(_sealed).ShouldBe(1);
+        Observe(engine, At(9, 0)).Outcome.ShouldBe(RecordOutcome.Late);
+    }
+
+    [Fact]
+    public void CloseIdle_BeforeAnyRecordOrWithoutTimeout_SealsNothing()
+    {
+        var engine = NewEngine();
+        _clock.Advance(TimeSpan.FromHours(1));
+        engine.CloseIdle(_sealed).ShouldBe(0);
+
+        var noIdle = new SegmentWindowEngine(Segment(window: new WindowSpec(TimeSpan.FromMinutes(1), TimeSpan.Zero)), _clock);
+        Observe(noIdle, At(1));
+        _clock.Advance(TimeSpan.FromHours(1));
+        noIdle.CloseIdle(_sealed).ShouldBe(0);
+        _sealed.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Observe_UnitBeyondContributionCap_IgnoredAndCounted()
+    {
+        var engine = new SegmentWindowEngine(Segment([Count(perWindow: 2)]), _clock);
+        for (var i = 0; i < 5; i++)
+        {
+            var result = Observe(engine, At(1, i), "patient-1");
+            result.CappedAggregates.ShouldBe(i < 2 ? 0 : 1);
+        }
+
+        Observe(engine, At(1, 6), "patient-2");
+        Observe(engine, At(1, 7));
+        Observe(engine, At(1, 8));
+        Observe(engine, At(3));
+
+        var aggregate = _sealed[0].Aggregates[0];
+        aggregate.Count.ShouldBe(5); // 2 (capped unit) + 1 + 2 event-level records
+        aggregate.CappedContributions.ShouldBe(3);
+    }
+
+    [Fact]
+    public void Observe_HistogramUnit_BoundedByKeysAndPerKeyContributions()
+    {
+        var histogram = AllKinds()[3] with { MaxPartitionsPerUnit = 2, MaxContributionsPerWindow = 1 };
+        var engine = new SegmentWindowEngine(Segment([histogram]), _clock);
+        int[] categories = [0, 0, 1, 2, 1, -1];
+        var capped = categories.Sum(c => engine.Observe(At(1), "u", [AggregateInput.FromCategory(c)], _sealed).CappedAggregates);
+        Observe(engine, At(3));
+
+        capped.ShouldBe(3); // second "cardio", "ortho" (a third key), second "neuro"; the out-of-domain key is skipped
+        _sealed[0].Aggregates[0].Bins.ShouldBe([1L, 1L, 0L]);
+    }
+
+    [Fact]
+    public void Observe_ContinualUnitBeyondMaxWindows_IgnoredInLaterWindows()
+    {
+        var count = Count() with { Continual = PrivacyCost.Pure(new Epsilon(1)), MaxWindowsPerUnit = 2 };
+        var engine = new SegmentWindowEngine(Segment([count]), _clock);
+        for (var minute = 0; minute < 4; minute++)
+        {
+            Observe(engine, At(minute, 1), "u").CappedAggregates.ShouldBe(minute < 2 ? 0 : 1);
+            Observe(engine, At(minute, 2), "u").CappedAggregates.ShouldBe(1); // L∞ = 1 within the window
+        }
+
+        Observe(engine, At(9));
+        _sealed.Take(4).Select(w => w.Aggregates[0].Count).ShouldBe([1L, 1L, 0L, 0L]);
+    }
+
+    [Fact]
+    public void Observe_SumAndMean_ClampValuesAndSkipMissing()
+    {
+        var spec = Segment(AllKinds());
+        var engine = new SegmentWindowEngine(spec, _clock);
+        var inputs = Inputs(spec, number: 500);
+        engine.Observe(At(1), null, inputs, _sealed);
+        inputs[1] = AggregateInput.FromNumber(-3);
+        inputs[2] = AggregateInput.Missing;
+        engine.Observe(At(1), null, inputs, _sealed);
+        Observe(engine, At(3));
+
+        var aggregates = _sealed[0].Aggregates;
+        aggregates[0].Count.ShouldBe(2);
+        aggregates[1].Sum.ShouldBe(100); // 500 → 100, −3 → 0
+        aggregates[2].Count.ShouldBe(1);
+        aggregates[2].Sum.ShouldBe(120);
+    }
+
+    [Fact]
+    public void ToBytes_RestoredMidStream_SealsIdenticalFutureWindows()
+    {
+        var spec = Segment([.. AllKinds().Select(a => a.Kind == AggregateKind.Count ? a with { MaxContributionsPerWindow = 3 } : a)]);
+        var random = new System.Random(7);
+        var records = Enumerable.Range(0, 600)
+            .Select(i => (Time: At(i / 40, random.Next(0, 60_000) / 1000.0), Unit: "u" + random.Next(20), Number: random.Next(-10, 200), Category: random.Next(-1, 4)))
+            .ToList();
+
+        var original = new SegmentWindowEngine(spec, _clock);
+        var restored = original;
+        var fromOriginal = new List<SealedWindow>();
+        var fromRestored = new List<SealedWindow>();
+        for (var i = 0; i < records.Count; i++)
+        {
+            var (time, unit, number, category) = records[i];
+            var inputs = Inputs(spec, number, category);
+            if (i == 300)
+            {
+                restored = SegmentWindowEngine.FromBytes(spec, _clock, original.ToBytes());
+                restored.ToBytes().ShouldBe(original.ToBytes());
+            }
+
+            var a = original.Observe(time, unit, inputs, fromOriginal);
+            if (i >= 300)
+            {
+                restored.Observe(time, unit, inputs, fromRestored).ShouldBe(a);
+            }
+        }
+
+        fromRestored.Count.ShouldBeGreaterThan(5);
+        var tail = fromOriginal.Skip(fromOriginal.Count - fromRestored.Count).Select(w => Convert.ToHexString(w.ToBytes()));
+        fromRestored.Select(w => Convert.ToHexString(w.ToBytes())).ShouldBe(tail);
+    }
+
+    [Fact]
+    public void FromBytes_StateOfAnotherSpec_Throws()
+    {
+        var engine = NewEngine();
+        Observe(engine, At(1));
+        var state = engine.ToBytes();
+        Should.Throw<FormatException>(() => SegmentWindowEngine.FromBytes(Segment(policyVersion: "v2"), _clock, state));
+        Should.Throw<FormatException>(() => SegmentWindowEngine.FromBytes(Segment(), _clock, state.AsSpan(0, state.Length - 1)));
+    }
+
+    [Fact]
+    public void SealedWindow_ToBytes_RoundTripsExactly()
+    {
+        var spec = Segment(AllKinds());
+        var engine = new SegmentWindowEngine(spec, _clock);
+        engine.Observe(At(1), "u", Inputs(spec, 0.1 + 0.2, 2), _sealed);
+        Observe(engine, At(3));
+        var bytes = _sealed[0].ToBytes();
+        SealedWindow.FromBytes(bytes).ToBytes().ShouldBe(bytes);
+        SealedWindow.FromBytes(bytes).Aggregates[1].Sum.ShouldBe(0.1 + 0.2);
+    }
+
+    private SegmentWindowEngine NewEngine() => new(Segment(), _clock);
+
+    private ObserveResult Observe(SegmentWindowEngine engine, long time, string? unit = null) =>
+        engine.Observe(time, unit, Inputs(engine.Spec), _sealed);
+}
