@@ -252,6 +252,26 @@ public sealed class SegmentWindowEngineTests
         SealedWindow.FromBytes(bytes).Aggregates[1].Sum.ShouldBe(0.1 + 0.2);
     }
 
+    [Fact]
+    public void Observe_RecordsIntoOpenWindow_AllocateNothingPerRecord()
+    {
+        var spec = Segment(AllKinds());
+        var engine = new SegmentWindowEngine(spec, _clock);
+        var inputs = Inputs(spec, 42, 1);
+        for (var i = 0; i < 2_000; i++)
+        {
+            engine.Observe(At(1, i % 60), null, inputs, _sealed);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            engine.Observe(At(1, i % 60), null, inputs, _sealed);
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBeLessThan(1_000);
+    }
+
     private SegmentWindowEngine NewEngine() => new(Segment(), _clock);
 
     private ObserveResult Observe(SegmentWindowEngine engine, long time, string? unit = null) =>

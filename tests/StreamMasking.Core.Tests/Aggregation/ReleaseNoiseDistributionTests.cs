@@ -1,0 +1,76 @@
+using StreamMasking.Core.Aggregation;
+using StreamMasking.Privacy.Accounting;
+using StreamMasking.Privacy.Mechanisms;
+using static StreamMasking.Core.Tests.Aggregation.WindowSpecs;
+
+namespace StreamMasking.Core.Tests.Aggregation;
+
+/// <summary>
+/// Released window counts minus the true counts must follow the declared noise distribution. The noise key is fixed,
+/// so each test is deterministic; over a random choice of key each check is a 5σ binomial bound, so a correct
+/// implementation fails a given check with probability below 6e-7 and a test (at most 5 checks) below 3e-6.
+/// </summary>
+public sealed class ReleaseNoiseDistributionTests
+{
+    private const int Windows = 3000;
+
+    private static readonly BudgetSpec Unlimited = new()
+    {
+        WindowCap = PrivacyCost.Approximate(new Epsilon(100), new Delta(0.5)),
+        LifetimeCap = PrivacyCost.Approximate(new Epsilon(1e9), new Delta(0.5)),
+    };
+
+    [Fact]
+    public void Release_LaplaceCounts_NoiseHasDeclaredLaplaceTails()
+    {
+        var (noise, scale) = Noise(NoiseParameters.Laplace(0.5));
+        scale.ShouldBeInRange(2.0, 2.0 * (1 + 1e-9)); // b = Δ/ε on a 2^-40-relative lattice
+
+        // Laplace(b): P(|X| > m·b) = e^{−m}; P(X > 0) = P(X < 0).
+        for (var m = 1; m <= 3; m++)
+        {
+            var threshold = m * scale;
+            AssertBinomial(noise.Count(x => Math.Abs(x) > threshold), Math.Exp(-m));
+        }
+
+        AssertBinomial(noise.Count(x => x > 0), 0.5);
+        noise.Count(x => x == 0).ShouldBeLessThan(3);
+    }
+
+    [Fact]
+    public void Release_GaussianCounts_NoiseHasDeclaredGaussianMass()
+    {
+        var (noise, sigma) = Noise(NoiseParameters.Gaussian(1, 1e-6));
+        sigma.ShouldBeGreaterThan(3);
+
+        // Discrete Gaussian on a lattice ≤ σ/2^20: P(|X| ≤ σ) ≈ 0.682689, P(|X| ≤ 2σ) ≈ 0.954500 (lattice error ≪ 1e-4).
+        AssertBinomial(noise.Count(x => Math.Abs(x) <= sigma), 0.682689492);
+        AssertBinomial(noise.Count(x => Math.Abs(x) <= 2 * sigma), 0.954499736);
+        AssertBinomial(noise.Count(x => x > 0), 0.5);
+    }
+
+    private static (double[] Noise, double Scale) Noise(NoiseParameters parameters)
+    {
+        var spec = Segment([Count() with { Noise = parameters }], Unlimited);
+        var ledger = spec.Budget.CreateLedger();
+        var noise = new double[Windows];
+        var scale = 0.0;
+        for (var i = 0; i < Windows; i++)
+        {
+            var count = (i * 37) % 101;
+            var window = new SealedWindow(spec.Segment, i, i * 60_000L, (i + 1) * 60_000L, [new SealedAggregate("visits", AggregateKind.Count, count, 0, [], 0)]);
+            var release = WindowReleaser.Release(window, spec, NoiseKey, ledger).Single().Release!;
+            noise[i] = release.Value!.Value - count;
+            scale = release.NoiseScale;
+        }
+
+        return (noise, scale);
+    }
+
+    private static void AssertBinomial(int observed, double p)
+    {
+        var mean = Windows * p;
+        var sd = Math.Sqrt(Windows * p * (1 - p));
+        Math.Abs(observed - mean).ShouldBeLessThan(5 * sd, $"observed {observed}, expected {mean:F1} ± {sd:F1}");
+    }
+}
