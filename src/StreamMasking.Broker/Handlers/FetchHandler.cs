@@ -77,7 +77,7 @@ internal sealed class FetchHandler : IApiHandler
     {
         bytes = 0;
         error = false;
-        var budget = request.MaxBytes;
+        long budget = request.MaxBytes;
         var results = new List<(string, List<(int, FetchSlice)>)>();
         foreach (var (topic, partitions) in request.Topics)
         {
@@ -96,11 +96,10 @@ internal sealed class FetchHandler : IApiHandler
                 }
                 else
                 {
-                    // At least one whole batch for the first non-empty partition, then stay within both limits.
-                    var max = bytes == 0 ? Math.Min(p.MaxBytes, Math.Max(budget, 1)) : Math.Min(p.MaxBytes, (int)Math.Max(0, budget));
-                    slice = bytes > 0 && max <= 0
-                        ? log.Read(p.FetchOffset, 0, request.ReadCommitted) with { Batches = [] }
-                        : log.Read(p.FetchOffset, max, request.ReadCommitted);
+                    // KIP-74: the first partition with data returns at least one whole batch even if it exceeds the
+                    // limits (so consumers always progress); every later partition stays within both limits.
+                    var max = Math.Min(p.MaxBytes, (int)Math.Max(0, budget));
+                    slice = log.Read(p.FetchOffset, max, request.ReadCommitted, minOneBatch: bytes == 0);
                 }
 
                 error |= slice.Error != ErrorCode.None;

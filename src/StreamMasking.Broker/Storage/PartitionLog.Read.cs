@@ -10,7 +10,7 @@ internal sealed partial class PartitionLog
     /// than <paramref name="maxBytes"/>, so consumers always progress), then more while the total stays within
     /// <paramref name="maxBytes"/>. Read_committed stops at the LSO and returns the aborted transactions in range.
     /// </summary>
-    public FetchSlice Read(long offset, int maxBytes, bool readCommitted)
+    public FetchSlice Read(long offset, int maxBytes, bool readCommitted, bool minOneBatch = true)
     {
         lock (_lock)
         {
@@ -33,7 +33,7 @@ internal sealed partial class PartitionLog
                 for (var i = segment.FindBatchIndex(offset); i < segment.Batches.Count; i++)
                 {
                     var batch = segment.Batches[i];
-                    if (batch.BaseOffset >= upper || (batches.Count > 0 && total + batch.SizeInBytes > maxBytes))
+                    if (batch.BaseOffset >= upper || ((batches.Count > 0 || !minOneBatch) && total + batch.SizeInBytes > maxBytes))
                     {
                         goto done;
                     }

@@ -138,6 +138,15 @@ public sealed class PartitionLogTests
     }
 
     [Fact]
+    public void Read_NotFirstPartition_StaysWithinMaxBytes()
+    {
+        using var log = NewLog();
+        log.AppendFromProducer(TestBatches.Plain(("a", new string('x', 500))));
+        log.Read(0, 10, false, minOneBatch: false).Batches.ShouldBeEmpty();
+        log.Read(0, 10_000, false, minOneBatch: false).Batches.Count.ShouldBe(1);
+    }
+
+    [Fact]
     public void Read_BeyondHighWatermark_IsOffsetOutOfRange()
     {
         using var log = NewLog();
