@@ -75,6 +75,12 @@ public sealed class SegmentWindowEngine
 
         var window = Spec.Window;
         var index = window.IndexOf(timestampMs);
+        if (timestampMs is < 0 or > WindowSpec.MaxTimestampMs
+            || (_started && index - window.IndexOf(_streamTime) > window.MaxWindowsPerAdvance))
+        {
+            return new ObserveResult(RecordOutcome.OutOfRange, index, 0, 0);
+        }
+
         _streamTime = Math.Max(_streamTime, timestampMs);
         _activityWallMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         _activityStreamTime = _streamTime;
@@ -89,8 +95,10 @@ public sealed class SegmentWindowEngine
             _nextToClose = index;
         }
 
-        var sealedCount = CloseDue(sealedOut);
-        if (index < _nextToClose)
+        var sealedCount = CloseDue(sealedOut, window.MaxWindowsPerAdvance);
+
+        // A window past its close time may still await sealing (bounded sealing leaves a backlog): it is closed all the same.
+        if (index < _nextToClose || window.CloseTimeOf(index) <= _streamTime)
         {
             return new ObserveResult(RecordOutcome.Late, index, 0, sealedCount);
         }
@@ -112,26 +120,26 @@ public sealed class SegmentWindowEngine
 
     /// <summary>
     /// Timer hook: if the segment has been idle on the wall clock for at least the idle timeout, advances stream time
-    /// by the idle duration and seals the windows that closes (appended to <paramref name="sealedOut"/>).
+    /// by the idle duration; then seals due windows (at most <see cref="WindowSpec.MaxWindowsPerAdvance"/> per call,
+    /// the rest on later calls), appended to <paramref name="sealedOut"/>.
     /// </summary>
     /// <returns>The number of windows sealed.</returns>
     public int CloseIdle(ICollection<SealedWindow> sealedOut)
     {
         ArgumentNullException.ThrowIfNull(sealedOut);
-        if (!_started || Spec.Window.IdleTimeout is not { } timeout)
+        if (!_started)
         {
             return 0;
         }
 
         var idle = _time.GetUtcNow().ToUnixTimeMilliseconds() - _activityWallMs;
-        if (idle < (long)timeout.TotalMilliseconds)
+        if (Spec.Window.IdleTimeout is { } timeout && idle >= (long)timeout.TotalMilliseconds)
         {
-            return 0;
+            var advanced = Math.Min(WindowSpec.MaxTimestampMs, _activityStreamTime + Math.Min(idle, WindowSpec.MaxTimestampMs));
+            _streamTime = Math.Max(_streamTime, advanced);
         }
 
-        var advanced = _activityStreamTime > long.MaxValue - idle ? long.MaxValue : _activityStreamTime + idle;
-        _streamTime = Math.Max(_streamTime, advanced);
-        return CloseDue(sealedOut);
+        return CloseDue(sealedOut, Spec.Window.MaxWindowsPerAdvance);
     }
 
     /// <summary>Serialises the complete state (versioned binary form); restore with <see cref="FromBytes"/>.</summary>
@@ -183,11 +191,11 @@ public sealed class SegmentWindowEngine
         return result != AccumulateResult.Capped;
     }
 
-    private int CloseDue(ICollection<SealedWindow> sealedOut)
+    private int CloseDue(ICollection<SealedWindow> sealedOut, int limit)
     {
         var sealedCount = 0;
         var window = Spec.Window;
-        while (window.CloseTimeOf(_nextToClose) <= _streamTime)
+        while (sealedCount < limit && window.CloseTimeOf(_nextToClose) <= _streamTime)
         {
             var index = _nextToClose;
             var accumulators = _open.Remove(index, out var open) ? open : NewAccumulators(Spec.Aggregates.Count);

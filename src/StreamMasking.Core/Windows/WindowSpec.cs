@@ -11,8 +11,10 @@ public sealed record WindowSpec
     /// <param name="size">Window length; whole milliseconds, at least 1 ms.</param>
     /// <param name="grace">How long after a window's end (in stream time) records are still accepted; ≥ 0.</param>
     /// <param name="idleTimeout">Wall-clock idleness after which stream time advances with the wall clock; null disables.</param>
-    public WindowSpec(TimeSpan size, TimeSpan grace, TimeSpan? idleTimeout = null)
+    /// <param name="maxWindowsPerAdvance">Most windows one record or timer tick may seal; at least 1. Default 100,000.</param>
+    public WindowSpec(TimeSpan size, TimeSpan grace, TimeSpan? idleTimeout = null, int maxWindowsPerAdvance = 100_000)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxWindowsPerAdvance, 1);
         if (size.Ticks % TimeSpan.TicksPerMillisecond != 0 || size < TimeSpan.FromMilliseconds(1))
         {
             throw new ArgumentOutOfRangeException(nameof(size), "Window size must be a whole number of milliseconds, at least 1 ms.");
@@ -24,12 +26,23 @@ public sealed record WindowSpec
             throw new ArgumentOutOfRangeException(nameof(idleTimeout), "The idle timeout must be positive (or null to disable).");
         }
 
+        MaxWindowsPerAdvance = maxWindowsPerAdvance;
         Size = size;
         Grace = grace;
         IdleTimeout = idleTimeout;
         SizeMs = (long)size.TotalMilliseconds;
         GraceMs = (long)Math.Ceiling(grace.TotalMilliseconds);
     }
+
+    /// <summary>Largest accepted record timestamp: 9999-12-31T23:59:59.999Z in Unix ms.</summary>
+    public const long MaxTimestampMs = 253_402_300_799_999;
+
+    /// <summary>
+    /// Most windows one record may seal (a record further ahead is <see cref="RecordOutcome.OutOfRange"/>) and one
+    /// <see cref="SegmentWindowEngine.CloseIdle"/> call seals (the rest follow on later calls). Guards against a
+    /// single absurd timestamp forcing millions of empty releases. Default 100,000.
+    /// </summary>
+    public int MaxWindowsPerAdvance { get; }
 
     /// <summary>Window length.</summary>
     public TimeSpan Size { get; }

@@ -128,6 +128,48 @@ public sealed class SegmentWindowEngineTests
         _sealed.ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData(-1L)]
+    [InlineData(WindowSpec.MaxTimestampMs + 1)]
+    [InlineData(long.MaxValue)]
+    public void Observe_UnusableTimestamp_OutOfRangeAndStreamTimeUnchanged(long timestamp)
+    {
+        var engine = NewEngine();
+        Observe(engine, At(5));
+        Observe(engine, timestamp).Outcome.ShouldBe(RecordOutcome.OutOfRange);
+        engine.StreamTime.ShouldBe(At(5));
+        _sealed.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Observe_RecordTooFarAhead_OutOfRangeInsteadOfSealingMillionsOfWindows()
+    {
+        var spec = Segment(window: new WindowSpec(TimeSpan.FromMinutes(1), TimeSpan.Zero, TimeSpan.FromMinutes(1), maxWindowsPerAdvance: 10));
+        var engine = new SegmentWindowEngine(spec, _clock);
+        Observe(engine, At(0));
+        Observe(engine, At(11)).Outcome.ShouldBe(RecordOutcome.OutOfRange);
+        Observe(engine, At(10)).Outcome.ShouldBe(RecordOutcome.Accepted);
+        _sealed.Select(w => w.WindowIndex).ShouldBe(Enumerable.Range(0, 10).Select(i => (long)i));
+    }
+
+    [Fact]
+    public void CloseIdle_LongIdleness_SealsInBoundedBatchesAndBacklogWindowsAreLate()
+    {
+        var spec = Segment(window: new WindowSpec(TimeSpan.FromMinutes(1), TimeSpan.Zero, TimeSpan.FromMinutes(1), maxWindowsPerAdvance: 10));
+        var engine = new SegmentWindowEngine(spec, _clock);
+        Observe(engine, At(0, 30));
+        _clock.Advance(TimeSpan.FromMinutes(25));
+        engine.CloseIdle(_sealed).ShouldBe(10);
+        engine.StreamTime.ShouldBe(At(25, 30));
+
+        // Window 15 is past its close time though not yet sealed: late, not re-opened.
+        Observe(engine, At(15, 1)).ShouldBe(new ObserveResult(RecordOutcome.Late, 15, 0, 10));
+        engine.CloseIdle(_sealed).ShouldBe(5);
+        engine.CloseIdle(_sealed).ShouldBe(0);
+        _sealed.Select(w => w.WindowIndex).ShouldBe(Enumerable.Range(0, 25).Select(i => (long)i));
+        _sealed.Sum(w => w.Aggregates[0].Count).ShouldBe(1);
+    }
+
     [Fact]
     public void Observe_UnitBeyondContributionCap_IgnoredAndCounted()
     {
