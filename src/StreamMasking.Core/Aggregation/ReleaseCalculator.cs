@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Privacy.Mechanisms;
 using StreamMasking.Privacy.Randomness;
@@ -8,28 +10,55 @@ namespace StreamMasking.Core.Aggregation;
 /// <summary>
 /// The pure part of a window release: (sealed aggregate, spec, policy version, noise key) → release and cost.
 /// Noise comes from a <see cref="KeyedRandomSource"/> labelled by (segment, window start, aggregate, policy
-/// version), so recomputing a release yields the same noise on the same (sealed, hence unchanged) value.
+/// version, keyed digest of the sealed state), so recomputing a release yields the same noise on the same (sealed, hence unchanged) value.
 /// </summary>
 internal static class ReleaseCalculator
 {
     private const string Domain = "StreamMasking.WindowRelease/v1";
 
-    public static string NoiseLabel(string segment, long windowStartMs, string aggregate, string policyVersion) =>
+    private static readonly byte[] s_fingerprintDomain = Encoding.UTF8.GetBytes("StreamMasking.SealedAggregate/v1\0");
+
+    public static string NoiseLabel(string segment, long windowStartMs, string aggregate, string policyVersion, string fingerprint) =>
         KeyedRandomSource.ComposeLabel(
             Domain,
             segment,
             windowStartMs.ToString(CultureInfo.InvariantCulture),
             aggregate,
-            policyVersion);
+            policyVersion,
+            fingerprint);
+
+    /// <summary>
+    /// A keyed digest of the sealed state (HMAC under the noise key, so it reveals nothing about the value without
+    /// the key). It is part of the release key and the noise label: if a window were ever released again from a
+    /// <i>different</i> state, that release gets its own debit and independent noise, never the same noise on a
+    /// different value (which would reveal the difference exactly).
+    /// </summary>
+    public static string Fingerprint(SealedAggregate sealedAggregate, ReadOnlySpan<byte> noiseKey)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(s_fingerprintDomain);
+            writer.Write(sealedAggregate.Name);
+            writer.Write((byte)sealedAggregate.Kind);
+            writer.Write(sealedAggregate.Count);
+            writer.Write(sealedAggregate.Sum);
+            AggregateAccumulator.WriteBins(writer, sealedAggregate.Bins);
+        }
+
+        return Convert.ToHexStringLower(HMACSHA256.HashData(noiseKey, stream.ToArray()).AsSpan(0, 8));
+    }
 
     public static (WindowRelease Release, PrivacyCost Cost) Compute(
         SealedWindow window,
         SealedAggregate sealedAggregate,
         AggregateSpec spec,
         SegmentAggregationSpec segment,
-        ReadOnlySpan<byte> noiseKey)
+        ReadOnlySpan<byte> noiseKey,
+        string fingerprint)
     {
-        var random = new KeyedRandomSource(noiseKey, NoiseLabel(segment.Segment, window.StartMs, spec.Name, segment.PolicyVersion));
+        var label = NoiseLabel(segment.Segment, window.StartMs, spec.Name, segment.PolicyVersion, fingerprint);
+        var random = new KeyedRandomSource(noiseKey, label);
         var template = new WindowRelease
         {
             Segment = segment.Segment,

@@ -5,7 +5,10 @@ namespace StreamMasking.Core.Aggregation;
 /// <summary>
 /// Releases a sealed window: for every declared aggregate, computes the noisy result (a pure function of the sealed
 /// state, the spec, the policy version and the noise key), debits its cost from the segment's ledger under the
-/// release key (window index, "aggregate/policy version"), and emits it only if paid. A replayed key is charged
+/// release key (window index, "aggregate/policy version/digest"), and emits it only if paid. The digest is an HMAC
+/// of the sealed state under the noise key: a release recomputed from the same sealed state is a free, byte-identical
+/// replay, while one from a different state (which the seal should make impossible) is charged anew and gets
+/// independent noise. A replayed key is charged
 /// nothing and yields byte-identical output. Continual aggregates then feed the window's value to their counter.
 /// </summary>
 public static class WindowReleaser
@@ -78,10 +81,11 @@ public static class WindowReleaser
         ReadOnlySpan<byte> noiseKey,
         BudgetLedger ledger)
     {
-        var key = new ReleaseKey(window.WindowIndex, aggregate.Name + "/" + spec.PolicyVersion);
+        var fingerprint = ReleaseCalculator.Fingerprint(sealedAggregate, noiseKey);
+        var key = new ReleaseKey(window.WindowIndex, aggregate.Name + "/" + spec.PolicyVersion + "/" + fingerprint);
 
         // Computing first is safe: nothing leaves this method unless the debit below succeeds.
-        var (release, cost) = ReleaseCalculator.Compute(window, sealedAggregate, aggregate, spec, noiseKey);
+        var (release, cost) = ReleaseCalculator.Compute(window, sealedAggregate, aggregate, spec, noiseKey, fingerprint);
         var debit = ledger.TryDebit(key, cost);
         if (!debit.IsPaid)
         {

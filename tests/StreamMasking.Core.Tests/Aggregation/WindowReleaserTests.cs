@@ -127,6 +127,24 @@ public sealed class WindowReleaserTests
     }
 
     [Fact]
+    public void Release_DifferentSealedStateForSameWindow_ChargedAgainWithIndependentNoise()
+    {
+        // The seal prevents this; should a window ever be re-released from another state, the same noise must not
+        // be reused (it would reveal the difference of the two counts exactly).
+        var spec = Segment();
+        var ledger = spec.Budget.CreateLedger();
+        var one = Seal(spec, [At(0, 1)], untilMinute: 2)[0];
+        var two = Seal(spec, [At(0, 1), At(0, 2)], untilMinute: 2)[0];
+        var first = WindowReleaser.Release(one, spec, NoiseKey, ledger).Single();
+        var second = WindowReleaser.Release(two, spec, NoiseKey, ledger).Single();
+
+        second.Kind.ShouldBe(ReleaseOutcomeKind.Released);
+        second.Key.ShouldNotBe(first.Key);
+        ledger.LifetimeSpend.Epsilon.Value.ShouldBe(1.0);
+        (second.Release!.Value!.Value - 2).ShouldNotBe(first.Release!.Value!.Value - 1);
+    }
+
+    [Fact]
     public void Release_OtherPolicyVersionOrKey_GetsIndependentNoise()
     {
         var spec = Segment();
