@@ -74,7 +74,17 @@ public sealed class LocalBroker : IAsyncDisposable
         registry.Register(new DescribeClusterHandler());
 
         var server = new KafkaServer(context, registry);
-        context.AdvertisedPort = server.Bind();
+        try
+        {
+            context.AdvertisedPort = server.Bind();
+        }
+        catch
+        {
+            // E.g. the port is taken: release the recovered log files before reporting it.
+            context.Topics.Dispose();
+            throw;
+        }
+
         var modules = ApiRegistry.CreateModules();
         var started = new List<IBrokerModule>();
         try
