@@ -46,6 +46,10 @@ internal sealed class EosWorker : IDisposable
     public Exception? Failure { get; private set; }
 
     private int _pendingRecords;
+    private int _assigned;
+
+    /// <summary>Partitions currently assigned to this worker.</summary>
+    public int AssignedCount => Volatile.Read(ref _assigned);
 
     public void Start() => _loop = Task.Factory.StartNew(Run, TaskCreationOptions.LongRunning);
 
@@ -79,8 +83,17 @@ internal sealed class EosWorker : IDisposable
             _producer = new ProducerBuilder<string, string>(_broker.TransactionalProducerConfig("eos-" + _groupId + "-" + Name, transactionTimeoutMs: 10_000)).Build();
             _producer.InitTransactions(CoordinatorTestBroker.Timeout);
             _consumer = new ConsumerBuilder<string, string>(_broker.ConsumerConfig(_groupId))
-                .SetPartitionsRevokedHandler((_, _) => CommitTransaction())
-                .SetPartitionsLostHandler((_, _) => AbortTransaction(rewind: false))
+                .SetPartitionsAssignedHandler((_, parts) => Interlocked.Add(ref _assigned, parts.Count))
+                .SetPartitionsRevokedHandler((_, parts) =>
+                {
+                    CommitTransaction(rewind: false);
+                    Interlocked.Add(ref _assigned, -parts.Count);
+                })
+                .SetPartitionsLostHandler((_, parts) =>
+                {
+                    AbortTransaction(rewind: false);
+                    Interlocked.Add(ref _assigned, -parts.Count);
+                })
                 .Build();
             _consumer.Subscribe(_input);
             while (!_stop.IsCancellationRequested)
@@ -101,11 +114,11 @@ internal sealed class EosWorker : IDisposable
 
                 if (_inTransaction && (_pending.Count > 0 && (PendingRecords >= MaxRecordsPerTransaction || DateTime.UtcNow - _transactionStart > MaxTransactionAge)))
                 {
-                    CommitTransaction();
+                    CommitTransaction(rewind: true);
                 }
             }
 
-            CommitTransaction();
+            CommitTransaction(rewind: false);
             _consumer.Close();
             _consumer.Dispose();
             _producer.Dispose();
@@ -133,7 +146,7 @@ internal sealed class EosWorker : IDisposable
         _processedBy.GetOrAdd(record.Partition.Value, _ => []).Add(Name);
     }
 
-    private void CommitTransaction()
+    private void CommitTransaction(bool rewind)
     {
         if (!_inTransaction)
         {
@@ -151,7 +164,8 @@ internal sealed class EosWorker : IDisposable
         }
         catch (KafkaTxnRequiresAbortException)
         {
-            AbortTransaction(rewind: true);
+            // Partitions being revoked are not rewound: their next owner resumes from the committed offsets.
+            AbortTransaction(rewind);
         }
     }
 

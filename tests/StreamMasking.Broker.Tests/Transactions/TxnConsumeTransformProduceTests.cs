@@ -46,14 +46,15 @@ public sealed class TxnConsumeTransformProduceTests : IAsyncLifetime
         b.Start();
         c.Start();
         ProducePhase();
-        await WaitForCommittedAsync(groupId, input, RecordsPerPhase);
+        await WaitForCommittedAsync(groupId, input, RecordsPerPhase, a, b, c);
+        await WaitForAsync(() => a.AssignedCount == 2 && b.AssignedCount == 2 && c.AssignedCount == 2);
 
         // Phase 2: c crashes in the middle of a transaction (its LeaveGroup never arrives); its session and its
         // transaction time out, its partitions move and its uncommitted output is aborted.
         _broker.Broker.Faults.InjectErrors((short)ApiKey.LeaveGroup, (short)StreamMasking.Broker.Protocol.ErrorCode.CoordinatorNotAvailable, 1);
         c.RequestCrash();
         ProducePhase();
-        await c.Completion.WaitAsync(TimeSpan.FromMinutes(1));
+        await WaitForAsync(() => c.Completion.IsCompleted, () => $"c did not crash: {c.AssignedCount} partitions, failure {c.Failure}");
         c.CrashedMidTransaction.ShouldBeTrue();
 
         // Phase 3: a leaves gracefully, d joins.
@@ -61,10 +62,10 @@ public sealed class TxnConsumeTransformProduceTests : IAsyncLifetime
         await a.StopAsync();
         d.Start();
         ProducePhase();
-        await WaitForCommittedAsync(groupId, input, 4 * RecordsPerPhase);
+        await WaitForCommittedAsync(groupId, input, 4 * RecordsPerPhase, b, d);
         await b.StopAsync();
         await d.StopAsync();
-        new[] { a, b, c, d }.Select(w => w.Failure).ShouldAllBe(f => f == null);
+        new[] { a, b, c, d }.Where(w => w.Failure is not null).Select(w => w.Name + ": " + w.Failure).ShouldBeEmpty();
 
         _broker.WriteSentinels(output, 3, "END");
         var values = _broker.ReadUntilSentinels(output, 3, "END", IsolationLevel.ReadCommitted).Select(r => r.Message.Value).ToList();
@@ -77,17 +78,28 @@ public sealed class TxnConsumeTransformProduceTests : IAsyncLifetime
     private long CommittedTotal(string groupId, string input) =>
         _broker.Committed(groupId, input, InputPartitions).Sum(o => o.Offset == Offset.Unset ? 0 : o.Offset.Value);
 
-    private async Task WaitForCommittedAsync(string groupId, string input, long total) =>
-        await WaitForAsync(() => CommittedTotal(groupId, input) >= total);
+    private async Task WaitForCommittedAsync(string groupId, string input, long total, params EosWorker[] workers)
+    {
+        try
+        {
+            await WaitForAsync(() => CommittedTotal(groupId, input) >= total || workers.Any(w => w.Failure is not null));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Committed {CommittedTotal(groupId, input)} of {total}.");
+        }
 
-    private static async Task WaitForAsync(Func<bool> condition)
+        workers.Where(w => w.Failure is not null).Select(w => w.Name + ": " + w.Failure).ShouldBeEmpty();
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, Func<string>? describe = null)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException("Condition not reached.");
+                throw new TimeoutException(describe?.Invoke() ?? "Condition not reached.");
             }
 
             await Task.Delay(200);
