@@ -35,6 +35,8 @@ internal static class LiveDashboard
             .AddColumn("Segment").AddColumn("Masked topic").AddColumn(new TableColumn("In").RightAligned())
             .AddColumn(new TableColumn("Out").RightAligned()).AddColumn(new TableColumn("Visible").RightAligned())
             .AddColumn("Latest masked record");
+        // The sample column gets what the terminal width leaves after the counts.
+        var sampleWidth = Math.Max(16, AnsiConsole.Profile.Width - 75);
         foreach (var seg in state.Policy.Segments)
         {
             var (count, latest) = visible.TryGetValue(seg.Name, out var seen) ? seen : (0, string.Empty);
@@ -44,7 +46,7 @@ internal static class LiveDashboard
                 N(s.RoutedBySegment.GetValueOrDefault(seg.Name)),
                 N(s.PublishedBySegment.GetValueOrDefault(seg.Name)),
                 N(count),
-                "[grey]" + Markup.Escape(Truncate(latest, 90)) + "[/]");
+                "[grey]" + Markup.Escape(Truncate(latest, sampleWidth)) + "[/]");
         }
 
         var deadLetters = new Table().Border(TableBorder.Rounded).AddColumn("Dead-letter reason").AddColumn(new TableColumn("Records").RightAligned());
