@@ -206,4 +206,143 @@ public sealed class VersionSweepTests : IAsyncLifetime
         reader.SkipTaggedFields(f);
         reader.Remaining.ShouldBe(0);
     }
+
+    public static TheoryData<short> ProduceVersions() => new(Enumerable.Range(3, 7).Select(v => (short)v));
+
+    [Theory]
+    [MemberData(nameof(ProduceVersions))]
+    public async Task ProduceThenFetch_EveryProduceVersion_ParsesExactly(short v)
+    {
+        var f = v >= 9;
+        var batch = Storage.TestBatches.Plain(("k", "v"));
+        var reader = await RoundTripAsync((short)ApiKey.Produce, v, f, w =>
+        {
+            w.WriteNullableString(null, f);
+            w.WriteInt16(-1);
+            w.WriteInt32(30_000);
+            w.WriteArrayCount(1, f);
+            w.WriteString("sweep", f);
+            w.WriteArrayCount(1, f);
+            w.WriteInt32(0);
+            w.WriteBytes(batch, f);
+            w.WriteEmptyTaggedFields(f);
+            w.WriteEmptyTaggedFields(f);
+            w.WriteEmptyTaggedFields(f);
+        });
+        reader.ReadArrayCount(f).ShouldBe(1);
+        reader.ReadString(f).ShouldBe("sweep");
+        reader.ReadArrayCount(f).ShouldBe(1);
+        reader.ReadInt32().ShouldBe(0);
+        reader.ReadInt16().ShouldBe((short)0);
+        reader.ReadInt64().ShouldBeGreaterThanOrEqualTo(0);
+        reader.ReadInt64().ShouldBe(-1);
+        if (v >= 5)
+        {
+            reader.ReadInt64().ShouldBe(0);
+        }
+
+        if (v >= 8)
+        {
+            reader.ReadArrayCount(f).ShouldBe(0);
+            reader.ReadNullableString(f).ShouldBeNull();
+        }
+
+        reader.SkipTaggedFields(f);
+        reader.SkipTaggedFields(f);
+        reader.ReadInt32().ShouldBe(0);
+        reader.SkipTaggedFields(f);
+        reader.Remaining.ShouldBe(0);
+    }
+
+    public static TheoryData<short> FetchVersions() => new(Enumerable.Range(4, 9).Select(v => (short)v));
+
+    [Theory]
+    [MemberData(nameof(FetchVersions))]
+    public async Task Fetch_EveryVersion_ParsesExactly(short v)
+    {
+        var f = v >= 12;
+        var batch = Storage.TestBatches.Plain(("k", "v"));
+        _broker.Context.Topics.GetPartition("sweep", 1)!.AppendFromProducer(batch);
+        var reader = await RoundTripAsync((short)ApiKey.Fetch, v, f, w =>
+        {
+            w.WriteInt32(-1);
+            w.WriteInt32(0);
+            w.WriteInt32(0);
+            w.WriteInt32(1 << 20);
+            w.WriteInt8(1);
+            if (v >= 7)
+            {
+                w.WriteInt32(0);
+                w.WriteInt32(-1);
+            }
+
+            w.WriteArrayCount(1, f);
+            w.WriteString("sweep", f);
+            w.WriteArrayCount(1, f);
+            w.WriteInt32(1);
+            if (v >= 9)
+            {
+                w.WriteInt32(-1);
+            }
+
+            w.WriteInt64(0);
+            if (v >= 12)
+            {
+                w.WriteInt32(-1);
+            }
+
+            if (v >= 5)
+            {
+                w.WriteInt64(-1);
+            }
+
+            w.WriteInt32(1 << 20);
+            w.WriteEmptyTaggedFields(f);
+            w.WriteEmptyTaggedFields(f);
+            if (v >= 7)
+            {
+                w.WriteArrayCount(0, f);
+            }
+
+            if (v >= 11)
+            {
+                w.WriteString("", f);
+            }
+
+            w.WriteEmptyTaggedFields(f);
+        });
+        reader.ReadInt32().ShouldBe(0);
+        if (v >= 7)
+        {
+            reader.ReadInt16().ShouldBe((short)0);
+            reader.ReadInt32().ShouldBe(0);
+        }
+
+        reader.ReadArrayCount(f).ShouldBe(1);
+        reader.ReadString(f).ShouldBe("sweep");
+        reader.ReadArrayCount(f).ShouldBe(1);
+        reader.ReadInt32().ShouldBe(1);
+        reader.ReadInt16().ShouldBe((short)0);
+        var highWatermark = reader.ReadInt64();
+        highWatermark.ShouldBeGreaterThan(0);
+        reader.ReadInt64().ShouldBe(highWatermark);
+        if (v >= 5)
+        {
+            reader.ReadInt64().ShouldBe(0);
+        }
+
+        reader.ReadArrayCount(f).ShouldBe(0);
+        if (v >= 11)
+        {
+            reader.ReadInt32().ShouldBe(-1);
+        }
+
+        var records = reader.ReadBytes(f);
+        records.Length.ShouldBeGreaterThanOrEqualTo(batch.Length);
+        Broker.Records.RecordBatchHeader.ReadBaseOffset(records.Span).ShouldBe(0);
+        reader.SkipTaggedFields(f);
+        reader.SkipTaggedFields(f);
+        reader.SkipTaggedFields(f);
+        reader.Remaining.ShouldBe(0);
+    }
 }
