@@ -6,7 +6,7 @@ namespace StreamMasking.Core.Masking;
 /// <summary>
 /// Masks records per their segment's field rules. Every segment is compiled once at construction (field tree, operations,
 /// derived token key), so the per-record path does no policy parsing or reflection. Immutable after construction and
-/// safe to call from many threads at once. Dispose it (after the last <see cref="Mask"/> call) to release the per-thread
+/// safe to call from many threads at once. Dispose it (after the last <c>Mask</c> call) to release the per-thread
 /// HMAC instances and their key copies.
 /// </summary>
 public sealed class RecordMasker : IDisposable
@@ -20,7 +20,7 @@ public sealed class RecordMasker : IDisposable
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(keyring);
         _policy = policy;
-        _plans = [.. policy.Segments.Select(s => new SegmentPlan(s, policy.Defaults, keyring.SegmentKey(s.Name)))];
+        _plans = [.. policy.Segments.Select(s => new SegmentPlan(s, policy.Defaults, keyring.SegmentKey(s.Name), keyring.NoiseKey(s.Name)))];
     }
 
     /// <summary>Releases the per-thread HMAC instances. Not to be called while another thread is masking.</summary>
@@ -36,7 +36,15 @@ public sealed class RecordMasker : IDisposable
     /// Masks <paramref name="record"/> with <paramref name="segment"/>'s rules: a new object holding only the named fields
     /// after their actions, or a failure (reason + field path) when any field cannot take its action.
     /// </summary>
-    public MaskOutcome Mask(SegmentPolicy segment, RecordEnvelope record)
+    public MaskOutcome Mask(SegmentPolicy segment, RecordEnvelope record) => Mask(segment, record, stripNoisedFields: false);
+
+    /// <summary>
+    /// Masks <paramref name="record"/>; with <paramref name="stripNoisedFields"/> every event-level noise field
+    /// (<c>laplace</c>, <c>gaussian</c>, <c>randomized-response</c>) is left out of the output. The runtime sets it for
+    /// a privacy unit's events beyond <c>privacyUnit.maxEventsPerWindow</c> under <c>overCap: strip-noised-fields</c>.
+    /// Noise actions need <see cref="RecordEnvelope.Coordinates"/> (fail closed with FieldActionFailed without them).
+    /// </summary>
+    public MaskOutcome Mask(SegmentPolicy segment, RecordEnvelope record, bool stripNoisedFields)
     {
         ArgumentNullException.ThrowIfNull(segment);
         ArgumentNullException.ThrowIfNull(record);
@@ -45,6 +53,6 @@ public sealed class RecordMasker : IDisposable
             throw new ArgumentException($"Segment '{segment.Name}' does not belong to this masker's policy.", nameof(segment));
         }
 
-        return _plans[segment.Index].Mask(record.Body);
+        return _plans[segment.Index].Mask(record, stripNoisedFields);
     }
 }

@@ -1,8 +1,10 @@
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using StreamMasking.Core.DeadLetters;
 using StreamMasking.Core.Masking.Operations;
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Actions;
+using StreamMasking.Core.Records;
 
 namespace StreamMasking.Core.Masking;
 
@@ -15,28 +17,39 @@ internal sealed class SegmentPlan : IDisposable
     private readonly PlanNode[] _roots;
     private readonly bool _keepNulls;
     private readonly SegmentHmac _hmac;
+    private readonly byte[] _noiseKey;
+    private readonly FieldPath? _unitField;
+    private readonly bool _hasNoise;
 
-    public SegmentPlan(SegmentPolicy segment, PolicyDefaults defaults, byte[] tokenKey)
+    public SegmentPlan(SegmentPolicy segment, PolicyDefaults defaults, byte[] tokenKey, byte[] noiseKey)
     {
         _keepNulls = defaults.Nulls == NullHandling.Keep;
         var hmac = _hmac = new SegmentHmac(tokenKey);
+        _noiseKey = [.. noiseKey];
+        _unitField = segment.Privacy.Unit?.Field;
         var leaves = segment.Fields
             .Where(f => f.Action is not DropAction) // dropping = never copying
-            .Select(f => (f.Path.Segments, Operation: Compile(f.Action, hmac)))
+            .Select(f => (f.Path.Segments, Operation: Compile(f, hmac)))
             .ToList();
+        _hasNoise = leaves.Any(l => l.Operation.IsNoise);
         _roots = Build(leaves, depth: 0, prefix: "");
     }
 
-    public void Dispose() => _hmac.Dispose();
+    public void Dispose()
+    {
+        _hmac.Dispose();
+        CryptographicOperations.ZeroMemory(_noiseKey);
+    }
 
-    public MaskOutcome Mask(JsonObject body)
+    public MaskOutcome Mask(RecordEnvelope record, bool stripNoisedFields)
     {
         var output = new JsonObject();
-        var failure = Apply(body, _roots, output);
+        var context = _hasNoise && !stripNoisedFields ? new MaskContext(record, _unitField) : null;
+        var failure = Apply(record.Body, _roots, output, context, stripNoisedFields);
         return failure is null ? MaskOutcome.Masked(output) : failure;
     }
 
-    private MaskOutcome? Apply(JsonObject input, PlanNode[] nodes, JsonObject output)
+    private MaskOutcome? Apply(JsonObject input, PlanNode[] nodes, JsonObject output, MaskContext? context, bool strip)
     {
         foreach (var node in nodes)
         {
@@ -47,6 +60,11 @@ internal sealed class SegmentPlan : IDisposable
 
             if (node.Operation is { } operation)
             {
+                if (strip && operation.IsNoise)
+                {
+                    continue; // an over-cap event keeps no noised field, not even a null
+                }
+
                 if (value is null)
                 {
                     if (_keepNulls)
@@ -57,7 +75,10 @@ internal sealed class SegmentPlan : IDisposable
                     continue;
                 }
 
-                if (!operation.TryApply(value, out var result))
+                var applied = context is not null
+                    ? operation.TryApply(value, node.Path, context, out var result)
+                    : operation.TryApply(value, out result);
+                if (!applied)
                 {
                     return MaskOutcome.Failed(DeadLetterReason.FieldActionFailed, node.Path);
                 }
@@ -77,7 +98,7 @@ internal sealed class SegmentPlan : IDisposable
             }
 
             var childOutput = new JsonObject();
-            var failure = Apply(child, node.Children, childOutput);
+            var failure = Apply(child, node.Children, childOutput, context, strip);
             if (failure is not null)
             {
                 return failure;
@@ -107,14 +128,16 @@ internal sealed class SegmentPlan : IDisposable
         return [.. nodes];
     }
 
-    private static FieldOperation Compile(FieldAction action, SegmentHmac hmac) => action switch
+    private FieldOperation Compile(FieldRule rule, SegmentHmac hmac) => rule.Action switch
     {
+        LaplaceAction or GaussianAction => new NumericNoiseOperation((NoiseFieldAction)rule.Action, _noiseKey),
+        RandomizedResponseAction r => new RandomizedResponseOperation(r, _noiseKey, rule.Path.ToString(), memoize: _unitField is not null),
         KeepAction => KeepOperation.Instance,
         TokenizeAction => new TokenizeOperation(hmac),
         GeneralizeBucketAction b => new BucketOperation(b.Width, b.Output),
         GeneralizeDateAction d => new DateTruncateOperation(d.Unit),
         GeneralizePrefixAction p => new PrefixOperation(p.Length),
         PartialMaskAction m => new PartialMaskOperation(m.KeepFirst, m.KeepLast, m.MaskChar),
-        _ => throw new ArgumentException($"No masking operation for action '{action.Name}'.", nameof(action)),
+        _ => throw new ArgumentException($"No masking operation for action '{rule.Action.Name}'.", nameof(rule)),
     };
 }

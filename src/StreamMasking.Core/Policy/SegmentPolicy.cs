@@ -1,3 +1,4 @@
+using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Core.Policy.Matching;
 
 namespace StreamMasking.Core.Policy;
@@ -5,8 +6,10 @@ namespace StreamMasking.Core.Policy;
 /// <summary>One micro-segment: its match rule, output topic and effective field rules. Immutable, validated.</summary>
 public sealed class SegmentPolicy
 {
-    internal SegmentPolicy(int index, string name, string maskedTopic, MatchCondition match, IReadOnlyList<FieldRule> fields)
+    internal SegmentPolicy(
+        int index, string name, string maskedTopic, MatchCondition match, IReadOnlyList<FieldRule> fields, SegmentPrivacy? privacy = null)
     {
+        Privacy = privacy ?? SegmentPrivacy.None;
         Index = index;
         Name = name;
         MaskedTopic = maskedTopic;
@@ -28,6 +31,9 @@ public sealed class SegmentPolicy
 
     /// <summary>Effective field rules in declared order: path rules first, then tag-selected fields not named by path.</summary>
     public IReadOnlyList<FieldRule> Fields { get; }
+
+    /// <summary>Privacy unit, window, budget and aggregates (all optional; <see cref="SegmentPrivacy.None"/> when none).</summary>
+    public SegmentPrivacy Privacy { get; }
 
     /// <inheritdoc />
     public override string ToString() => $"Segment({Name})";

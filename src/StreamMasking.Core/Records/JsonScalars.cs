@@ -63,6 +63,39 @@ internal static class JsonScalars
             : decimal.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out number);
     }
 
+    /// <summary>
+    /// A JSON number as a finite double (false for other kinds, for NaN/±Infinity built in code, and for numbers that
+    /// overflow a double). Numeric strings are not numbers.
+    /// </summary>
+    public static bool TryGetDouble(JsonNode node, out double number)
+    {
+        number = 0;
+        if (node is not JsonValue value)
+        {
+            return false;
+        }
+
+        if (value.TryGetValue<JsonElement>(out var element))
+        {
+            return element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out number) && double.IsFinite(number);
+        }
+
+        if (value.TryGetValue(out number))
+        {
+            return double.IsFinite(number);
+        }
+
+        if (value.TryGetValue<float>(out var single))
+        {
+            number = single;
+            return float.IsFinite(single);
+        }
+
+        return value.GetValueKind() == JsonValueKind.Number
+            && double.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out number)
+            && double.IsFinite(number);
+    }
+
     /// <summary>The JSON text of a number value (element-backed values give their source text).</summary>
     public static string RawNumber(JsonValue value) =>
         value.TryGetValue<JsonElement>(out var element) ? element.GetRawText() : value.ToJsonString();

@@ -179,8 +179,8 @@ public sealed class PolicyValidationTests
     [InlineData("{ action: partial, keepLast: -1 }", "keepLast", "must be a whole number >= 0")]
     [InlineData("{ action: partial, keepLast: 4, maskChar: '**' }", "maskChar", "must be exactly one character")]
     [InlineData("{ action: tokenize, length: 8 }", "length", "unknown key 'length'; expected one of: action")]
-    [InlineData("{ action: shuffle }", "action", "unknown action 'shuffle'; expected one of: drop, keep, tokenize, generalize, partial")]
-    [InlineData("{ action: laplace }", "action", "action 'laplace' is not supported")]
+    [InlineData("{ action: shuffle }", "action", "unknown action 'shuffle'; expected one of: drop, keep, tokenize, generalize, partial, laplace, gaussian, randomized-response")]
+    [InlineData("{ action: laplace, epsilon: 0, clamp: { min: 0, max: 1 } }", "epsilon", "epsilon must be a positive finite number")]
     public void Parse_BadActionOption_PointsAtTheOption(string action, string key, string message)
     {
         var errors = TestPolicies.Errors($"""
@@ -201,7 +201,7 @@ public sealed class PolicyValidationTests
     [Theory]
     [InlineData("generalize", "needs options")]
     [InlineData("hash", "unknown action 'hash'")]
-    [InlineData("randomized-response", "is not supported")]
+    [InlineData("randomized-response", "needs options")]
     public void Parse_BadScalarAction_PointsAtTheValue(string action, string message)
     {
         var errors = TestPolicies.Errors($"""
@@ -458,7 +458,7 @@ public sealed class PolicyValidationTests
     }
 
     [Fact]
-    public void Parse_DpKeysInSegment_AreRejectedWithReason()
+    public void Parse_BudgetWithoutCaps_NamesUnknownAndMissingKeys()
     {
         var errors = TestPolicies.Errors("""
             version: "1"
@@ -468,7 +468,9 @@ public sealed class PolicyValidationTests
                 budget: { epsilon: 1 }
             """);
 
-        ShouldBeAt(At(errors, "segments[0].budget"), 5, 5, "not supported by this policy version");
+        ShouldBeAt(At(errors, "segments[0].budget.epsilon"), 5, 15, "unknown key 'epsilon'; expected one of: accountant, perWindow, lifetime");
+        errors.Where(e => e.Path == "segments[0].budget").Select(e => e.Message)
+            .ShouldBe(["missing required key 'perWindow'", "missing required key 'lifetime'"], ignoreOrder: true);
     }
 
     [Fact]

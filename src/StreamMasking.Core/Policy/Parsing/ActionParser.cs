@@ -9,18 +9,13 @@ namespace StreamMasking.Core.Policy.Parsing;
 /// </summary>
 internal static class ActionParser
 {
-    private static readonly string[] ActionNames = ["drop", "keep", "tokenize", "generalize", "partial"];
-
-    private static readonly Dictionary<string, string> FutureActions = new(StringComparer.Ordinal)
-    {
-        ["laplace"] = "event-level DP noise is not supported by this policy version",
-        ["gaussian"] = "event-level DP noise is not supported by this policy version",
-        ["randomized-response"] = "randomized response is not supported by this policy version",
-    };
+    private static readonly string[] ActionNames = ["drop", "keep", "tokenize", "generalize", "partial", "laplace", "gaussian", "randomized-response"];
 
     private static readonly string[] SimpleKeys = ["action"];
     private static readonly string[] GeneralizeKeys = ["action", "bucket", "output", "truncate", "prefix"];
     private static readonly string[] PartialKeys = ["action", "keepFirst", "keepLast", "maskChar"];
+    private static readonly string[] AllKeys =
+        [.. GeneralizeKeys.Concat(PartialKeys).Concat(NoiseActionParser.NumericKeys).Concat(NoiseActionParser.ResponseKeys).Distinct()];
 
     public static FieldAction? Parse(YNode node, string path, PolicyDiagnosticBag bag, PolicyDefaults defaults)
     {
@@ -32,7 +27,7 @@ internal static class ActionParser
                     "drop" => DropAction.Instance,
                     "keep" => KeepAction.Instance,
                     "tokenize" => TokenizeAction.Instance,
-                    "generalize" or "partial" => Fail(
+                    "generalize" or "partial" or "laplace" or "gaussian" or "randomized-response" => Fail(
                         bag, node, path, $"action '{scalar.Value}' needs options; write it as a mapping, e.g. {Example(scalar.Value)}"),
                     _ => Fail(bag, node, path, UnknownActionMessage(scalar.Value)),
                 };
@@ -49,7 +44,7 @@ internal static class ActionParser
         if (actionEntries.Count == 0)
         {
             // Report unknown keys too, so a typo such as 'acton' is pointed at.
-            _ = new MappingReader(mapping, path, bag, GeneralizeKeys.Concat(PartialKeys).Distinct().ToArray());
+            _ = new MappingReader(mapping, path, bag, AllKeys);
             return Fail(bag, mapping, path, "missing required key 'action'");
         }
 
@@ -58,7 +53,7 @@ internal static class ActionParser
         switch (name)
         {
             case null:
-                _ = new MappingReader(mapping, path, bag, GeneralizeKeys.Concat(PartialKeys).Distinct().ToArray());
+                _ = new MappingReader(mapping, path, bag, AllKeys);
                 return null;
             case "drop" or "keep" or "tokenize":
                 {
@@ -75,6 +70,8 @@ internal static class ActionParser
                 return ParseGeneralize(new MappingReader(mapping, path, bag, GeneralizeKeys), bag);
             case "partial":
                 return ParsePartial(new MappingReader(mapping, path, bag, PartialKeys), bag, defaults);
+            case "laplace" or "gaussian" or "randomized-response":
+                return NoiseActionParser.Parse(name, mapping, path, bag);
             default:
                 return Fail(bag, actionEntries[0].Value, actionPath, UnknownActionMessage(name));
         }
@@ -166,13 +163,16 @@ internal static class ActionParser
     }
 
     private static string UnknownActionMessage(string name) =>
-        FutureActions.TryGetValue(name, out var why)
-            ? $"action '{name}' is not supported: {why}"
-            : $"unknown action '{name}'; expected one of: {string.Join(", ", ActionNames)}";
+        $"unknown action '{name}'; expected one of: {string.Join(", ", ActionNames)}";
 
-    private static string Example(string name) => name == "generalize"
-        ? "{ action: generalize, bucket: 10 }"
-        : "{ action: partial, keepLast: 4 }";
+    private static string Example(string name) => name switch
+    {
+        "generalize" => "{ action: generalize, bucket: 10 }",
+        "partial" => "{ action: partial, keepLast: 4 }",
+        "laplace" => "{ action: laplace, epsilon: 0.5, clamp: { min: 0, max: 100 } }",
+        "gaussian" => "{ action: gaussian, epsilon: 0.5, delta: 1e-6, clamp: { min: 0, max: 100 } }",
+        _ => "{ action: randomized-response, epsilon: 1 }",
+    };
 
     private static FieldAction? Fail(PolicyDiagnosticBag bag, YNode node, string path, string message)
     {

@@ -4,22 +4,13 @@ using StreamMasking.Core.Policy.Yaml;
 
 namespace StreamMasking.Core.Policy.Parsing;
 
-/// <summary>Parses one entry of <c>segments</c>: name, match rule, field actions and segment-level tag actions.</summary>
+/// <summary>
+/// Parses one entry of <c>segments</c>: name, match rule, field actions, segment-level tag actions and the DP keys
+/// (<c>privacyUnit</c>, <c>window</c>, <c>budget</c>, <c>aggregates</c>).
+/// </summary>
 internal static class SegmentParser
 {
-    private static readonly string[] Keys = ["name", "match", "fields", "tags"];
-
-    private const string DpLater = "DP budgets, windows, aggregates and privacy units arrive with a later policy version";
-
-    private static readonly Dictionary<string, string> Reserved = new(StringComparer.Ordinal)
-    {
-        ["budget"] = DpLater,
-        ["budgets"] = DpLater,
-        ["accountant"] = DpLater,
-        ["window"] = DpLater,
-        ["aggregates"] = DpLater,
-        ["privacyUnit"] = DpLater,
-    };
+    private static readonly string[] Keys = ["name", "match", "fields", "tags", "privacyUnit", "window", "budget", "aggregates"];
 
     public static (SegmentPolicy? Segment, YNode? NameNode) Parse(YNode node, int index, string path, PolicyContext ctx)
     {
@@ -30,7 +21,7 @@ internal static class SegmentParser
             return (null, null);
         }
 
-        var reader = new MappingReader(mapping, path, bag, Keys, Reserved);
+        var reader = new MappingReader(mapping, path, bag, Keys);
         var nameNode = reader.Require("name");
         var name = nameNode is null ? null : YamlValues.Text(nameNode, reader.ChildPath("name"), bag);
         string? topic = null;
@@ -64,13 +55,14 @@ internal static class SegmentParser
         var explicitRules = new List<(FieldRule Rule, YNode KeyNode)>();
         var fieldsOk = reader.Get("fields") is not { } fieldsNode || ParseFields(fieldsNode, reader.ChildPath("fields"), ctx, explicitRules);
 
-        if (name is null || match is null || !tagsOk || !fieldsOk)
+        var privacy = DpRules.Parse(reader, bag);
+        if (name is null || match is null || !tagsOk || !fieldsOk || privacy is null)
         {
             return (null, nameNode);
         }
 
         var rules = EffectiveRules.Build(name, reader, explicitRules, segmentTags, ctx);
-        return rules is null ? (null, nameNode) : (new SegmentPolicy(index, name, topic!, match, rules), nameNode);
+        return rules is null ? (null, nameNode) : (new SegmentPolicy(index, name, topic!, match, rules, privacy), nameNode);
     }
 
     private static bool ParseFields(YNode node, string path, PolicyContext ctx, List<(FieldRule, YNode)> rules)

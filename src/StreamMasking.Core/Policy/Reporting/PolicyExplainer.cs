@@ -3,13 +3,13 @@ using System.Globalization;
 namespace StreamMasking.Core.Policy.Reporting;
 
 /// <summary>
-/// Describes a validated policy per segment: its topic, its match rule, and what happens to each field (every field not
-/// listed is dropped). Pure: returns data and text lines for the CLI to print (<c>policy validate</c>, <c>policy explain</c>).
+/// Describes a validated policy per segment: its topic, its match rule, what happens to each field (every field not
+/// listed is dropped), and its privacy risk map (worst-case ε/δ per privacy unit per window and over the lifetime). Pure: returns data and text lines for the CLI to print (<c>policy validate</c>, <c>policy explain</c>).
 /// </summary>
 public static class PolicyExplainer
 {
     /// <summary>Action keywords in display order.</summary>
-    public static IReadOnlyList<string> ActionOrder { get; } = ["keep", "tokenize", "generalize", "partial", "drop"];
+    public static IReadOnlyList<string> ActionOrder { get; } = ["keep", "tokenize", "generalize", "partial", "laplace", "gaussian", "randomized-response", "drop"];
 
     /// <summary>One summary per segment, in declared order.</summary>
     public static IReadOnlyList<SegmentSummary> Summarize(PrivacyPolicy policy)
@@ -37,8 +37,9 @@ public static class PolicyExplainer
         {
             $"policy {policy.SourceName} (version {policy.Version}): {policy.Segments.Count} segment(s), first match wins",
         };
-        foreach (var s in Summarize(policy))
+        foreach (var segment in policy.Segments)
         {
+            var s = Summarize(segment);
             lines.Add("");
             lines.Add($"segment {s.Name} -> topic {s.MaskedTopic}");
             lines.Add($"  match: {s.Match}");
@@ -50,11 +51,19 @@ public static class PolicyExplainer
             }
 
             lines.Add("  every other field: dropped");
+            lines.AddRange(PrivacyRiskMapBuilder.Describe(segment, PrivacyRiskMapBuilder.Build(segment)));
         }
 
         lines.Add("");
         lines.Add("records matching no segment: dead-lettered (unmatched_segment); nothing is published for them");
         return lines;
+    }
+
+    /// <summary>The privacy risk map of every segment, in declared order.</summary>
+    public static IReadOnlyList<PrivacyRiskMap> RiskMaps(PrivacyPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return [.. policy.Segments.Select(PrivacyRiskMapBuilder.Build)];
     }
 
     /// <summary><c>keep 3, tokenize 2</c>: counts in display order, zero counts left out.</summary>

@@ -1,0 +1,7 @@
+namespace StreamMasking.Core.Policy.Dp;
+
+/// <summary>Tumbling event-time windows of a segment (the <c>window</c> key).</summary>
+/// <param name="Size">Window length (positive).</param>
+/// <param name="Grace">How long after a window's end, in stream time, late records are still accepted (default 0).</param>
+/// <param name="IdleClose">Wall-clock idleness after which a quiet segment closes its windows; null = never.</param>
+public sealed record WindowPolicy(TimeSpan Size, TimeSpan Grace, TimeSpan? IdleClose);

@@ -1,0 +1,11 @@
+using StreamMasking.Privacy.Accounting;
+
+namespace StreamMasking.Core.Policy.Reporting;
+
+/// <summary>One declared aggregate and what one window's release of it costs.</summary>
+/// <param name="Name">Aggregate name.</param>
+/// <param name="Kind">Kind keyword (count, sum, …).</param>
+/// <param name="Noise">Noise keyword (laplace, gaussian).</param>
+/// <param name="WindowCost">Cost of one window's release, in the segment accountant's currency.</param>
+/// <param name="ContinualCost">One-off cost of its continual counter (charged with the first window), or null.</param>
+public sealed record AggregateRisk(string Name, string Kind, string Noise, PrivacyCost WindowCost, PrivacyCost? ContinualCost);

@@ -1,0 +1,136 @@
+using System.Globalization;
+using StreamMasking.Core.Policy.Actions;
+using StreamMasking.Core.Policy.Dp;
+using StreamMasking.Privacy.Accounting;
+using StreamMasking.Privacy.Mechanisms;
+
+namespace StreamMasking.Core.Policy.Reporting;
+
+/// <summary>
+/// Builds a segment's <see cref="PrivacyRiskMap"/>. Per unit and window: the event-level cost of one event times
+/// <c>maxEventsPerWindow</c>, composed with the aggregates' cost of one window (continual counters included, as in
+/// the window that pays for them) capped by the per-window budget, since the ledger never releases beyond it. Over the
+/// lifetime the aggregates are capped by the lifetime budget; event-level noise has no lifetime cap, so any noised
+/// field makes the lifetime bound unbounded. Without a privacy unit nothing bounds one person's events: unbounded.
+/// </summary>
+public static class PrivacyRiskMapBuilder
+{
+    /// <summary>The risk map of <paramref name="segment"/>.</summary>
+    public static PrivacyRiskMap Build(SegmentPolicy segment)
+    {
+        ArgumentNullException.ThrowIfNull(segment);
+        var privacy = segment.Privacy;
+        var budget = privacy.Budget;
+        var accountant = budget?.Accountant ?? AccountantKind.Basic;
+        var reportingDelta = accountant == AccountantKind.Zcdp ? budget!.Parameter : Delta.Zero;
+        var fields = segment.Fields
+            .Where(f => f.Action is NoiseFieldAction)
+            .Select(f => new FieldRisk(f.Path.Text, f.Action.Name, DpCosts.EventCost((NoiseFieldAction)f.Action, accountant)))
+            .ToList();
+        var aggregates = privacy.Aggregates
+            .Select(a => new AggregateRisk(
+                a.Name, a.KindName, a.Noise.Kind == NoiseKind.Laplace ? "laplace" : "gaussian",
+                DpCosts.AggregateWindowCost(a, accountant), DpCosts.ContinualCost(a)))
+            .ToList();
+
+        var perEvent = fields.Aggregate(ComposedCost.Zero(accountant), (total, f) => total.Add(f.Cost));
+        var notes = new List<string>();
+        var unit = privacy.Unit;
+        ComposedCost? eventsPerWindow = ComposedCost.Zero(accountant);
+        ComposedCost? aggregatesPerWindow = ComposedCost.Zero(accountant);
+        ComposedCost? aggregatesLifetime = ComposedCost.Zero(accountant);
+        if (fields.Count > 0)
+        {
+            eventsPerWindow = unit is null ? null : ComposedCost.Zero(accountant).Add(perEvent.Scale(unit.MaxEventsPerWindow));
+        }
+
+        if (aggregates.Count > 0)
+        {
+            var window = aggregates.Aggregate(
+                ComposedCost.Zero(accountant),
+                (total, a) => a.ContinualCost is { } c ? total.Add(a.WindowCost).Add(c) : total.Add(a.WindowCost));
+            aggregatesPerWindow = unit is null ? null : window.CappedBy(budget!.PerWindow);
+            aggregatesLifetime = unit is null ? null : ComposedCost.Zero(accountant).Add(budget!.Lifetime);
+        }
+
+        if (unit is null && privacy.Aggregates.Count + fields.Count > 0)
+        {
+            notes.Add("unbounded per unit: no privacyUnit declared, so nothing limits how many events one person contributes");
+        }
+
+        var perWindow = eventsPerWindow is null || aggregatesPerWindow is null ? null : eventsPerWindow.Add(aggregatesPerWindow);
+        ComposedCost? lifetime = aggregatesLifetime;
+        if (fields.Count > 0)
+        {
+            lifetime = null;
+            if (unit is not null)
+            {
+                notes.Add("unbounded over the lifetime: event-level noise has no lifetime cap (every window admits maxEventsPerWindow more noised events)");
+            }
+        }
+
+        if (fields.Count + aggregates.Count > 0)
+        {
+            notes.Add("fields kept, tokenized, generalized or partially masked are deterministic: these figures cover noised fields and aggregates only");
+        }
+
+        return new PrivacyRiskMap(
+            segment.Name, budget?.AccountantName ?? "basic", reportingDelta, fields, aggregates, perEvent, perWindow, lifetime, notes);
+    }
+
+    /// <summary>Text lines of the risk map, indented for <see cref="PolicyExplainer.Explain"/>.</summary>
+    public static IReadOnlyList<string> Describe(SegmentPolicy segment, PrivacyRiskMap map)
+    {
+        ArgumentNullException.ThrowIfNull(segment);
+        ArgumentNullException.ThrowIfNull(map);
+        if (!map.HasDifferentialPrivacy)
+        {
+            return ["  privacy risk map: no noised fields and no aggregates (no differential privacy in this segment)"];
+        }
+
+        var d = map.ReportingDelta;
+        var lines = new List<string> { $"  privacy risk map (accountant {map.Accountant}):" };
+        foreach (var f in map.Fields)
+        {
+            lines.Add($"    per event  {f.Path}: {f.Action} {Format(f.Cost, map, d)}");
+        }
+
+        if (map.Fields.Count > 0)
+        {
+            lines.Add($"    per event, all noised fields: {map.PerEvent.Format(d)}");
+        }
+
+        var privacy = segment.Privacy;
+        if (privacy.Unit is { } unit)
+        {
+            var over = unit.OverCap == OverCapBehavior.Drop ? "drop" : "strip-noised-fields";
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"    privacy unit: {unit.Field.Text}, at most {unit.MaxEventsPerWindow} noised event(s) per window (beyond: {over})"));
+        }
+
+        if (privacy.Window is { } w)
+        {
+            var idle = w.IdleClose is { } i ? ", idle close " + i.ToString("c", CultureInfo.InvariantCulture) : "";
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"    window: {w.Size:c}, grace {w.Grace:c}{idle}"));
+        }
+
+        foreach (var a in map.Aggregates)
+        {
+            var continual = a.ContinualCost is { } c ? $"; continual counter once {Format(c, map, d)}" : "";
+            lines.Add($"    per window aggregate {a.Name} ({a.Kind}, {a.Noise}): {Format(a.WindowCost, map, d)}{continual}");
+        }
+
+        if (privacy.Budget is { } b)
+        {
+            lines.Add($"    budget: perWindow {Format(b.PerWindow, map, d)}, lifetime {Format(b.Lifetime, map, d)}");
+        }
+
+        lines.Add("    worst case per unit per window: " + (map.PerWindow?.Format(d) ?? "unbounded"));
+        lines.Add("    worst case per unit over the lifetime: " + (map.Lifetime?.Format(d) ?? "unbounded"));
+        lines.AddRange(map.Notes.Select(n => "    note: " + n));
+        return lines;
+    }
+
+    private static string Format(PrivacyCost cost, PrivacyRiskMap map, Delta d) =>
+        ComposedCost.Zero(map.Accountant == "zcdp" ? AccountantKind.Zcdp : AccountantKind.Basic).Add(cost).Format(d);
+}
