@@ -58,4 +58,46 @@ public sealed class TransactionOffsetsTests : IAsyncLifetime
         _broker.Committed(groupId, input, 1)[0].Offset.Value.ShouldBe(5);
         consumer.Close();
     }
+
+    [Fact]
+    public async Task ReadCommittedConsumer_TransactionalOffsetPending_WaitsAndStartsFromCommittedPosition()
+    {
+        var topic = await _broker.CreateTopicAsync(1);
+        var groupId = "stable-" + Guid.NewGuid();
+        using (var seed = new ProducerBuilder<string, string>(_broker.PlainProducerConfig()).Build())
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                seed.Produce(topic, new Message<string, string> { Key = "k", Value = "v" + i });
+            }
+
+            seed.Flush(CoordinatorTestBroker.Timeout);
+        }
+
+        using var metadataSource = new ConsumerBuilder<string, string>(_broker.ConsumerConfig(groupId)).Build();
+        using var producer = new ProducerBuilder<string, string>(_broker.TransactionalProducerConfig("txn-" + Guid.NewGuid())).Build();
+        producer.InitTransactions(CoordinatorTestBroker.Timeout);
+        producer.BeginTransaction();
+        producer.SendOffsetsToTransaction([new TopicPartitionOffset(topic, 0, 5)], metadataSource.ConsumerGroupMetadata, CoordinatorTestBroker.Timeout);
+
+        // While the offset is pending, OffsetFetch(require_stable) answers UNSTABLE_OFFSET_COMMIT: the consumer must not
+        // fall back to auto.offset.reset=earliest (offset 0) but wait for the transaction's outcome.
+        using var consumer = new ConsumerBuilder<string, string>(_broker.ConsumerConfig(groupId)).Build();
+        consumer.Subscribe(topic);
+        for (var i = 0; i < 10; i++)
+        {
+            consumer.Consume(TimeSpan.FromMilliseconds(200)).ShouldBeNull();
+        }
+
+        producer.CommitTransaction(CoordinatorTestBroker.Timeout);
+        ConsumeResult<string, string>? first = null;
+        var deadline = DateTime.UtcNow + CoordinatorTestBroker.Timeout;
+        while (first is null && DateTime.UtcNow < deadline)
+        {
+            first = consumer.Consume(TimeSpan.FromMilliseconds(200));
+        }
+
+        first.ShouldNotBeNull().Offset.Value.ShouldBe(5);
+        consumer.Close();
+    }
 }
