@@ -1,0 +1,258 @@
+using System.Text.Json.Nodes;
+using StreamMasking.Core.DeadLetters;
+using StreamMasking.Core.Masking;
+using StreamMasking.Core.Policy;
+using StreamMasking.Core.Policy.Actions;
+using StreamMasking.Core.Policy.Dp;
+using StreamMasking.Core.Records;
+using StreamMasking.Privacy.Randomness;
+
+namespace StreamMasking.Core.Tests.Masking;
+
+/// <summary>Event-level noise actions: replay-stable, on the lattice, clamped, calibrated, fail closed.</summary>
+public sealed class NoiseActionTests : IDisposable
+{
+    private const string Fields = """
+        cost: { action: laplace, epsilon: 1, clamp: { min: 0, max: 100 } }
+        wait: { action: gaussian, epsilon: 1, delta: 1e-6, clamp: { min: -10, max: 10 } }
+        smoker: { action: randomized-response, epsilon: 1 }
+        dept: { action: randomized-response, epsilon: 1, categories: [cardio, derma, onco] }
+        id: tokenize
+        """;
+
+    private readonly PrivacyPolicy _policy = TestPolicies.OneSegment(Fields);
+    private readonly TokenKeyring _keyring = new(TestPolicies.Secret);
+    private readonly RecordMasker _masker;
+
+    public NoiseActionTests() => _masker = new RecordMasker(_policy, _keyring);
+
+    public void Dispose()
+    {
+        _masker.Dispose();
+        _keyring.Dispose();
+    }
+
+    private static RecordEnvelope At(string json, long offset, int partition = 0, string topic = "events") =>
+        new(topic, null, JsonNode.Parse(json)!.AsObject(), new RecordCoordinates(topic, partition, offset));
+
+    private static JsonObject Masked(PrivacyPolicy policy, RecordMasker masker, RecordEnvelope record)
+    {
+        var outcome = masker.Mask(policy.Segments[0], record);
+        outcome.IsMasked.ShouldBeTrue(outcome.ToString());
+        return outcome.Output!;
+    }
+
+    private JsonObject Masked(RecordEnvelope record) => Masked(_policy, _masker, record);
+
+    private const string Sample = """{"cost": 42.5, "wait": 3, "smoker": true, "dept": "derma", "id": "p1"}""";
+
+    [Fact]
+    public void Mask_SameCoordinates_GivesIdenticalOutput()
+    {
+        var first = Masked(At(Sample, 7)).ToJsonString();
+        var again = Masked(At(Sample, 7)).ToJsonString();
+        using var otherMasker = new RecordMasker(_policy, _keyring);
+        var otherInstance = Masked(_policy, otherMasker, At(Sample, 7)).ToJsonString();
+
+        again.ShouldBe(first);
+        otherInstance.ShouldBe(first);
+    }
+
+    [Fact]
+    public void Mask_DifferentOffsetsPartitionsOrTopics_DrawDifferentNoise()
+    {
+        var costs = new HashSet<double>();
+        for (var offset = 0; offset < 20; offset++)
+        {
+            costs.Add(Masked(At(Sample, offset)).ToJsonString() is var s ? JsonNode.Parse(s)!["cost"]!.GetValue<double>() : 0);
+        }
+
+        costs.Count.ShouldBeGreaterThan(15); // scale ≈ 100 on a fine lattice: collisions are rare
+        Masked(At(Sample, 7, partition: 1))["cost"]!.GetValue<double>().ShouldNotBe(Masked(At(Sample, 7))["cost"]!.GetValue<double>());
+        Masked(At(Sample, 7, topic: "other"))["cost"]!.GetValue<double>().ShouldNotBe(Masked(At(Sample, 7))["cost"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void Mask_NumericNoise_LandsOnTheReleaseLattice()
+    {
+        var laplace = (LaplaceAction)_policy.Segments[0].Fields.Single(f => f.Path.Text == "cost").Action;
+        var gaussian = (GaussianAction)_policy.Segments[0].Fields.Single(f => f.Path.Text == "wait").Action;
+        var laplaceGrid = EventNoise.Release(laplace, 0, new SeededRandomSource(1)).Granularity;
+        var gaussianGrid = EventNoise.Release(gaussian, 0, new SeededRandomSource(1)).Granularity;
+        for (var offset = 0; offset < 200; offset++)
+        {
+            var output = Masked(At(Sample, offset));
+            var cost = output["cost"]!.GetValue<double>();
+            var wait = output["wait"]!.GetValue<double>();
+            Math.IEEERemainder(cost, laplaceGrid).ShouldBe(0);
+            Math.IEEERemainder(wait, gaussianGrid).ShouldBe(0);
+        }
+    }
+
+    [Fact]
+    public void Mask_OutOfRangeInput_IsClampedBeforeNoise()
+    {
+        // Same coordinates, so the same noise: a value above max releases exactly what max releases.
+        Masked(At("""{"cost": 1e9}""", 3))["cost"]!.GetValue<double>()
+            .ShouldBe(Masked(At("""{"cost": 100}""", 3))["cost"]!.GetValue<double>());
+        Masked(At("""{"cost": -5}""", 4))["cost"]!.GetValue<double>()
+            .ShouldBe(Masked(At("""{"cost": 0}""", 4))["cost"]!.GetValue<double>());
+        Masked(At("""{"cost": 5}""", 4))["cost"]!.GetValue<double>()
+            .ShouldNotBe(Masked(At("""{"cost": 0}""", 4))["cost"]!.GetValue<double>());
+    }
+
+    [Theory]
+    [InlineData("""{"cost": "42"}""", "cost")]
+    [InlineData("""{"cost": {"v": 1}}""", "cost")]
+    [InlineData("""{"cost": true}""", "cost")]
+    [InlineData("""{"wait": [1]}""", "wait")]
+    [InlineData("""{"smoker": "yes"}""", "smoker")]
+    [InlineData("""{"smoker": 1}""", "smoker")]
+    [InlineData("""{"dept": "ortho"}""", "dept")]
+    public void Mask_ValueThatCannotTakeNoise_FailsClosed(string json, string field)
+    {
+        var outcome = _masker.Mask(_policy.Segments[0], At(json, 1));
+        outcome.IsMasked.ShouldBeFalse();
+        outcome.Reason.ShouldBe(DeadLetterReason.FieldActionFailed);
+        outcome.FieldPath.ShouldBe(field);
+        outcome.ToString().ShouldNotContain("ortho");
+    }
+
+    [Fact]
+    public void Mask_NonFiniteNumberBuiltInCode_FailsClosed()
+    {
+        var body = new JsonObject { ["cost"] = JsonValue.Create(double.NaN) };
+        var outcome = _masker.Mask(_policy.Segments[0], new RecordEnvelope("events", null, body, new RecordCoordinates("events", 0, 1)));
+        outcome.Reason.ShouldBe(DeadLetterReason.FieldActionFailed);
+        outcome.FieldPath.ShouldBe("cost");
+    }
+
+    [Theory]
+    [InlineData("""{"cost": 1}""", "cost")]
+    [InlineData("""{"wait": 1}""", "wait")]
+    [InlineData("""{"smoker": false}""", "smoker")]
+    [InlineData("""{"dept": "onco"}""", "dept")]
+    public void Mask_NoiseWithoutCoordinates_FailsClosed(string json, string field)
+    {
+        var outcome = _masker.Mask(_policy.Segments[0], TestPolicies.Record(json));
+        outcome.Reason.ShouldBe(DeadLetterReason.FieldActionFailed);
+        outcome.FieldPath.ShouldBe(field);
+    }
+
+    [Fact]
+    public void Mask_StripNoisedFields_LeavesOnlyDeterministicFields()
+    {
+        var outcome = _masker.Mask(_policy.Segments[0], TestPolicies.Record(Sample), stripNoisedFields: true);
+        outcome.IsMasked.ShouldBeTrue();
+        outcome.Output!.Select(p => p.Key).ShouldBe(["id"]);
+    }
+
+    [Fact]
+    public void Mask_RandomizedResponse_ReportsOnlyDeclaredValues()
+    {
+        var seen = new HashSet<string>();
+        for (var offset = 0; offset < 200; offset++)
+        {
+            var output = Masked(At(Sample, offset));
+            output["smoker"]!.GetValueKind().ShouldBeOneOf(System.Text.Json.JsonValueKind.True, System.Text.Json.JsonValueKind.False);
+            seen.Add(output["dept"]!.GetValue<string>());
+        }
+
+        seen.ShouldBe(["cardio", "derma", "onco"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Mask_BooleanRandomizedResponse_TellsTruthAtTheDeclaredRate()
+    {
+        // ε = 1: P(truth) = e/(1+e) ≈ 0.7311; n = 4000, sd ≈ 0.0070, tolerance 5 sd: false-failure rate < 1e-6
+        // (and the run is deterministic: fixed secret and coordinates).
+        const int n = 4000;
+        var truthful = 0;
+        for (var offset = 0; offset < n; offset++)
+        {
+            truthful += Masked(At("""{"smoker": true}""", offset))["smoker"]!.GetValue<bool>() ? 1 : 0;
+        }
+
+        var expected = Math.E / (1 + Math.E);
+        ((double)truthful / n).ShouldBe(expected, 5 * Math.Sqrt(expected * (1 - expected) / n));
+    }
+
+    [Fact]
+    public void Mask_LaplaceNoiseOverManyCoordinates_HasTheDeclaredScale()
+    {
+        // Sensitivity 100, ε = 1: the Laplace scale b ≈ 100 (rounded up to the lattice). For X ~ Laplace(b), E|X| = b and
+        // Var X = 2b², sd(|X|) = b. n = 20000 draws: se(mean |X|) = b/√n ≈ 0.71 (0.71 %); tolerance 5 se on the mean
+        // absolute deviation and 6 % on the variance (se of the sample variance ≈ √(20/n)·2b² ≈ 3.2 %): false-failure
+        // rate < 1e-6 for the first, about 1e-4 for the second. Deterministic: fixed secret and coordinates.
+        const int n = 20_000;
+        var laplace = (LaplaceAction)_policy.Segments[0].Fields.Single(f => f.Path.Text == "cost").Action;
+        var b = EventNoise.Release(laplace, 0, new SeededRandomSource(1)).NoiseScale;
+        b.ShouldBeInRange(100, 100.001);
+        double sumAbs = 0, sumSquares = 0;
+        for (var offset = 0; offset < n; offset++)
+        {
+            var noise = Masked(At("""{"cost": 50}""", offset))["cost"]!.GetValue<double>() - 50;
+            sumAbs += Math.Abs(noise);
+            sumSquares += noise * noise;
+        }
+
+        (sumAbs / n).ShouldBe(b, 5 * b / Math.Sqrt(n));
+        (sumSquares / n).ShouldBe(2 * b * b, 0.06 * 2 * b * b);
+    }
+
+    [Fact]
+    public void Mask_WithPrivacyUnit_RandomizedResponseIsMemoizedPerUnitAndValue()
+    {
+        var policy = TestPolicies.Valid("""
+            version: "1"
+            segments:
+              - name: s
+                match: { all: [] }
+                fields:
+                  smoker: { action: randomized-response, epsilon: 0.5 }
+                  dept: { action: randomized-response, epsilon: 0.5, categories: [cardio, derma, onco] }
+                privacyUnit: { field: patient.id, maxEventsPerWindow: 2 }
+                window: { size: 1h }
+            """);
+        using var masker = new RecordMasker(policy, _keyring);
+        var reportsPerUnit = new List<string>();
+        for (var unit = 0; unit < 50; unit++)
+        {
+            var json = $$"""{"patient": {"id": "u{{unit}}"}, "smoker": true, "dept": "onco"}""";
+            var first = Masked(policy, masker, At(json, offset: unit * 1000)).ToJsonString();
+            for (var repeat = 1; repeat < 5; repeat++)
+            {
+                Masked(policy, masker, At(json, offset: (unit * 1000) + repeat)).ToJsonString().ShouldBe(first);
+            }
+
+            reportsPerUnit.Add(first);
+        }
+
+        // ε = 0.5: P(truth) ≈ 0.62 for booleans, so 50 units show both answers (all-equal has probability < 1e-10).
+        reportsPerUnit.Distinct().Count().ShouldBeGreaterThan(1);
+
+        var missingUnit = masker.Mask(policy.Segments[0], At("""{"smoker": true}""", 1));
+        missingUnit.Reason.ShouldBe(DeadLetterReason.FieldActionFailed);
+        missingUnit.FieldPath.ShouldBe("smoker");
+    }
+
+    [Fact]
+    public void Mask_NoiseKeys_DifferAcrossSegmentsAndSecrets()
+    {
+        var twoSegments = TestPolicies.Valid("""
+            version: "1"
+            segments:
+              - { name: a, match: { field: t, equals: a }, fields: { cost: { action: laplace, epsilon: 1, clamp: { min: 0, max: 100 } } } }
+              - { name: b, match: { field: t, equals: b }, fields: { cost: { action: laplace, epsilon: 1, clamp: { min: 0, max: 100 } } } }
+            """);
+        using var masker = new RecordMasker(twoSegments, _keyring);
+        var record = At("""{"cost": 10}""", 9);
+        var inA = masker.Mask(twoSegments.Segments[0], record).Output!["cost"]!.GetValue<double>();
+        var inB = masker.Mask(twoSegments.Segments[1], record).Output!["cost"]!.GetValue<double>();
+        inA.ShouldNotBe(inB);
+
+        using var otherKeyring = new TokenKeyring([.. Enumerable.Repeat((byte)7, 32)]);
+        using var otherMasker = new RecordMasker(twoSegments, otherKeyring);
+        otherMasker.Mask(twoSegments.Segments[0], record).Output!["cost"]!.GetValue<double>().ShouldNotBe(inA);
+    }
+}
