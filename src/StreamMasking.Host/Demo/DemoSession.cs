@@ -50,6 +50,7 @@ internal static class DemoSession
         }
 
         using var stopPipeline = new CancellationTokenSource();
+        using var stopReader = new CancellationTokenSource();
         using var generator = new DemoGenerator(broker.BootstrapServers, time);
         var reader = new MaskedSampleReader(broker.BootstrapServers, policy.Segments.Select(s => s.MaskedTopic).Distinct().ToList());
         var state = new DemoState(policy, generator, pipeline.Counters, reader, time);
@@ -58,7 +59,7 @@ internal static class DemoSession
         // A pipeline that stops on its own ends the demo too.
         _ = pipelineTask.ContinueWith(_ => stopViews.Cancel(), TaskScheduler.Default);
         var generatorTask = generator.RunAsync(settings.EventsPerSecond, stopViews.Token);
-        var readerTask = reader.RunAsync(stopPipeline.Token);
+        var readerTask = reader.RunAsync(stopReader.Token);
 
         if (settings.Headless)
         {
@@ -83,6 +84,8 @@ internal static class DemoSession
             exitCode = 1;
         }
 
+        await CatchUpAsync(reader, pipeline.Counters.Snapshot().Published, time);
+        await stopReader.CancelAsync();
         await readerTask;
         await output.WriteLineAsync("Demo finished. " + HeadlessReporter.Summary(state));
         if (settings.Headless)
@@ -108,6 +111,16 @@ internal static class DemoSession
                 return;
             }
 
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time);
+        }
+    }
+
+    /// <summary>Lets the downstream view read every published record (bounded) so the final numbers agree.</summary>
+    private static async Task CatchUpAsync(MaskedSampleReader reader, long published, TimeProvider time)
+    {
+        var started = time.GetTimestamp();
+        while (reader.Snapshot().Values.Sum(v => v.Visible) < published && time.GetElapsedTime(started) < TimeSpan.FromSeconds(20))
+        {
             await Task.Delay(TimeSpan.FromMilliseconds(100), time);
         }
     }

@@ -30,8 +30,8 @@ public sealed class RunCommandCrashTests : IDisposable
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         string[] outputs = [.. MaskedTopics, "streammasking.dlq", "streammasking.repartition"];
 
-        // First incarnation: long transactions, so that a kill very likely lands inside one.
-        using (var first = HostProcess.Start(Environment(broker.BootstrapServers, secret, batchInterval: "00:00:20"), "run"))
+        // First incarnation: transactions stay open for a minute, so the kill lands inside one.
+        using (var first = HostProcess.Start(Environment(broker.BootstrapServers, secret, batchInterval: "00:01:00"), "run"))
         {
             await WaitUntilAsync(() => Count(broker.BootstrapServers, outputs, IsolationLevel.ReadUncommitted)
                                        > Count(broker.BootstrapServers, outputs, IsolationLevel.ReadCommitted), first, "an open transaction on the broker");
@@ -115,6 +115,7 @@ public sealed class RunCommandCrashTests : IDisposable
         ["STREAMMASKING__PIPELINE__INSTANCEID"] = "crash-test",
         ["STREAMMASKING__PIPELINE__BATCHMAXRECORDS"] = "100000",
         ["STREAMMASKING__PIPELINE__BATCHMAXINTERVAL"] = batchInterval,
+        ["STREAMMASKING__PIPELINE__TRANSACTIONTIMEOUT"] = "00:03:00",
         ["STREAMMASKING__TOPICS__PARTITIONS"] = "3",
         ["STREAMMASKING__POLICY__FILE"] = Path.Combine(AppContext.BaseDirectory, "policies", "demo.yaml"),
         // The killed consumer's group membership must expire quickly for the restart to get the partitions.
