@@ -1,0 +1,38 @@
+using StreamMasking.Core.Policy;
+using StreamMasking.Core.Policy.Reporting;
+
+namespace StreamMasking.Core.Tests.Policy;
+
+/// <summary>The shipped DP sample policy is valid and its risk map is what its comments say.</summary>
+public sealed class DpExamplePolicyTests
+{
+    private static PrivacyPolicy Load()
+    {
+        var result = PolicyLoader.LoadFile(TestPolicies.RepoPath("policies", "examples", "dp.yaml"));
+        result.Diagnostics.ShouldBeEmpty(string.Join("\n", result.Diagnostics));
+        return result.Policy!;
+    }
+
+    [Fact]
+    public void DpExample_IsValid_AndDeclaresEveryDpFeature()
+    {
+        var policy = Load();
+        var visits = policy.FindSegment("visits")!.Privacy;
+        visits.Aggregates.Select(a => a.KindName).ShouldBe(["count", "sum", "mean", "histogram", "top-k"]);
+        visits.Unit!.MaxEventsPerWindow.ShouldBe(4);
+        policy.FindSegment("payments")!.Privacy.Budget!.AccountantName.ShouldBe("zcdp");
+    }
+
+    [Fact]
+    public void DpExample_RiskMap_MatchesTheComments()
+    {
+        var map = PolicyExplainer.RiskMaps(Load()).Single(m => m.Segment == "visits");
+
+        // Per event 0.5 + 1 = 1.5; 4 events: 6. Aggregates: 0.2 + 0.2 (continual count) + 0.2 + 0.1 + 0.2 + 0.1 = 1.0 (= the cap),
+        // δ 1e-7 from the gaussian mean. Per window ε = 7, δ = 1e-7.
+        map.PerEvent.Epsilon.ShouldBe(1.5);
+        map.PerWindow!.Epsilon.ShouldBe(7, 1e-9);
+        map.PerWindow.Delta.ShouldBe(1e-7, 1e-20);
+        map.Lifetime.ShouldBeNull();
+    }
+}
