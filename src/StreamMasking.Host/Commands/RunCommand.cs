@@ -52,8 +52,10 @@ internal static class RunCommand
             builder.Services.AddSingleton<PipelineHostedService>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<PipelineHostedService>());
             using var host = builder.Build();
+            // RunAsync disposes the host's services: keep the hosted service to read its exit code afterwards.
+            var service = host.Services.GetRequiredService<PipelineHostedService>();
             await host.RunAsync(ct);
-            return host.Services.GetRequiredService<PipelineHostedService>().ExitCode;
+            return service.ExitCode;
         });
         return run;
     }

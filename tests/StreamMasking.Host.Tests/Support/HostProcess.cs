@@ -39,6 +39,8 @@ internal sealed class HostProcess : IDisposable
 
     internal bool HasExited => _process.HasExited;
 
+    internal int ProcessId => _process.Id;
+
     internal int ExitCode => _process.ExitCode;
 
     internal static HostProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
