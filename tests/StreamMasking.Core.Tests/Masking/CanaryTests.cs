@@ -64,7 +64,8 @@ public sealed class CanaryTests
             var json = segment.Name == "payments"
                 ? $$$"""{"type":"payment","tenant":"clinic-a","region":"eu","patient":{"id":"CNRY4Id"},"payment":{"cardNumber":"4111CNRY6Card1111","cardHolder":"CNRY5Holder","amount":12.5,"currency":"EUR","at":"2026-01-02T03:04:05Z"}}"""
                 : $$$"""{"type":"visit","tenant":"{{{parts[0]}}}","region":"{{{parts[1]}}}","patient":{"id":"CNRY4Id","name":"CNRY1Name","ssn":"CNRY2Ssn","birthDate":"1980-05-17","zip":"10115","age":43},"visit":{"at":"2026-11-23T13:45:12Z","notes":"CNRY3Notes","cost":10}}""";
-            var record = TestPolicies.Record(json);
+            var record = new StreamMasking.Core.Records.RecordEnvelope(
+                "events", null, System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject(), new StreamMasking.Core.Records.RecordCoordinates("events", 0, 1));
             router.Route(record).Segment.ShouldBeSameAs(segment);
 
             var outcome = masker.Mask(segment, record);

@@ -1,5 +1,8 @@
+using System.Text.Json.Nodes;
 using StreamMasking.Core.Masking;
 using StreamMasking.Core.Policy;
+using StreamMasking.Core.Policy.Actions;
+using StreamMasking.Core.Records;
 using StreamMasking.Core.Segmentation;
 
 namespace StreamMasking.Core.Tests.Policy;
@@ -22,11 +25,11 @@ public sealed class DemoPolicyTests
     public void RouteAndMask_DemoVisit_MasksAsDeclared()
     {
         var policy = PolicyLoader.LoadFileOrThrow(TestPolicies.RepoPath("policies", "demo.yaml"));
-        var record = TestPolicies.Record("""
+        var record = new RecordEnvelope("visits", null, JsonNode.Parse("""
             {"eventId":"e1","type":"visit","tenant":"clinic-b","region":"us",
              "patient":{"id":"P-1","name":"Jane Roe","ssn":"123-45-6789","birthDate":"1980-05-17","zip":"10115","age":43},
              "visit":{"at":"2026-11-23T13:45:12+01:00","department":"cardiology","diagnosis":"J45","cost":123.45,"notes":"secret"}}
-            """);
+            """)!.AsObject(), new RecordCoordinates("visits", 2, 17));
 
         var route = new SegmentRouter(policy).Route(record);
         route.Segment!.Name.ShouldBe("clinic-b.us.visits");
@@ -42,7 +45,29 @@ public sealed class DemoPolicyTests
         o["patient"]!["id"]!.GetValue<string>().ShouldStartWith("tok_");
         o["patient"]!.AsObject().ContainsKey("ssn").ShouldBeFalse(); // PII dropped in this segment
         o["visit"]!["at"]!.GetValue<string>().ShouldBe("2026-11-23T12:00:00Z");
-        o["visit"]!["cost"]!.GetValue<decimal>().ShouldBe(100m);
+        AssertCost(o["visit"]!["cost"]!, policy.FindSegment("clinic-b.us.visits")!);
+        if (policy.FindSegment("clinic-b.us.visits")!.Fields.Single(f => f.Path.Text == "visit.department").Action is RandomizedResponseAction rr)
+        {
+            rr.Categories!.ShouldContain(o["visit"]!["department"]!.GetValue<string>());
+        }
         o["visit"]!.AsObject().ContainsKey("notes").ShouldBeFalse();
+    }
+
+    private static void AssertCost(JsonNode cost, SegmentPolicy segment)
+    {
+        switch (segment.Fields.Single(f => f.Path.Text == "visit.cost").Action)
+        {
+            case LaplaceAction laplace:
+                // Noised, on the clamp range's side of plausibility: within 40 noise scales of the clamped value
+                // (probability of failing e^-40) — the point is it is a number and not the raw 123.45.
+                var value = cost.GetValue<double>();
+                var scale = (laplace.Clamp.Upper - laplace.Clamp.Lower) / laplace.Epsilon.Value;
+                value.ShouldNotBe(123.45);
+                Math.Abs(value - 123.45).ShouldBeLessThan(40 * scale);
+                break;
+            default:
+                cost.GetValue<decimal>().ShouldBe(100m);
+                break;
+        }
     }
 }
