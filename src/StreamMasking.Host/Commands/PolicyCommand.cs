@@ -1,11 +1,13 @@
 using System.CommandLine;
 using StreamMasking.Core.Policy;
+using StreamMasking.Core.Policy.Reporting;
 
 namespace StreamMasking.Host.Commands;
 
 /// <summary>
-/// <c>policy validate FILE</c>: exit 0 when the policy is valid, 1 with one <c>file:line:column: path: message</c>
-/// line per problem otherwise. (<c>policy explain FILE</c>, the privacy risk map, joins here.)
+/// <c>policy validate FILE</c>: exit 0 with a per-segment summary when the policy is valid, 1 with one
+/// <c>file:line:column: path: message</c> line per problem otherwise. <c>policy explain FILE</c>: what happens to
+/// each field of each segment.
 /// </summary>
 internal static class PolicyCommand
 {
@@ -13,6 +15,7 @@ internal static class PolicyCommand
     {
         var policy = new Command("policy", "Work with privacy policy files.");
         policy.Subcommands.Add(CreateValidate());
+        policy.Subcommands.Add(CreateExplain());
         return policy;
     }
 
@@ -24,7 +27,6 @@ internal static class PolicyCommand
         validate.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
-            var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             if (!path.Exists)
             {
@@ -32,22 +34,41 @@ internal static class PolicyCommand
                 return 1;
             }
 
-            var result = PolicyLoader.LoadFile(path.FullName);
-            foreach (var diagnostic in result.Diagnostics)
+            var report = PolicyValidator.ValidateFile(path.FullName);
+            var target = report.IsValid ? parse.InvocationConfiguration.Output : error;
+            foreach (var line in report.Lines)
             {
-                (result.IsValid ? output : error).WriteLine(diagnostic.ToString());
+                target.WriteLine(line);
             }
 
-            if (!result.IsValid || result.Policy is null)
+            return report.ExitCode;
+        });
+        return validate;
+    }
+
+    private static Command CreateExplain()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "The YAML policy file." };
+        var explain = new Command("explain", "Print, per segment, what happens to each field.");
+        explain.Arguments.Add(file);
+        explain.SetAction(parse =>
+        {
+            var path = parse.GetValue(file)!;
+            var error = parse.InvocationConfiguration.Error;
+            var loaded = path.Exists ? PolicyLoader.LoadFile(path.FullName) : null;
+            if (loaded?.Policy is not { } policy)
             {
-                error.WriteLine($"{path.Name}: invalid ({result.Diagnostics.Count} problem(s))");
+                error.WriteLine(loaded is null ? $"{path.Name}: file not found" : string.Join(Environment.NewLine, loaded.Diagnostics));
                 return 1;
             }
 
-            output.WriteLine($"{path.Name}: valid (version {result.Policy.Version}, {result.Policy.Segments.Count} segments: "
-                             + string.Join(", ", result.Policy.Segments.Select(s => $"{s.Name} -> {s.MaskedTopic}")) + ")");
+            foreach (var line in PolicyExplainer.Explain(policy))
+            {
+                parse.InvocationConfiguration.Output.WriteLine(line);
+            }
+
             return 0;
         });
-        return validate;
+        return explain;
     }
 }

@@ -54,5 +54,17 @@ public sealed class PolicyCommandTests : IDisposable
         error.ShouldContain("nope.yaml");
     }
 
+    [Fact]
+    public void Explain_DemoPolicy_NamesEverySegment()
+    {
+        var (exit, output, error) = Invoke("policy", "explain", Path.Combine(AppContext.BaseDirectory, "policies", "demo.yaml"));
+
+        exit.ShouldBe(0, error);
+        foreach (var segment in new[] { "clinic-a.eu.visits", "clinic-b.us.visits", "payments" })
+        {
+            output.ShouldContain(segment);
+        }
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }
