@@ -12,7 +12,7 @@ internal static class EnvelopeFactory
     /// Headers are decoded as UTF-8, last value wins; StreamMasking's own <c>sm-</c> headers are left out so that
     /// match rules see only what the producer wrote.
     /// </summary>
-    internal static RecordEnvelope Create(string topic, Headers? headers, JsonObject body)
+    internal static RecordEnvelope Create(string topic, Headers? headers, JsonObject body, SourceCoordinates? source = null)
     {
         var decoded = new Dictionary<string, string>(StringComparer.Ordinal);
         if (headers is not null)
@@ -29,6 +29,8 @@ internal static class EnvelopeFactory
             }
         }
 
-        return new RecordEnvelope(topic, decoded, body);
+        // The original coordinates key replay-stable event-level noise: a re-processed record draws the same noise.
+        var coordinates = source is { } c ? new RecordCoordinates(c.Topic, c.Partition, c.Offset) : (RecordCoordinates?)null;
+        return new RecordEnvelope(topic, decoded, body, coordinates);
     }
 }

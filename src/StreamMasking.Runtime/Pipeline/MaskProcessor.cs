@@ -64,7 +64,7 @@ internal sealed class MaskProcessor : IRecordProcessor
         MaskOutcome outcome;
         try
         {
-            outcome = _masker.Mask(keyed, EnvelopeFactory.Create(source.Topic, record.Message.Headers, body));
+            outcome = _masker.Mask(keyed, EnvelopeFactory.Create(source.Topic, record.Message.Headers, body, source));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -19,6 +19,7 @@ namespace StreamMasking.Runtime.Pipeline;
 public sealed class MaskingPipeline : IDisposable
 {
     private readonly TokenKeyring _keyring;
+    private readonly RecordMasker _masker;
     private readonly StreamMaskingOptions _options;
     private readonly PrivacyPolicy _policy;
     private readonly IKafkaClientFactory _clients;
@@ -42,7 +43,8 @@ public sealed class MaskingPipeline : IDisposable
         var router = new SegmentRouter(policy);
         var deadLetters = new DeadLetterFactory(options.DeadLetters, policy.Version, time, loggerFactory.CreateLogger<DeadLetterFactory>());
         _keyring = new TokenKeyring(masterSecret);
-        var masker = new RecordMasker(policy, _keyring);
+        _masker = new RecordMasker(policy, _keyring);
+        var masker = _masker;
         var p = options.Pipeline;
         var stages = new List<(StageSettings, IRecordProcessor)>();
         if (!p.InputKeyedBySegment)
@@ -160,8 +162,12 @@ public sealed class MaskingPipeline : IDisposable
         }
     }
 
-    /// <summary>Erases the derived tokenization keys.</summary>
-    public void Dispose() => _keyring.Dispose();
+    /// <summary>Releases the masker and erases the derived tokenization keys.</summary>
+    public void Dispose()
+    {
+        _masker.Dispose();
+        _keyring.Dispose();
+    }
 
     private StageSettings Settings(string stage, IReadOnlyList<string> inputs, bool isEntry)
     {
