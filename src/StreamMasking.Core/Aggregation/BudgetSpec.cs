@@ -17,7 +17,10 @@ public sealed record BudgetSpec
     /// <summary>Cap on all releases ever, in the accountant's currency. Required.</summary>
     public required PrivacyCost LifetimeCap { get; init; }
 
-    /// <summary>δ at which zCDP totals are reported as (ε, δ) (zCDP only). Default 1e-9.</summary>
+    /// <summary>
+    /// The accountant's δ parameter: for zCDP the δ at which totals are reported as (ε, δ); for the adaptive
+    /// filter its slack δ′. Ignored by basic composition. Default 1e-9.
+    /// </summary>
     public double ReportingDelta { get; init; } = 1e-9;
 
     /// <summary>
@@ -31,6 +34,7 @@ public sealed record BudgetSpec
     {
         AccountantKind.Basic => BasicCompositionAccountant.Instance,
         AccountantKind.Zcdp => new ZcdpAccountant(new Delta(ReportingDelta)),
+        AccountantKind.AdaptiveFilter => new AdaptiveCompositionFilter(new Delta(ReportingDelta)),
         _ => throw new ArgumentException($"Accountant {Accountant} is not supported for window budgets.", nameof(Accountant)),
     };
 

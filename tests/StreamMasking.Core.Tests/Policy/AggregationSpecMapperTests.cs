@@ -44,6 +44,24 @@ public sealed class AggregationSpecMapperTests
     }
 
     [Fact]
+    public void Map_AdvancedFilterBudget_CreatesAFilterLedgerWithTheDeclaredSlack()
+    {
+        var yaml = File.ReadAllText(TestPolicies.RepoPath("policies", "examples", "dp.yaml"));
+        var filtered = PolicyLoader.Parse(
+            yaml.Replace("accountant: basic", "accountant: advanced-filter\n      slack: 1e-7", StringComparison.Ordinal)
+                .Replace("perWindow: { epsilon: 1.0, delta: 1e-6 }", "perWindow: { epsilon: 3.0, delta: 1e-6 }", StringComparison.Ordinal),
+            "dp.yaml");
+        filtered.IsValid.ShouldBeTrue(string.Join('\n', filtered.Diagnostics));
+
+        var spec = AggregationSpecMapper.Map(filtered.Policy!.FindSegment("visits")!, filtered.Policy.Version)!;
+
+        spec.Validate();
+        spec.Budget.Accountant.ShouldBe(AccountantKind.AdaptiveFilter);
+        var ledger = spec.Budget.CreateLedger();
+        ledger.Accountant.ShouldBeOfType<AdaptiveCompositionFilter>().Parameter.ShouldBe(new Delta(1e-7));
+    }
+
+    [Fact]
     public void Map_SegmentWithoutAggregates_IsNull() =>
         AggregationSpecMapper.Map(TestPolicies.OneSegment("a: keep").Segments[0], "1").ShouldBeNull();
 }
