@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Net.Sockets;
 using StreamMasking.Broker.Protocol;
 
 namespace StreamMasking.Broker.Tests.Integration;
@@ -13,30 +11,8 @@ public sealed class AdminVersionSweepTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _broker.DisposeAsync();
 
-    private async Task<KafkaReader> RoundTripAsync(ApiKey apiKey, short version, bool flexible, Action<KafkaWriter> body)
-    {
-        using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", _broker.Port);
-        var stream = client.GetStream();
-        var writer = new KafkaWriter();
-        var at = writer.ReserveInt32();
-        writer.WriteInt16((short)apiKey);
-        writer.WriteInt16(version);
-        writer.WriteInt32(7);
-        writer.WriteNullableString("sweep", false);
-        writer.WriteEmptyTaggedFields(flexible);
-        body(writer);
-        writer.PatchInt32(at, writer.Length - 4);
-        await stream.WriteAsync(writer.WrittenMemory);
-        var size = new byte[4];
-        await stream.ReadExactlyAsync(size).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-        var payload = new byte[BinaryPrimitives.ReadInt32BigEndian(size)];
-        await stream.ReadExactlyAsync(payload);
-        var reader = new KafkaReader(payload);
-        reader.ReadInt32().ShouldBe(7);
-        reader.SkipTaggedFields(flexible);
-        return reader;
-    }
+    private Task<KafkaReader> RoundTripAsync(ApiKey apiKey, short version, bool flexible, Action<KafkaWriter> body) =>
+        RawRequest.RoundTripAsync(_broker.Port, apiKey, version, flexible, body);
 
     public static TheoryData<short> CreateTopicsVersions() => new(Enumerable.Range(2, 6).Select(v => (short)v));
 
