@@ -53,8 +53,10 @@ internal sealed class MaskProcessor : IRecordProcessor
         }
 
         var keyed = record.Message.Key is { } key ? _policy.FindSegment(Encoding.UTF8.GetString(key)) : null;
+        // One envelope serves routing and masking; the source coordinates key event-level noise.
+        var envelope = EnvelopeFactory.Create(source.Topic, record.Message.Headers, body, source);
         // Fail closed: the key must name a segment and the record must match that segment's rules right now.
-        var routed = _router.Route(EnvelopeFactory.Create(source.Topic, record.Message.Headers, body)).Segment;
+        var routed = _router.Route(envelope).Segment;
         if (keyed is null || routed is null || !ReferenceEquals(keyed, routed))
         {
             context.Send(_deadLetters.Create(DeadLetterReason.UnmatchedSegment, StageName, source, value, keyed?.Name));
@@ -64,7 +66,7 @@ internal sealed class MaskProcessor : IRecordProcessor
         MaskOutcome outcome;
         try
         {
-            outcome = _masker.Mask(keyed, EnvelopeFactory.Create(source.Topic, record.Message.Headers, body, source));
+            outcome = _masker.Mask(keyed, envelope);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
