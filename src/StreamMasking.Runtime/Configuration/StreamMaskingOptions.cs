@@ -27,6 +27,15 @@ public sealed class StreamMaskingOptions
     /// <summary>The privacy policy file.</summary>
     public PolicyOptions Policy { get; set; } = new();
 
+    /// <summary>Local state directory and timer of windowed segments.</summary>
+    public StateOptions State { get; set; } = new();
+
+    /// <summary>The window aggregates topic.</summary>
+    public AggregatesOptions Aggregates { get; set; } = new();
+
+    /// <summary>The audit topic.</summary>
+    public AuditOptions Audit { get; set; } = new();
+
     /// <summary>The embedded local broker used when no bootstrap servers are configured.</summary>
     public EmbeddedBrokerOptions EmbeddedBroker { get; set; } = new();
 }

@@ -84,6 +84,31 @@ public static class StreamMaskingOptionsValidator
             errors.Add(new($"{Root}:DeadLetters:Topic", "must differ from every input topic"));
         }
 
+        CheckTopicName(errors, $"{Root}:Aggregates:Topic", options.Aggregates.Topic);
+        CheckTopicName(errors, $"{Root}:Audit:Topic", options.Audit.Topic);
+        var outputs = new[] { ("Aggregates:Topic", options.Aggregates.Topic), ("Audit:Topic", options.Audit.Topic) };
+        foreach (var (key, topic) in outputs)
+        {
+            if (p.InputTopics.Contains(topic, StringComparer.Ordinal) || topic == options.DeadLetters.Topic
+                || (!p.InputKeyedBySegment && topic == p.RepartitionTopic))
+            {
+                errors.Add(new($"{Root}:{key}", "must differ from the input, repartition and dead-letter topics"));
+            }
+        }
+
+        if (options.Aggregates.Topic == options.Audit.Topic)
+        {
+            errors.Add(new($"{Root}:Audit:Topic", "must differ from Aggregates:Topic"));
+        }
+
+        CheckName(errors, $"{Root}:State:Directory", options.State.Directory);
+        if (options.State.CheckpointAfterRecords < 1)
+        {
+            errors.Add(new($"{Root}:State:CheckpointAfterRecords", "must be at least 1"));
+        }
+
+        CheckDuration(errors, $"{Root}:State:TickInterval", options.State.TickInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
+
         if (string.IsNullOrWhiteSpace(options.Policy.File))
         {
             errors.Add(new($"{Root}:Policy:File", "is required"));

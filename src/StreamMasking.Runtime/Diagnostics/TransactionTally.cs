@@ -14,13 +14,47 @@ internal sealed class TransactionTally
 
     internal long DeadLettered { get; private set; }
 
+    internal long Dropped { get; private set; }
+
+    internal long StrippedOverCap { get; private set; }
+
+    internal long LateRecords { get; private set; }
+
+    internal long ContributionsCapped { get; private set; }
+
+    internal long WindowsSealed { get; private set; }
+
+    internal long Releases { get; private set; }
+
+    internal long Suppressions { get; private set; }
+
     internal Dictionary<string, long> ForwardedBySegment { get; } = new(StringComparer.Ordinal);
 
     internal Dictionary<string, long> PublishedBySegment { get; } = new(StringComparer.Ordinal);
 
     internal Dictionary<string, long> DeadLetteredByReason { get; } = new(StringComparer.Ordinal);
 
-    internal bool IsEmpty => Consumed == 0 && Forwarded == 0 && Published == 0 && DeadLettered == 0;
+    /// <summary>Dead letters per segment ("" when no segment is known).</summary>
+    internal Dictionary<string, long> DeadLetteredBySegment { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Deliberately dropped records per (segment, reason code).</summary>
+    internal Dictionary<(string Segment, string Reason), long> DroppedBySegment { get; } = [];
+
+    /// <summary>Records published without their noised fields (privacy unit over its cap) per segment.</summary>
+    internal Dictionary<string, long> StrippedBySegment { get; } = new(StringComparer.Ordinal);
+
+    internal Dictionary<string, long> ReleasesBySegment { get; } = new(StringComparer.Ordinal);
+
+    internal Dictionary<string, long> SuppressionsByReason { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>ε charged per segment (pure and approximate DP debits).</summary>
+    internal Dictionary<string, double> EpsilonChargedBySegment { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>ρ charged per segment (zCDP debits).</summary>
+    internal Dictionary<string, double> RhoChargedBySegment { get; } = new(StringComparer.Ordinal);
+
+    internal bool IsEmpty => Consumed == 0 && Forwarded == 0 && Published == 0 && DeadLettered == 0 && Dropped == 0
+        && WindowsSealed == 0 && Releases == 0 && Suppressions == 0;
 
     internal void AddConsumed() => Consumed++;
 
@@ -39,6 +73,7 @@ internal sealed class TransactionTally
             case OutputKind.DeadLettered:
                 DeadLettered++;
                 Increment(DeadLetteredByReason, reasonCode ?? "unknown");
+                Increment(DeadLetteredBySegment, segment ?? string.Empty);
                 break;
             case OutputKind.Auxiliary:
             default:
@@ -46,12 +81,67 @@ internal sealed class TransactionTally
         }
     }
 
+    /// <summary>An input record was deliberately not published (and not dead-lettered).</summary>
+    internal void AddDropped(string segment, string reasonCode)
+    {
+        Dropped++;
+        DroppedBySegment[(segment, reasonCode)] = DroppedBySegment.GetValueOrDefault((segment, reasonCode)) + 1;
+    }
+
+    /// <summary>A record was published with its noised fields removed (its privacy unit was over the cap).</summary>
+    internal void AddStripped(string segment)
+    {
+        StrippedOverCap++;
+        Increment(StrippedBySegment, segment);
+    }
+
+    /// <summary>A record arrived for a closed window (whether dead-lettered or dropped).</summary>
+    internal void AddLate() => LateRecords++;
+
+    /// <summary>Aggregate contributions ignored by a contribution bound.</summary>
+    internal void AddContributionsCapped(int count) => ContributionsCapped += count;
+
+    internal void AddSealed(int count) => WindowsSealed += count;
+
+    internal void AddRelease(string segment)
+    {
+        Releases++;
+        Increment(ReleasesBySegment, segment);
+    }
+
+    internal void AddSuppression(string reasonCode)
+    {
+        Suppressions++;
+        Increment(SuppressionsByReason, reasonCode);
+    }
+
+    internal void AddCharge(string segment, double epsilon, double rho)
+    {
+        if (epsilon > 0)
+        {
+            EpsilonChargedBySegment[segment] = EpsilonChargedBySegment.GetValueOrDefault(segment) + epsilon;
+        }
+
+        if (rho > 0)
+        {
+            RhoChargedBySegment[segment] = RhoChargedBySegment.GetValueOrDefault(segment) + rho;
+        }
+    }
+
     internal void Clear()
     {
-        Consumed = Forwarded = Published = DeadLettered = 0;
+        Consumed = Forwarded = Published = DeadLettered = Dropped = 0;
+        StrippedOverCap = LateRecords = ContributionsCapped = WindowsSealed = Releases = Suppressions = 0;
         ForwardedBySegment.Clear();
         PublishedBySegment.Clear();
         DeadLetteredByReason.Clear();
+        DeadLetteredBySegment.Clear();
+        DroppedBySegment.Clear();
+        StrippedBySegment.Clear();
+        ReleasesBySegment.Clear();
+        SuppressionsByReason.Clear();
+        EpsilonChargedBySegment.Clear();
+        RhoChargedBySegment.Clear();
     }
 
     private static void Increment(Dictionary<string, long> map, string key)
