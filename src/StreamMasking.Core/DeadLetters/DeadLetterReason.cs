@@ -17,4 +17,16 @@ public enum DeadLetterReason
 
     /// <summary>The record's shape contradicts the policy (for example a named nested path runs through a scalar).</summary>
     SchemaMismatch,
+
+    /// <summary>
+    /// The record's event-time window was already closed (past its grace) when it arrived, so it can neither be
+    /// published nor aggregated; used when the segment's window declares <c>late: dead-letter</c>.
+    /// </summary>
+    LateRecord,
+
+    /// <summary>
+    /// The record's timestamp cannot place it in a window: negative or absent (Kafka's "no timestamp"), beyond year
+    /// 9999, or implausibly far ahead of stream time.
+    /// </summary>
+    TimestampOutOfRange,
 }

@@ -10,6 +10,8 @@ public static class DeadLetterReasonExtensions
         DeadLetterReason.MalformedRecord => "malformed_record",
         DeadLetterReason.FieldActionFailed => "field_action_failed",
         DeadLetterReason.SchemaMismatch => "schema_mismatch",
+        DeadLetterReason.LateRecord => "late_record",
+        DeadLetterReason.TimestampOutOfRange => "timestamp_out_of_range",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Unknown dead-letter reason."),
     };
 }

@@ -9,7 +9,17 @@ public sealed class DeadLetterReasonTests
     [InlineData(DeadLetterReason.MalformedRecord, "malformed_record")]
     [InlineData(DeadLetterReason.FieldActionFailed, "field_action_failed")]
     [InlineData(DeadLetterReason.SchemaMismatch, "schema_mismatch")]
+    [InlineData(DeadLetterReason.LateRecord, "late_record")]
+    [InlineData(DeadLetterReason.TimestampOutOfRange, "timestamp_out_of_range")]
     public void ToCode_IsStableSnakeCase(DeadLetterReason reason, string code) => reason.ToCode().ShouldBe(code);
+
+    [Fact]
+    public void Reasons_AreAppendedNeverReordered() =>
+        Enum.GetValues<DeadLetterReason>().Select(r => ((int)r, r.ToCode())).ShouldBe(
+        [
+            (0, "unmatched_segment"), (1, "malformed_record"), (2, "field_action_failed"), (3, "schema_mismatch"),
+            (4, "late_record"), (5, "timestamp_out_of_range"),
+        ]);
 
     [Fact]
     public void ToCode_EveryReasonHasADistinctCode() =>

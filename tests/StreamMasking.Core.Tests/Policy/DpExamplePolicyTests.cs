@@ -1,4 +1,5 @@
 using StreamMasking.Core.Policy;
+using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Core.Policy.Reporting;
 
 namespace StreamMasking.Core.Tests.Policy;
@@ -21,6 +22,17 @@ public sealed class DpExamplePolicyTests
         visits.Aggregates.Select(a => a.KindName).ShouldBe(["count", "sum", "mean", "histogram", "top-k"]);
         visits.Unit!.MaxEventsPerWindow.ShouldBe(4);
         policy.FindSegment("payments")!.Privacy.Budget!.AccountantName.ShouldBe("zcdp");
+        visits.Window!.Late.ShouldBe(LateRecordHandling.DeadLetter);
+        policy.FindSegment("payments")!.Privacy.Window!.Late.ShouldBe(LateRecordHandling.Drop);
+    }
+
+    [Fact]
+    public void DpExample_Explain_ShowsEachWindowsLateHandling()
+    {
+        var lines = PolicyExplainer.Explain(Load());
+
+        lines.ShouldContain("    window 1h, grace 5m, idle close 10m, late records: dead-letter");
+        lines.ShouldContain("    window 1h, grace 5m, late records: drop");
     }
 
     [Fact]

@@ -121,6 +121,8 @@ public sealed class DpPolicyValidationTests
     [InlineData("window: { size: 1h, grace: -PT1M }", "window.grace", "-PT1M", "must not be negative")]
     [InlineData("window: { size: 1h, idleClose: 0m }", "window.idleClose", "0m", "duration must be positive")]
     [InlineData("window: { size: 1h, every: 1h }", "window.every", "every", "unknown key 'every'")]
+    [InlineData("window: { size: 1h, late: keep }", "window.late", "keep", "'keep' is not valid; expected one of: dead-letter, drop")]
+    [InlineData("window: { size: 1h, late: [drop] }", "window.late", "[drop]", "must be one of: dead-letter, drop")]
     [InlineData("budget: { accountant: moments, perWindow: { epsilon: 1 }, lifetime: { epsilon: 2 } }", "budget.accountant", "moments", "expected one of: basic, zcdp, advanced-filter")]
     [InlineData("budget: { accountant: zcdp, perWindow: { epsilon: 1 }, lifetime: { rho: 2 } }", "budget.perWindow.epsilon", "epsilon", "caps are stated as 'rho'")]
     [InlineData("budget: { perWindow: { rho: 1 }, lifetime: { epsilon: 2 } }", "budget.perWindow.rho", "rho", "'rho' caps need accountant zcdp")]
@@ -250,6 +252,22 @@ public sealed class DpPolicyValidationTests
             """));
         filter.Segments[0].Privacy.Budget!.Parameter.ShouldBe(new Delta(5e-7)); // default slack: half the smaller cap δ
     }
+
+    [Theory]
+    [InlineData("late: dead-letter", LateRecordHandling.DeadLetter)]
+    [InlineData("late: drop", LateRecordHandling.Drop)]
+    [InlineData("grace: 5m", LateRecordHandling.DeadLetter)]
+    public void Parse_WindowLate_IsParsedAndDefaultsToDeadLetter(string extra, LateRecordHandling expected)
+    {
+        var window = TestPolicies.Valid(Head + Indent($"window: {{ size: 1h, {extra} }}")).Segments[0].Privacy.Window!;
+
+        window.Late.ShouldBe(expected);
+        window.LateName.ShouldBe(expected == LateRecordHandling.Drop ? "drop" : "dead-letter");
+    }
+
+    [Fact]
+    public void WindowPolicy_ThreeArguments_DefaultsToDeadLetter() =>
+        new WindowPolicy(TimeSpan.FromHours(1), TimeSpan.Zero, null).Late.ShouldBe(LateRecordHandling.DeadLetter);
 
     [Theory]
     [InlineData("PT1H30M", 90 * 60)]

@@ -44,6 +44,13 @@ public sealed class PrivacyRiskMapTests
           - name: plain
             match: { field: t, equals: e }
             fields: { pid: tokenize }
+          - name: late-drop
+            match: { field: t, equals: f }
+            fields: { pid: tokenize }
+            window: { size: PT90M, grace: 30s, idleClose: 1d, late: drop }
+            budget: { perWindow: { epsilon: 1 }, lifetime: { epsilon: 5 } }
+            aggregates:
+              - { name: visits, kind: count, epsilon: 0.3 }
         """);
 
     private static PrivacyRiskMap Map(string segment) =>
@@ -111,4 +118,28 @@ public sealed class PrivacyRiskMapTests
         lines.ShouldContain(l => l.StartsWith("    worst case per unit per window: ρ=0.54 (ε=", StringComparison.Ordinal));
         lines.ShouldContain("  privacy risk map: no noised fields and no aggregates (no differential privacy in this segment)");
     }
+
+    [Fact]
+    public void Explain_WindowLine_ShowsDurationsAndLateHandling()
+    {
+        var lines = PolicyExplainer.Explain(Sample);
+
+        // Defaults: no idle close, late records dead-lettered.
+        lines.ShouldContain("    window 1h, grace 5m, late records: dead-letter");
+        lines.ShouldContain("    window 1h, grace 0s, late records: dead-letter");
+        lines.ShouldContain("    window 90m, grace 30s, idle close 1d, late records: drop");
+        lines.ShouldNotContain(l => l.StartsWith("    window:", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0L, "0s")]
+    [InlineData(TimeSpan.TicksPerMillisecond * 1500, "1500ms")]
+    [InlineData(TimeSpan.TicksPerSecond * 90, "90s")]
+    [InlineData(TimeSpan.TicksPerMinute * 10, "10m")]
+    [InlineData(TimeSpan.TicksPerHour, "1h")]
+    [InlineData(TimeSpan.TicksPerHour * 36, "36h")]
+    [InlineData(TimeSpan.TicksPerDay * 2, "2d")]
+    [InlineData(1L, "00:00:00.0000001")]
+    public void FormatDuration_UsesTheLargestWholeShortFormUnit(long ticks, string expected) =>
+        PrivacyRiskMapBuilder.FormatDuration(TimeSpan.FromTicks(ticks)).ShouldBe(expected);
 }

@@ -38,7 +38,7 @@ public sealed class DeadLetterSchemaTests
     {
         var doc = LoadSchema().Fields.Single(f => f.Name == "reason").Documentation;
 
-        foreach (var reason in new[] { DeadLetterReason.UnmatchedSegment, DeadLetterReason.MalformedRecord, DeadLetterReason.FieldActionFailed, DeadLetterReason.SchemaMismatch })
+        foreach (var reason in Enum.GetValues<DeadLetterReason>())
         {
             doc.ShouldContain(reason.ToCode());
         }

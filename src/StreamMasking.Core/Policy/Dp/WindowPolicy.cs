@@ -4,4 +4,9 @@ namespace StreamMasking.Core.Policy.Dp;
 /// <param name="Size">Window length (positive).</param>
 /// <param name="Grace">How long after a window's end, in stream time, late records are still accepted (default 0).</param>
 /// <param name="IdleClose">Wall-clock idleness after which a quiet segment closes its windows; null = never.</param>
-public sealed record WindowPolicy(TimeSpan Size, TimeSpan Grace, TimeSpan? IdleClose);
+/// <param name="Late">What happens to a record whose window has already closed (the <c>late</c> key; default dead-letter).</param>
+public sealed record WindowPolicy(TimeSpan Size, TimeSpan Grace, TimeSpan? IdleClose, LateRecordHandling Late = LateRecordHandling.DeadLetter)
+{
+    /// <summary>The policy keyword of <see cref="Late"/>: <c>dead-letter</c> or <c>drop</c>.</summary>
+    public string LateName => Late == LateRecordHandling.Drop ? "drop" : "dead-letter";
+}

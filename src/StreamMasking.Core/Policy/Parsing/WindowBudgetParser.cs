@@ -8,7 +8,7 @@ namespace StreamMasking.Core.Policy.Parsing;
 internal static class WindowBudgetParser
 {
     private static readonly string[] UnitKeys = ["field", "maxEventsPerWindow", "overCap"];
-    private static readonly string[] WindowKeys = ["size", "grace", "idleClose"];
+    private static readonly string[] WindowKeys = ["size", "grace", "idleClose", "late"];
     private static readonly string[] BudgetKeys = ["accountant", "perWindow", "lifetime", "reportingDelta", "slack"];
     private static readonly string[] CapKeys = ["epsilon", "delta", "rho"];
 
@@ -68,7 +68,12 @@ internal static class WindowBudgetParser
             idle = DpValues.Duration(idleNode, reader.ChildPath("idleClose"), bag, allowZero: false);
         }
 
-        return bag.Count != before || size is null || grace is null ? null : new WindowPolicy(size.Value, grace.Value, idle);
+        var late = reader.Get("late") is { } lateNode
+            ? YamlValues.OneOf(lateNode, reader.ChildPath("late"), bag, "dead-letter", "drop")
+            : 0;
+        return bag.Count != before || size is null || grace is null || late is null
+            ? null
+            : new WindowPolicy(size.Value, grace.Value, idle, late.Value == 1 ? LateRecordHandling.Drop : LateRecordHandling.DeadLetter);
     }
 
     public static BudgetPolicy? ParseBudget(YNode node, string path, PolicyDiagnosticBag bag)

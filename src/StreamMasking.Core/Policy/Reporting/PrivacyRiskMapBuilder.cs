@@ -15,6 +15,13 @@ namespace StreamMasking.Core.Policy.Reporting;
 /// </summary>
 public static class PrivacyRiskMapBuilder
 {
+    /// <summary>The short-form duration units, largest first.</summary>
+    private static readonly (long Ticks, string Unit)[] DurationUnits =
+    [
+        (TimeSpan.TicksPerDay, "d"), (TimeSpan.TicksPerHour, "h"), (TimeSpan.TicksPerMinute, "m"),
+        (TimeSpan.TicksPerSecond, "s"), (TimeSpan.TicksPerMillisecond, "ms"),
+    ];
+
     /// <summary>The risk map of <paramref name="segment"/>.</summary>
     public static PrivacyRiskMap Build(SegmentPolicy segment)
     {
@@ -110,8 +117,7 @@ public static class PrivacyRiskMapBuilder
 
         if (privacy.Window is { } w)
         {
-            var idle = w.IdleClose is { } i ? ", idle close " + i.ToString("c", CultureInfo.InvariantCulture) : "";
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"    window: {w.Size:c}, grace {w.Grace:c}{idle}"));
+            lines.Add(DescribeWindow(w));
         }
 
         foreach (var a in map.Aggregates)
@@ -129,6 +135,38 @@ public static class PrivacyRiskMapBuilder
         lines.Add("    worst case per unit over the lifetime: " + (map.Lifetime?.Format(d) ?? "unbounded"));
         lines.AddRange(map.Notes.Select(n => "    note: " + n));
         return lines;
+    }
+
+    /// <summary>
+    /// The window line of the risk map, e.g. <c>    window 1h, grace 5m, idle close 10m, late records: dead-letter</c>
+    /// (durations in the policy's short form).
+    /// </summary>
+    internal static string DescribeWindow(WindowPolicy window)
+    {
+        var idle = window.IdleClose is { } i ? ", idle close " + FormatDuration(i) : "";
+        return $"    window {FormatDuration(window.Size)}, grace {FormatDuration(window.Grace)}{idle}, late records: {window.LateName}";
+    }
+
+    /// <summary>
+    /// A duration in the policy's short form with the largest whole unit (<c>1h</c>, <c>90s</c>, <c>0s</c>); a duration
+    /// that is not a whole number of milliseconds, or too large for the short form's 9 digits, as <c>d.hh:mm:ss.fffffff</c>.
+    /// </summary>
+    internal static string FormatDuration(TimeSpan duration)
+    {
+        if (duration == TimeSpan.Zero)
+        {
+            return "0s";
+        }
+
+        foreach (var (ticks, unit) in DurationUnits)
+        {
+            if (duration.Ticks > 0 && duration.Ticks % ticks == 0 && duration.Ticks / ticks < 1_000_000_000)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"{duration.Ticks / ticks}{unit}");
+            }
+        }
+
+        return duration.ToString("c", CultureInfo.InvariantCulture);
     }
 
     private static string Format(PrivacyCost cost, PrivacyRiskMap map, Delta d) =>
