@@ -1,0 +1,30 @@
+namespace StreamMasking.Runtime.Audit;
+
+/// <summary>
+/// CloudEvents <c>type</c> attributes of the audit topic (reverse-DNS, stable: consumers and
+/// <c>schemas/audit-event.schema.json</c> dispatch on them).
+/// </summary>
+internal static class AuditEventTypes
+{
+    /// <summary>A policy was loaded by a pipeline stage.</summary>
+    internal const string PolicyLoaded = "io.streammasking.policy.loaded";
+
+    /// <summary>A window aggregate (or continual total) was released to the aggregates topic.</summary>
+    internal const string Release = "io.streammasking.release";
+
+    /// <summary>A release was paid from a segment's privacy budget.</summary>
+    internal const string BudgetDebit = "io.streammasking.budget.debit";
+
+    /// <summary>A release was refused (nothing emitted) and why.</summary>
+    internal const string Suppression = "io.streammasking.release.suppressed";
+
+    /// <summary>A committed transaction dead-lettered records: counts per reason and segment.</summary>
+    internal const string DeadLetterSummary = "io.streammasking.deadletter.summary";
+
+    /// <summary>A committed transaction deliberately dropped records of a segment, or published them without noised fields.</summary>
+    internal const string RecordsDropped = "io.streammasking.records.dropped";
+
+    /// <summary>Every type, in the order of the list above.</summary>
+    internal static IReadOnlyList<string> All { get; } =
+        [PolicyLoaded, Release, BudgetDebit, Suppression, DeadLetterSummary, RecordsDropped];
+}

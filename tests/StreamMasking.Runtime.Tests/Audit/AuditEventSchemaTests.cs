@@ -1,0 +1,133 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NJsonSchema;
+using StreamMasking.Core.Aggregation;
+using StreamMasking.Privacy.Accounting;
+using StreamMasking.Runtime.Audit;
+using StreamMasking.Runtime.Pipeline;
+using static StreamMasking.Runtime.Tests.Audit.AuditFixtures;
+
+namespace StreamMasking.Runtime.Tests.Audit;
+
+/// <summary>Keeps schemas/audit-event.schema.json and the events the audit factory writes in step.</summary>
+public sealed class AuditEventSchemaTests
+{
+    private static readonly Lazy<Task<JsonSchema>> Schema = new(() =>
+        JsonSchema.FromJsonAsync(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "schemas", "audit-event.schema.json"))));
+
+    [Fact]
+    public async Task EveryFactoryMethod_OutputValidatesAgainstSchema()
+    {
+        var schema = await Schema.Value;
+        var records = AllEvents().ToList();
+        records.Select(r => Decode(r).Type).Distinct().Order().ShouldBe(AuditEventTypes.All.Order());
+
+        foreach (var record in records)
+        {
+            var json = Encoding.UTF8.GetString(record.Message.Value!);
+            var errors = schema.Validate(json);
+            errors.ShouldBeEmpty(json + Environment.NewLine + string.Join(Environment.NewLine, errors));
+        }
+    }
+
+    [Theory]
+    [InlineData("value", "3.5")]
+    [InlineData("bins", "[]")]
+    [InlineData("selected", "[\"J45\"]")]
+    [InlineData("noise", "0.25")]
+    public async Task Schema_StrayFieldInReleaseData_Fails(string field, string valueJson)
+    {
+        var schema = await Schema.Value;
+        var node = Json(Factory().Release(ReleaseFirstWindow(AllKinds()).Outcomes[0]));
+        node["data"]![field] = JsonNode.Parse(valueJson);
+
+        schema.Validate(node.ToJsonString()).ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Schema_StrayFieldInNestedDataOrEnvelope_Fails()
+    {
+        var schema = await Schema.Value;
+        var released = ReleaseFirstWindow(AllKinds());
+        var debit = Json(Factory().BudgetDebit(Segment, released.Outcomes[0], released.Ledger));
+        debit["data"]!["charged"]!["value"] = 1;
+        var envelope = Json(Factory().Release(released.Outcomes[0]));
+        envelope["value"] = 1;
+        var policy = Json(Factory().PolicyLoaded(DpPolicy(), "mask"));
+        policy["data"]!["segments"]![0]!["aggregates"]![0]!["value"] = 1;
+
+        schema.Validate(debit.ToJsonString()).ShouldNotBeEmpty();
+        schema.Validate(envelope.ToJsonString()).ShouldNotBeEmpty();
+        schema.Validate(policy.ToJsonString()).ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Schema_DataOfAnotherTypeOrMisplacedSubject_Fails()
+    {
+        var schema = await Schema.Value;
+        var released = ReleaseFirstWindow(AllKinds());
+        var release = Json(Factory().Release(released.Outcomes[0]));
+        release["type"] = AuditEventTypes.BudgetDebit;
+        var policy = Json(Factory().PolicyLoaded(DpPolicy(), "mask"));
+        policy["subject"] = Segment;
+        var withoutSubject = Json(Factory().Release(released.Outcomes[0]));
+        withoutSubject.Remove("subject");
+        var badHash = Json(Factory().Release(released.Outcomes[0]));
+        badHash["data"]!["payloadSha256"] = "ABC";
+
+        schema.Validate(release.ToJsonString()).ShouldNotBeEmpty();
+        schema.Validate(policy.ToJsonString()).ShouldNotBeEmpty();
+        schema.Validate(withoutSubject.ToJsonString()).ShouldNotBeEmpty();
+        schema.Validate(badHash.ToJsonString()).ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public void Schema_ListsEveryTypeAndSuppressionCode()
+    {
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "schemas", "audit-event.schema.json")));
+        var root = schema.RootElement;
+        var types = root.GetProperty("properties").GetProperty("type").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).ToList();
+        var reasons = root.GetProperty("definitions").GetProperty("suppressionData").GetProperty("properties").GetProperty("reason")
+            .GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).ToList();
+
+        types.ShouldBe(AuditEventTypes.All);
+        reasons.ShouldBe(Enum.GetValues<SuppressionReason>().Where(r => r != SuppressionReason.None).Select(AuditCodes.SuppressionCode));
+        root.GetProperty("$schema").GetString().ShouldBe("http://json-schema.org/draft-07/schema#");
+    }
+
+    private static JsonObject Json(OutputRecord record) => JsonNode.Parse(record.Message.Value)!.AsObject();
+
+    private static IEnumerable<OutputRecord> AllEvents()
+    {
+        var factory = Factory();
+        yield return factory.PolicyLoaded(DpPolicy(), "mask");
+
+        foreach (var spec in new[] { AllKinds(), Zcdp() })
+        {
+            var released = ReleaseFirstWindow(spec);
+            foreach (var outcome in released.Outcomes)
+            {
+                yield return factory.Release(outcome);
+                yield return factory.BudgetDebit(Segment, outcome, released.Ledger);
+            }
+        }
+
+        var capped = Spec(
+            [Count("a"), Count("b")],
+            new BudgetSpec { WindowCap = PrivacyCost.Pure(new Epsilon(0.7)), LifetimeCap = PrivacyCost.Pure(new Epsilon(10)) });
+        var refused = ReleaseFirstWindow(capped);
+        foreach (var reason in Enum.GetValues<SuppressionReason>().Where(r => r != SuppressionReason.None))
+        {
+            yield return factory.Suppression(refused.Outcomes[1] with { Reason = reason }, refused.Window, "v1");
+        }
+
+        yield return factory.DeadLetterSummary(
+            "route",
+            new Dictionary<string, long> { ["unmatched_segment"] = 2, ["malformed_record"] = 1 },
+            new Dictionary<string, long> { [""] = 3 });
+        yield return factory.DeadLetterSummary("mask", new Dictionary<string, long>(), new Dictionary<string, long>());
+        yield return factory.RecordsDropped("mask", Segment, new Dictionary<string, long> { ["late_record"] = 4, ["unit_cap_exceeded"] = 1 }, 2);
+        yield return factory.RecordsDropped("mask", Segment, new Dictionary<string, long>(), 0);
+    }
+}
