@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging;
 using StreamMasking.Core.Policy;
 using StreamMasking.Runtime.Configuration;
@@ -9,11 +11,28 @@ namespace StreamMasking.Host.Demo;
 
 /// <summary>
 /// The first-run experience: embedded broker, synthetic generator, the sample policy, the pipeline, and a live (or
-/// headless) view. Stops on Ctrl-C or after the requested duration, drains what was generated, then shuts down.
+/// headless) view of masked records and of the differentially private window releases. Stops on Ctrl-C or after the
+/// requested duration, drains what was generated, then shuts down. Window state lives in a fresh temporary directory
+/// per run, deleted at the end (the broker is fresh too, so nothing could be restored from it).
 /// </summary>
 internal static class DemoSession
 {
     internal static async Task<int> RunAsync(DemoSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var stateDirectory = Directory.CreateTempSubdirectory("streammasking-demo-state-").FullName;
+        try
+        {
+            return await RunAsync(settings, stateDirectory, output, error, cancellationToken);
+        }
+        finally
+        {
+            // The pipeline (and its state stores) is disposed by now.
+            DeleteQuietly(stateDirectory);
+        }
+    }
+
+    private static async Task<int> RunAsync(DemoSettings settings, string stateDirectory, TextWriter output, TextWriter error,
+        CancellationToken cancellationToken)
     {
         var loaded = PolicyLoader.LoadFile(settings.PolicyFile);
         if (!loaded.IsValid || loaded.Policy is null)
@@ -34,11 +53,13 @@ internal static class DemoSession
             .AddSimpleConsole(o => o.SingleLine = true));
         await output.WriteLineAsync("Starting the embedded local broker...");
         await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions(), loggerFactory, cancellationToken);
-        var options = DemoOptions(broker.BootstrapServers, settings.PolicyFile);
+        var options = DemoOptions(broker.BootstrapServers, settings.PolicyFile, stateDirectory);
 
         // The demo makes up its own tokenization secret; the service requires one to be configured.
         using var pipeline = MaskingPipeline.Create(options, policy, RandomNumberGenerator.GetBytes(32), loggerFactory, time);
         await pipeline.ProvisionTopicsAsync(cancellationToken);
+        // The views subscribe to the aggregates and audit topics before the pipeline's first release creates them.
+        await EnsureTopicsAsync(broker.BootstrapServers, [options.Aggregates.Topic, options.Audit.Topic], options.Topics.Partitions);
         options.Topics.Provision = false;
         await output.WriteLineAsync($"Broker {broker.BootstrapServers}; policy {policy.SourceName} v{policy.Version}; "
                                     + $"{policy.Segments.Count} segments; inputs {string.Join(", ", options.Pipeline.InputTopics)}");
@@ -53,13 +74,15 @@ internal static class DemoSession
         using var stopReader = new CancellationTokenSource();
         using var generator = new DemoGenerator(broker.BootstrapServers, time);
         var reader = new MaskedSampleReader(broker.BootstrapServers, policy.Segments.Select(s => s.MaskedTopic).Distinct().ToList());
-        var state = new DemoState(policy, generator, pipeline.Counters, reader, time);
+        var releases = new ReleaseReader(broker.BootstrapServers, options.Aggregates.Topic, options.Audit.Topic);
+        var state = new DemoState(policy, generator, pipeline.Counters, reader, releases, time);
 
         var pipelineTask = pipeline.RunAsync(stopPipeline.Token);
         // A pipeline that stops on its own ends the demo too.
         _ = pipelineTask.ContinueWith(_ => stopViews.Cancel(), TaskScheduler.Default);
         var generatorTask = generator.RunAsync(settings.EventsPerSecond, stopViews.Token);
         var readerTask = reader.RunAsync(stopReader.Token);
+        var releasesTask = releases.RunAsync(stopReader.Token);
 
         if (settings.Headless)
         {
@@ -84,15 +107,23 @@ internal static class DemoSession
             exitCode = 1;
         }
 
-        await CatchUpAsync(reader, pipeline.Counters.Snapshot().Published, time);
+        var final = pipeline.Counters.Snapshot();
+        await CatchUpAsync(() => reader.Snapshot().Values.Sum(v => v.Visible) >= final.Published && releases.Releases >= final.Releases, time);
         await stopReader.CancelAsync();
         await readerTask;
+        await releasesTask;
         await output.WriteLineAsync("Demo finished. " + HeadlessReporter.Summary(state));
         if (settings.Headless)
         {
+            await HeadlessReporter.ReportReleasesAsync(state, output);
             foreach (var (segment, (visible, latest)) in reader.Snapshot().OrderBy(s => s.Key, StringComparer.Ordinal))
             {
                 await output.WriteLineAsync($"masked [{segment}] visible={visible} latest {latest}");
+            }
+
+            foreach (var line in HeadlessReporter.FinalLines(state))
+            {
+                await output.WriteLineAsync(line);
             }
         }
 
@@ -115,17 +146,51 @@ internal static class DemoSession
         }
     }
 
-    /// <summary>Lets the downstream view read every published record (bounded) so the final numbers agree.</summary>
-    private static async Task CatchUpAsync(MaskedSampleReader reader, long published, TimeProvider time)
+    /// <summary>Lets the downstream views read every published record and release (bounded) so the final numbers agree.</summary>
+    private static async Task CatchUpAsync(Func<bool> caughtUp, TimeProvider time)
     {
         var started = time.GetTimestamp();
-        while (reader.Snapshot().Values.Sum(v => v.Visible) < published && time.GetElapsedTime(started) < TimeSpan.FromSeconds(20))
+        while (!caughtUp() && time.GetElapsedTime(started) < TimeSpan.FromSeconds(20))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(100), time);
         }
     }
 
-    private static StreamMaskingOptions DemoOptions(string bootstrapServers, string policyFile) => new()
+    /// <summary>Creates the topics if they do not exist yet; existing ones are left as they are.</summary>
+    private static async Task EnsureTopicsAsync(string bootstrapServers, IEnumerable<string> topics, int partitions)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers })
+            .SetLogHandler(static (_, _) => { }).Build();
+        var specs = topics.Distinct(StringComparer.Ordinal)
+            .Select(t => new TopicSpecification { Name = t, NumPartitions = partitions, ReplicationFactor = -1 })
+            .ToList();
+        try
+        {
+            await admin.CreateTopicsAsync(specs);
+        }
+        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+            // Already there (the pipeline provisions them as well).
+        }
+    }
+
+    private static void DeleteQuietly(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Temporary space; the OS reclaims it.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
+        }
+    }
+
+    private static StreamMaskingOptions DemoOptions(string bootstrapServers, string policyFile, string stateDirectory) => new()
     {
         Kafka = { BootstrapServers = bootstrapServers, ClientIdPrefix = "streammasking.demo" },
         Pipeline =
@@ -138,5 +203,7 @@ internal static class DemoSession
         },
         Topics = { Partitions = 3, ProvisionInputTopics = true },
         Policy = { File = policyFile },
+        // A quick timer: the demo's 5-second windows close and release promptly.
+        State = { Directory = stateDirectory, TickInterval = TimeSpan.FromMilliseconds(500) },
     };
 }

@@ -3,17 +3,22 @@ using StreamMasking.Runtime.Diagnostics;
 
 namespace StreamMasking.Host.Demo;
 
-/// <summary>What the demo views display: generator, pipeline counters and the downstream view of masked topics.</summary>
+/// <summary>
+/// What the demo views display: generator, pipeline counters, and the downstream views of the masked topics and of the
+/// aggregates and audit topics.
+/// </summary>
 internal sealed class DemoState
 {
     private readonly long _started;
 
-    internal DemoState(PrivacyPolicy policy, DemoGenerator generator, PipelineCounters counters, MaskedSampleReader reader, TimeProvider time)
+    internal DemoState(PrivacyPolicy policy, DemoGenerator generator, PipelineCounters counters, MaskedSampleReader reader, ReleaseReader releases,
+        TimeProvider time)
     {
         Policy = policy;
         Generator = generator;
         Counters = counters;
         Reader = reader;
+        Releases = releases;
         Time = time;
         _started = time.GetTimestamp();
     }
@@ -25,6 +30,8 @@ internal sealed class DemoState
     internal PipelineCounters Counters { get; }
 
     internal MaskedSampleReader Reader { get; }
+
+    internal ReleaseReader Releases { get; }
 
     internal TimeProvider Time { get; }
 

@@ -8,7 +8,8 @@ namespace StreamMasking.Host.Demo;
 /// <summary>
 /// Synthetic sensitive events for the demo (shapes of policies/demo.yaml): patient visits for two clinics in two
 /// regions, and payments; about 2% unparseable records and 2% records of a tenant no segment accepts, to show
-/// fail-closed dead-lettering.
+/// fail-closed dead-lettering. About 8% of events belong to two frequent patients, who exceed the demo policy's
+/// per-window cap of 3 events per patient; the rest come from 500 patients, so ids repeat now and then.
 /// Every value is invented.
 /// </summary>
 internal static class SyntheticEvents
@@ -22,8 +23,12 @@ internal static class SyntheticEvents
     private static readonly string[] LastNames = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson"];
     private static readonly string[] Diagnoses = ["J45", "E11", "I10", "M54", "F32", "K21"];
     private static readonly string[] Departments = ["cardiology", "oncology", "emergency", "pediatrics"];
+    private static readonly string[] FrequentPatients = ["P-0001", "P-0002"];
 
-    /// <summary>One event: topic and UTF-8 JSON value (or deliberately broken bytes).</summary>
+    /// <summary>
+    /// One event: topic and UTF-8 JSON value (or deliberately broken bytes). <paramref name="now"/> is the event time
+    /// written into the body (<c>visit.at</c>, <c>payment.at</c>); producers use it as the Kafka timestamp too.
+    /// </summary>
     internal static (string Topic, byte[] Value) Next(long sequence, DateTimeOffset now)
     {
         var roll = RandomNumberGenerator.GetInt32(100);
@@ -87,7 +92,9 @@ internal static class SyntheticEvents
         },
     };
 
-    private static string PatientId() => "P-" + RandomNumberGenerator.GetInt32(1000, 10_000).ToString(CultureInfo.InvariantCulture);
+    private static string PatientId() => RandomNumberGenerator.GetInt32(100) < 8
+        ? Pick(FrequentPatients)
+        : "P-" + RandomNumberGenerator.GetInt32(1000, 1500).ToString(CultureInfo.InvariantCulture);
 
     private static string Timestamp(DateTimeOffset now) =>
         now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using StreamMasking.Host.Tests.Support;
 
@@ -15,7 +16,7 @@ public sealed partial class DemoCommandTests
         exit.ShouldBe(0, demo.Error);
         demo.Output.ShouldContain("Demo finished.");
         demo.Output.ShouldContain("balanced=yes");
-        var visible = VisibleLine().Matches(demo.Output).Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var visible = VisibleLine().Matches(demo.Output).Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
         visible.ShouldNotBeEmpty();
         visible.Sum().ShouldBeGreaterThan(0);
         // Free text and names never reach masked output.
@@ -23,9 +24,42 @@ public sealed partial class DemoCommandTests
         RawSsnOrCard().IsMatch(demo.Output).ShouldBeFalse("a raw SSN or card number reached the masked output");
     }
 
+    [Fact]
+    public async Task Demo_HeadlessLongerThanAWindow_PrintsReleasesAndBalancesWithDrops()
+    {
+        // Windows of the demo policy are 5 s with 1 s grace: 15 s closes at least two of them in every windowed segment.
+        using var demo = HostProcess.Start(null, "demo", "--headless", "--duration", "15", "--rate", "200");
+
+        var exit = await demo.WaitAsync(TimeSpan.FromMinutes(4));
+
+        exit.ShouldBe(0, demo.Error);
+        var releases = ReleaseLine().Matches(demo.Output).Select(m => m.Groups[1].Value).ToList();
+        releases.ShouldNotBeEmpty($"no release line in: {demo.Output}");
+        releases.ShouldContain("clinic-a.eu.visits");
+        demo.Output.ShouldContain("budget [clinic-a.eu.visits] ε ");
+        demo.Output.ShouldContain("budget [payments] ρ ");
+
+        var balance = BalanceLine().Match(demo.Output);
+        balance.Success.ShouldBeTrue($"no balance line in: {demo.Output}");
+        var n = Enumerable.Range(1, 5).Select(i => long.Parse(balance.Groups[i].Value, CultureInfo.InvariantCulture)).ToArray();
+        n[0].ShouldBeGreaterThan(0);
+        n[0].ShouldBe(n[1] + n[2] + n[3] + n[4], balance.Value);
+        balance.Groups[6].Value.ShouldBe("balanced");
+        // Payments over their patient's per-window cap are dropped: the frequent patients of the generator exceed it.
+        n[3].ShouldBeGreaterThan(0, "dropped");
+        demo.Output.ShouldNotContain("free text the policy does not name");
+        RawSsnOrCard().IsMatch(demo.Output).ShouldBeFalse("a raw SSN or card number reached the output");
+    }
+
     [GeneratedRegex(@"\b\d{3}-\d{2}-\d{4}\b|\b4111\d{12}\b")]
     private static partial Regex RawSsnOrCard();
 
     [GeneratedRegex(@"^masked \[[^\]]+\] visible=(\d+)", RegexOptions.Multiline)]
     private static partial Regex VisibleLine();
+
+    [GeneratedRegex(@"^release \[([^\]]+)\] \S+", RegexOptions.Multiline)]
+    private static partial Regex ReleaseLine();
+
+    [GeneratedRegex(@"^balance: consumed (\d+) = published (\d+) \+ dead-lettered (\d+) \+ dropped (\d+) \+ in flight (\d+): (balanced|NOT balanced)", RegexOptions.Multiline)]
+    private static partial Regex BalanceLine();
 }

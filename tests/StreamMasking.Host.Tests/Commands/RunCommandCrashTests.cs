@@ -21,6 +21,7 @@ public sealed class RunCommandCrashTests : IDisposable
         ["masked.clinic-a.eu.visits", "masked.clinic-a.us.visits", "masked.clinic-b.eu.visits", "masked.clinic-b.us.visits", "masked.payments"];
 
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("sm-crash-").FullName;
+    private readonly string _serviceDirectory = Directory.CreateTempSubdirectory("sm-crash-service-").FullName;
 
     [Fact]
     public async Task Run_KilledWithOpenTransaction_RestartCompletesWithNoLossAndNoDuplicates()
@@ -60,6 +61,7 @@ public sealed class RunCommandCrashTests : IDisposable
     {
         try
         {
+            Directory.Delete(_serviceDirectory, recursive: true);
             Directory.Delete(_dataDirectory, recursive: true);
         }
         catch (IOException)
@@ -108,7 +110,7 @@ public sealed class RunCommandCrashTests : IDisposable
         producer.Flush(TimeSpan.FromSeconds(60)).ShouldBe(0);
     }
 
-    private static Dictionary<string, string> Environment(string bootstrap, string secret, string batchInterval) => new()
+    private Dictionary<string, string> Environment(string bootstrap, string secret, string batchInterval) => new()
     {
         ["STREAMMASKING__KAFKA__BOOTSTRAPSERVERS"] = bootstrap,
         ["STREAMMASKING__PIPELINE__INPUTTOPICS__0"] = Input,
@@ -117,7 +119,10 @@ public sealed class RunCommandCrashTests : IDisposable
         ["STREAMMASKING__PIPELINE__BATCHMAXINTERVAL"] = batchInterval,
         ["STREAMMASKING__PIPELINE__TRANSACTIONTIMEOUT"] = "00:03:00",
         ["STREAMMASKING__TOPICS__PARTITIONS"] = "3",
-        ["STREAMMASKING__POLICY__FILE"] = Path.Combine(AppContext.BaseDirectory, "policies", "demo.yaml"),
+        // Every record must end up on a masked or the dead-letter topic to be counted: no deliberate drops.
+        ["STREAMMASKING__POLICY__FILE"] = TestPolicies.DemoWithoutDrops(_serviceDirectory),
+        // Both incarnations share the window state directory, as a pod keeps its volume across restarts.
+        ["STREAMMASKING__STATE__DIRECTORY"] = Path.Combine(_serviceDirectory, "state"),
         // The killed consumer's group membership must expire quickly for the restart to get the partitions.
         ["STREAMMASKING__KAFKA__PROPERTIES__SESSION_TIMEOUT_MS"] = "6000",
         ["STREAMMASKING__KAFKA__PROPERTIES__HEARTBEAT_INTERVAL_MS"] = "1000",

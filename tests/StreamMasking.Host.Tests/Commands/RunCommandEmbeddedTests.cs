@@ -13,6 +13,7 @@ public sealed partial class RunCommandEmbeddedTests
     [Fact]
     public async Task Run_WithoutBootstrapServers_UsesEmbeddedBrokerAndStopsCleanlyOnSigterm()
     {
+        var directory = Directory.CreateTempSubdirectory("sm-embedded-");
         var environment = new Dictionary<string, string>
         {
             ["STREAMMASKING__KAFKA__BOOTSTRAPSERVERS"] = string.Empty,
@@ -20,7 +21,9 @@ public sealed partial class RunCommandEmbeddedTests
             ["STREAMMASKING__PIPELINE__INPUTTOPICS__0"] = "embedded.input",
             ["STREAMMASKING__TOPICS__PROVISIONINPUTTOPICS"] = "true",
             ["STREAMMASKING__TOPICS__PARTITIONS"] = "2",
-            ["STREAMMASKING__POLICY__FILE"] = Path.Combine(AppContext.BaseDirectory, "policies", "demo.yaml"),
+            // All 50 records must show up on the masked or dead-letter topics: no deliberate drops.
+            ["STREAMMASKING__POLICY__FILE"] = TestPolicies.DemoWithoutDrops(directory.FullName),
+            ["STREAMMASKING__STATE__DIRECTORY"] = Path.Combine(directory.FullName, "state"),
             ["STREAMMASKING_MASTER_SECRET"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         };
         using var service = HostProcess.Start(environment, "run");
@@ -47,6 +50,7 @@ public sealed partial class RunCommandEmbeddedTests
 
         (await service.WaitAsync(TimeSpan.FromMinutes(1))).ShouldBe(0, service.Error);
         service.Output.ShouldContain("Stage mask stopped");
+        directory.Delete(recursive: true);
     }
 
     private static string ServicePid(HostProcess service) => service.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
