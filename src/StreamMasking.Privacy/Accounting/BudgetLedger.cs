@@ -209,6 +209,19 @@ public sealed class BudgetLedger
         }
     }
 
+    /// <summary>
+    /// The same ledger (every debit, the lifetime spend, the sealed horizon) under new caps: how a policy change that
+    /// raises or lowers a budget takes effect without forgetting what was already spent. Debits already made stay
+    /// made even when they exceed a lowered cap; further debits are then refused.
+    /// </summary>
+    /// <exception cref="ArgumentException">A cap is not valid for this ledger's accountant.</exception>
+    public BudgetLedger WithCaps(PrivacyCost windowCap, PrivacyCost lifetimeCap)
+    {
+        var copy = FromBytes(ToBytes());
+        return new BudgetLedger(Accountant, windowCap, lifetimeCap, RetainedWindows, copy._lifetime, copy._sealedBelow,
+            copy._sequence, copy._windows);
+    }
+
     /// <summary>Restores a ledger from <see cref="ToBytes"/>; throws <see cref="FormatException"/> on corrupt input.</summary>
     public static BudgetLedger FromBytes(ReadOnlySpan<byte> state) => BudgetLedgerSerializer.Read(state);
 

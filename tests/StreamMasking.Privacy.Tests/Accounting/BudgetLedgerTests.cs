@@ -13,6 +13,37 @@ public class BudgetLedgerTests
         new(BasicCompositionAccountant.Instance, Approx(1.0, 1e-6), Approx(2.5, 1e-5), retained);
 
     [Fact]
+    public void WithCaps_RaisedLifetimeCap_KeepsEverySpendAndReplayAndAllowsMore()
+    {
+        var ledger = BasicLedger();
+        ledger.TryDebit(new ReleaseKey(1, "a"), Pure(1.0)).IsPaid.ShouldBeTrue();
+        ledger.TryDebit(new ReleaseKey(2, "a"), Pure(1.0)).IsPaid.ShouldBeTrue();
+        ledger.TryDebit(new ReleaseKey(3, "a"), Pure(1.0)).Reason.ShouldBe(DebitRefusalReason.LifetimeCapExceeded);
+
+        var raised = ledger.WithCaps(Approx(1.0, 1e-6), Approx(5.0, 1e-5));
+
+        raised.LifetimeSpend.Epsilon.Value.ShouldBe(2.0);
+        raised.LifetimeCap.ShouldBe(Approx(5.0, 1e-5));
+        raised.TryDebit(new ReleaseKey(2, "a"), Pure(1.0)).Outcome.ShouldBe(DebitOutcome.AlreadyDebited);
+        raised.TryDebit(new ReleaseKey(3, "a"), Pure(1.0)).Outcome.ShouldBe(DebitOutcome.Debited);
+        raised.LifetimeSpend.Epsilon.Value.ShouldBe(3.0);
+        ledger.LifetimeSpend.Epsilon.Value.ShouldBe(2.0, "the original ledger is not changed");
+    }
+
+    [Fact]
+    public void WithCaps_LoweredBelowSpend_KeepsPastDebitsAndRefusesNewOnes()
+    {
+        var ledger = BasicLedger();
+        ledger.TryDebit(new ReleaseKey(1, "a"), Pure(1.0)).IsPaid.ShouldBeTrue();
+
+        var lowered = ledger.WithCaps(Approx(1.0, 1e-6), Approx(0.5, 1e-5));
+
+        lowered.LifetimeSpend.Epsilon.Value.ShouldBe(1.0);
+        lowered.TryDebit(new ReleaseKey(1, "a"), Pure(1.0)).Outcome.ShouldBe(DebitOutcome.AlreadyDebited);
+        lowered.TryDebit(new ReleaseKey(2, "b"), Pure(0.1)).Reason.ShouldBe(DebitRefusalReason.LifetimeCapExceeded);
+    }
+
+    [Fact]
     public void TryDebit_WithinCaps_DebitsAndAccumulates()
     {
         var ledger = BasicLedger();
