@@ -74,4 +74,19 @@ internal static partial class LogMessages
 
     [LoggerMessage(22, LogLevel.Information, "Embedded local broker listening on {BootstrapServers}")]
     internal static partial void EmbeddedBrokerStarted(this ILogger logger, string bootstrapServers);
+
+    [LoggerMessage(23, LogLevel.Error, "Stage {Stage} timer or state flush threw {ExceptionType}; the transaction is aborted and retried")]
+    internal static partial void PunctuationFailed(this ILogger logger, string stage, string exceptionType);
+
+    [LoggerMessage(24, LogLevel.Information, "Segment {Segment} partition {Partition}: window {WindowIndex} released ({Released} released, {Suppressed} suppressed)")]
+    internal static partial void WindowReleased(this ILogger logger, string segment, int partition, long windowIndex, int released, int suppressed);
+
+    [LoggerMessage(25, LogLevel.Warning, "Segment {Segment} partition {Partition}: window state was written under another policy ({Part}); it is abandoned and a new one starts (the budget ledger carries over)")]
+    internal static partial void WindowStateAbandoned(this ILogger logger, string segment, int partition, string part);
+
+    [LoggerMessage(26, LogLevel.Warning, "Segment {Segment} partition {Partition}: sealed window {WindowIndex} does not match the policy's aggregates; it is not released")]
+    internal static partial void SealedWindowAbandoned(this ILogger logger, string segment, int partition, long windowIndex);
+
+    [LoggerMessage(27, LogLevel.Warning, "Segment {Segment}: release of {Aggregate} for window {WindowIndex} suppressed: {Reason}")]
+    internal static partial void ReleaseSuppressed(this ILogger logger, string segment, string aggregate, long windowIndex, string reason);
 }

@@ -17,6 +17,9 @@ internal interface IKafkaClientFactory
     /// <summary>An admin client.</summary>
     IAdminClient CreateAdminClient(string clientId);
 
+    /// <summary>Connection, security and pass-through settings for assign-only consumers (state restore).</summary>
+    ConsumerConfig BaseConsumerConfig(string clientId);
+
     /// <summary>A plain idempotent producer (generators, tools).</summary>
     IProducer<byte[]?, byte[]?> CreateProducer(string clientId);
 }

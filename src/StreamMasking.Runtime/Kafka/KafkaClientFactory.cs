@@ -73,6 +73,13 @@ internal sealed class KafkaClientFactory : IKafkaClientFactory
             .Build();
     }
 
+    public ConsumerConfig BaseConsumerConfig(string clientId)
+    {
+        var config = new ConsumerConfig(Base(clientId));
+        ApplyPassThrough(config);
+        return config;
+    }
+
     public IProducer<byte[]?, byte[]?> CreateProducer(string clientId)
     {
         var config = new ProducerConfig(Base(clientId))

@@ -1,3 +1,5 @@
+using StreamMasking.Runtime.Diagnostics;
+
 namespace StreamMasking.Runtime.Pipeline;
 
 /// <summary>
@@ -9,4 +11,7 @@ internal interface IProcessorContext
 {
     /// <summary>Produces <paramref name="output"/> inside the open transaction (backs off while the producer queue is full).</summary>
     void Send(OutputRecord output);
+
+    /// <summary>Counts of the open transaction (applied to the pipeline counters only if it commits).</summary>
+    TransactionTally Tally { get; }
 }

@@ -19,6 +19,8 @@ internal sealed partial class TransactionalLoop : IProcessorContext
     private readonly IKafkaClientFactory _clients;
     private readonly IRecordProcessor _processor;
     private readonly ITransactionParticipant? _participant;
+    private readonly IStatefulProcessor? _stateful;
+    private readonly ITransactionAuditor? _auditor;
     private readonly PipelineCounters _counters;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -34,12 +36,14 @@ internal sealed partial class TransactionalLoop : IProcessorContext
     private int _transactionRecords;
 
     internal TransactionalLoop(StageSettings settings, IKafkaClientFactory clients, IRecordProcessor processor,
-        PipelineCounters counters, ILogger logger, TimeProvider time)
+        PipelineCounters counters, ILogger logger, TimeProvider time, ITransactionAuditor? auditor = null)
     {
         _settings = settings;
         _clients = clients;
         _processor = processor;
         _participant = processor as ITransactionParticipant;
+        _stateful = processor as IStatefulProcessor;
+        _auditor = auditor;
         _counters = counters;
         _logger = logger;
         _time = time;
@@ -58,6 +62,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         _producer = producer;
         // InitTransactions fences any previous incarnation with this transactional id and aborts what it left open.
         Attempt("InitTransactions", () => producer.InitTransactions(_settings.OperationTimeout), onAbort: null);
+        _stateful?.OnStarted(producer, cancellationToken);
         using var consumer = _clients.CreateConsumer(_settings.GroupId, _settings.Name, b => b
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
@@ -86,6 +91,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         finally
         {
             CloseQuietly(consumer);
+            _stateful?.OnStopped();
             _logger.StageStopped(_settings.Name);
         }
     }
@@ -130,10 +136,70 @@ internal sealed partial class TransactionalLoop : IProcessorContext
             }
         }
 
+        if (_stateful is { PunctuationDue: true } && !Punctuate())
+        {
+            return;
+        }
+
         if (_inTransaction && (_transactionRecords >= _settings.BatchMaxRecords
             || _time.GetElapsedTime(_transactionStarted) >= _settings.BatchMaxInterval))
         {
             Commit();
+        }
+    }
+
+    /// <inheritdoc />
+    public TransactionTally Tally => _tally;
+
+    // Timer work of a stateful processor, in the open transaction (or a new one). False when it failed and the
+    // transaction was aborted.
+    private bool Punctuate()
+    {
+        BeginIfNeeded();
+        try
+        {
+            _stateful!.Punctuate(this);
+            return true;
+        }
+        catch (KafkaException e)
+        {
+            HandleTransactionError("Produce", e);
+            return false;
+        }
+        catch (Exception e) when (e is not StageStoppedException)
+        {
+            _logger.PunctuationFailed(_settings.Name, e.GetType().Name);
+            AbortAndRewind("punctuation failure", rewind: true);
+            return false;
+        }
+    }
+
+    // Last writes of the transaction: the processor's state, then the audit summary of what the transaction did.
+    private bool BeforeCommit()
+    {
+        try
+        {
+            _stateful?.BeforeCommit(this);
+            if (_auditor is not null)
+            {
+                foreach (var summary in _auditor.Summarize(_settings.Name, _tally).ToList())
+                {
+                    Send(summary);
+                }
+            }
+
+            return true;
+        }
+        catch (KafkaException e)
+        {
+            HandleTransactionError("Produce", e);
+            return false;
+        }
+        catch (Exception e) when (e is not StageStoppedException)
+        {
+            _logger.PunctuationFailed(_settings.Name, e.GetType().Name);
+            AbortAndRewind("state flush failure", rewind: true);
+            return false;
         }
     }
 
@@ -183,13 +249,23 @@ internal sealed partial class TransactionalLoop : IProcessorContext
             return;
         }
 
+        if (!BeforeCommit())
+        {
+            return;
+        }
+
         var producer = _producer!;
         var consumer = _consumer!;
         var offsets = _offsets.Select(kv => new TopicPartitionOffset(kv.Key, new Offset(kv.Value.Position))).ToList();
         var aborted = false;
-        Attempt("SendOffsetsToTransaction",
-            () => producer.SendOffsetsToTransaction(offsets, consumer.ConsumerGroupMetadata, _settings.OperationTimeout),
-            onAbort: () => aborted = true);
+        if (offsets.Count > 0)
+        {
+            // A transaction opened by the timer alone consumed nothing: there are no offsets to send.
+            Attempt("SendOffsetsToTransaction",
+                () => producer.SendOffsetsToTransaction(offsets, consumer.ConsumerGroupMetadata, _settings.OperationTimeout),
+                onAbort: () => aborted = true);
+        }
+
         if (!aborted)
         {
             Attempt("CommitTransaction", () => producer.CommitTransaction(_settings.OperationTimeout), onAbort: () => aborted = true);

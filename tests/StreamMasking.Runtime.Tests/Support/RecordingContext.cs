@@ -1,3 +1,4 @@
+using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Pipeline;
 
 namespace StreamMasking.Runtime.Tests.Support;
@@ -7,5 +8,11 @@ internal sealed class RecordingContext : IProcessorContext
 {
     public List<OutputRecord> Sent { get; } = [];
 
-    public void Send(OutputRecord output) => Sent.Add(output);
+    public TransactionTally Tally { get; } = new();
+
+    public void Send(OutputRecord output)
+    {
+        Sent.Add(output);
+        Tally.Add(output.Kind, output.Segment, output.ReasonCode);
+    }
 }
