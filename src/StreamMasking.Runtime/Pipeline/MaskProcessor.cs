@@ -4,9 +4,11 @@ using Microsoft.Extensions.Logging;
 using StreamMasking.Core.DeadLetters;
 using StreamMasking.Core.Masking;
 using StreamMasking.Core.Policy;
+using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Core.Segmentation;
 using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
+using StreamMasking.Runtime.Windowing;
 
 namespace StreamMasking.Runtime.Pipeline;
 
@@ -14,8 +16,10 @@ namespace StreamMasking.Runtime.Pipeline;
 /// Stage "mask": consumes records keyed by segment name, checks that the record really belongs to that segment,
 /// masks it with the segment's field rules and publishes it to the segment's masked topic with headers naming the
 /// segment, the policy version and the source coordinates. The input key and headers are not forwarded.
+/// Segments that declare a window go through the <see cref="WindowingStage"/> as well: it aggregates them, enforces
+/// the per-unit cap and decides whether the masked record may be published (late records and over-cap units).
 /// </summary>
-internal sealed class MaskProcessor : IRecordProcessor
+internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
 {
     internal const string StageName = "mask";
 
@@ -26,11 +30,12 @@ internal sealed class MaskProcessor : IRecordProcessor
     private readonly bool _trustSourceHeaders;
     private readonly ILogger _logger;
     private readonly byte[] _policyVersion;
+    private readonly WindowingStage? _windowing;
 
     // trustSourceHeaders: true behind stage "route", which stamps the original coordinates; false when consuming
     // inputs already keyed by segment, whose sm- headers are not ours.
     internal MaskProcessor(PrivacyPolicy policy, SegmentRouter router, RecordMasker masker, DeadLetterFactory deadLetters,
-        bool trustSourceHeaders, ILogger logger)
+        bool trustSourceHeaders, ILogger logger, WindowingStage? windowing = null)
     {
         _policy = policy;
         _router = router;
@@ -39,7 +44,28 @@ internal sealed class MaskProcessor : IRecordProcessor
         _trustSourceHeaders = trustSourceHeaders;
         _logger = logger;
         _policyVersion = Encoding.UTF8.GetBytes(policy.Version);
+        _windowing = windowing;
     }
+
+    public bool PunctuationDue => _windowing?.PunctuationDue ?? false;
+
+    public void OnStarted(IProducer<byte[]?, byte[]?> producer, CancellationToken stopping) => _windowing?.OnStarted(producer, stopping);
+
+    public void Punctuate(IProcessorContext context) => _windowing?.Punctuate(context);
+
+    public void BeforeCommit(IProcessorContext context) => _windowing?.BeforeCommit(context);
+
+    public void OnStopped() => _windowing?.OnStopped();
+
+    public void OnPartitionsAssigned(IReadOnlyList<TopicPartition> partitions) => _windowing?.OnPartitionsAssigned(partitions);
+
+    public void OnPartitionsRevoked(IReadOnlyList<TopicPartition> partitions) => _windowing?.OnPartitionsRevoked(partitions);
+
+    public void OnPartitionsLost(IReadOnlyList<TopicPartition> partitions) => _windowing?.OnPartitionsLost(partitions);
+
+    public void OnCommitted() => _windowing?.OnCommitted();
+
+    public void OnAborted() => _windowing?.OnAborted();
 
     public void Process(ConsumeResult<byte[]?, byte[]?> record, IProcessorContext context)
     {
@@ -83,6 +109,29 @@ internal sealed class MaskProcessor : IRecordProcessor
             return;
         }
 
+        if (_windowing?.Find(keyed.Name) is { } windowed)
+        {
+            var timestamp = record.Message.Timestamp.Type == TimestampType.NotAvailable ? -1 : record.Message.Timestamp.UnixTimestampMs;
+            var verdict = _windowing.Observe(record.Partition.Value, windowed, body, timestamp, source, context);
+            if (!Admit(verdict, windowed, source, value, context))
+            {
+                return;
+            }
+
+            if (verdict == RecordVerdict.PublishStripped)
+            {
+                // Over the unit's cap: the event still flows, without any field that spends privacy budget.
+                if (_masker.Mask(keyed, envelope, stripNoisedFields: true).Output is not { } stripped)
+                {
+                    context.Send(_deadLetters.Create(DeadLetterReason.FieldActionFailed, StageName, source, value, keyed.Name));
+                    return;
+                }
+
+                masked = stripped;
+                context.Tally.AddStripped(keyed.Name);
+            }
+        }
+
         var headers = new Headers
         {
             { RecordHeaders.Segment, Encoding.UTF8.GetBytes(keyed.Name) },
@@ -97,5 +146,42 @@ internal sealed class MaskProcessor : IRecordProcessor
             Timestamp = record.Message.Timestamp,
         };
         context.Send(new OutputRecord(keyed.MaskedTopic, message, OutputKind.Published, keyed.Name));
+    }
+
+    // Whether a record of a windowed segment may be published; otherwise it is dead-lettered or dropped here, counted.
+    private bool Admit(RecordVerdict verdict, WindowedSegment segment, SourceCoordinates source, byte[]? value, IProcessorContext context)
+    {
+        switch (verdict)
+        {
+            case RecordVerdict.Publish:
+            case RecordVerdict.PublishStripped:
+                return true;
+            case RecordVerdict.DropOverCap:
+                context.Tally.AddDropped(segment.Name, "unit_cap_exceeded");
+                return false;
+            case RecordVerdict.AlreadyProcessed:
+                context.Tally.AddDropped(segment.Name, "already_processed");
+                return false;
+            case RecordVerdict.Late:
+                context.Tally.AddLate();
+                if (segment.Late == LateRecordHandling.Drop)
+                {
+                    context.Tally.AddDropped(segment.Name, "late_record");
+                }
+                else
+                {
+                    context.Send(_deadLetters.Create(DeadLetterReason.LateRecord, StageName, source, value, segment.Name));
+                }
+
+                return false;
+            case RecordVerdict.MissingUnit:
+                context.Send(_deadLetters.Create(DeadLetterReason.SchemaMismatch, StageName, source, value, segment.Name,
+                    segment.Unit!.Field.Text));
+                return false;
+            case RecordVerdict.TimestampOutOfRange:
+            default:
+                context.Send(_deadLetters.Create(DeadLetterReason.TimestampOutOfRange, StageName, source, value, segment.Name));
+                return false;
+        }
     }
 }

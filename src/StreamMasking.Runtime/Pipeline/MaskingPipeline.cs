@@ -3,11 +3,14 @@ using Microsoft.Extensions.Logging;
 using StreamMasking.Core.Masking;
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Segmentation;
+using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;
+using StreamMasking.Runtime.State;
 using StreamMasking.Runtime.Topics;
+using StreamMasking.Runtime.Windowing;
 
 namespace StreamMasking.Runtime.Pipeline;
 
@@ -27,10 +30,12 @@ public sealed class MaskingPipeline : IDisposable
     private readonly ILogger _logger;
     private readonly IReadOnlyList<(StageSettings Settings, IRecordProcessor Processor)> _stages;
     private readonly TimeProvider _time;
+    private readonly WindowingStage? _windowing;
+    private readonly TransactionSummaryAuditor _auditor;
 
     internal MaskingPipeline(StreamMaskingOptions options, PrivacyPolicy policy, ReadOnlySpan<byte> masterSecret,
         IKafkaClientFactory clients, ILoggerFactory loggerFactory, TimeProvider time,
-        Func<string, IRecordProcessor, IRecordProcessor>? decorate = null)
+        Func<string, IRecordProcessor, IRecordProcessor>? decorate = null, Action<string>? faultPoint = null)
     {
         _options = options;
         _policy = policy;
@@ -54,9 +59,25 @@ public sealed class MaskingPipeline : IDisposable
         }
 
         var maskInputs = p.InputKeyedBySegment ? p.InputTopics : [p.RepartitionTopic];
+        var audit = new AuditEventFactory(options.Audit.Topic, p.InstanceId, time);
+        _auditor = new TransactionSummaryAuditor(audit);
+        var windowed = WindowedSegment.From(policy, masterSecret);
+        if (windowed.Count > 0)
+        {
+            var storeOptions = new StateStoreOptions
+            {
+                StateDirectory = options.State.Directory,
+                ApplicationId = p.ConsumerGroupId,
+                CheckpointAfterRecords = options.State.CheckpointAfterRecords,
+            };
+            _windowing = new WindowingStage(windowed, storeOptions, maskInputs[0], masterSecret, options.Aggregates.Topic, audit,
+                policy, clients, p.OperationTimeout, options.State.TickInterval, Counters, time,
+                loggerFactory.CreateLogger<WindowingStage>(), faultPoint);
+        }
+
         stages.Add((Settings(MaskProcessor.StageName, maskInputs, isEntry: p.InputKeyedBySegment),
             decorate(MaskProcessor.StageName, new MaskProcessor(policy, router, masker, deadLetters,
-                trustSourceHeaders: !p.InputKeyedBySegment, loggerFactory.CreateLogger<MaskProcessor>()))));
+                trustSourceHeaders: !p.InputKeyedBySegment, loggerFactory.CreateLogger<MaskProcessor>(), _windowing))));
         _stages = stages;
     }
 
@@ -93,6 +114,15 @@ public sealed class MaskingPipeline : IDisposable
             }
         }
 
+        // Budgets are kept per segment on the one partition its records arrive on; with several pre-keyed input
+        // topics one segment would arrive on several partitions, each with its own ledger.
+        if (options.Pipeline.InputKeyedBySegment && options.Pipeline.InputTopics.Count > 1
+            && policy.Segments.Any(s => s.Privacy.Window is not null))
+        {
+            errors.Add(new OptionsError($"{StreamMaskingOptions.SectionName}:Pipeline:InputTopics",
+                "with InputKeyedBySegment and a policy that declares windows, exactly one input topic is allowed"));
+        }
+
         if (errors.Count > 0)
         {
             throw new StreamMaskingConfigurationException(errors);
@@ -102,8 +132,11 @@ public sealed class MaskingPipeline : IDisposable
         return new MaskingPipeline(options, policy, masterSecret, clients, loggerFactory, timeProvider ?? TimeProvider.System);
     }
 
-    /// <summary>Creates the masked topics, the repartition topic and the dead-letter topic (and, when configured, the input topics) if missing.</summary>
-    public Task ProvisionTopicsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the masked topics, the repartition, dead-letter, aggregates and audit topics, the state changelog
+    /// (compacted) when the policy declares windows, and, when configured, the input topics, if missing.
+    /// </summary>
+    public async Task ProvisionTopicsAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var t = _options.Topics;
@@ -119,12 +152,21 @@ public sealed class MaskingPipeline : IDisposable
         }
 
         specs.Add(TopicProvisioner.Spec(_options.DeadLetters.Topic, t.Partitions, t.ReplicationFactor));
+        specs.Add(TopicProvisioner.Spec(_options.Aggregates.Topic, t.Partitions, t.ReplicationFactor));
+        specs.Add(TopicProvisioner.Spec(_options.Audit.Topic, t.Partitions, t.ReplicationFactor));
         if (t.ProvisionInputTopics)
         {
             specs.AddRange(_options.Pipeline.InputTopics.Select(name => TopicProvisioner.Spec(name, t.Partitions, t.ReplicationFactor)));
         }
         var provisioner = new TopicProvisioner(_clients, _loggerFactory.CreateLogger<TopicProvisioner>());
-        return provisioner.EnsureAsync(specs, _options.Pipeline.OperationTimeout);
+        await provisioner.EnsureAsync(specs, _options.Pipeline.OperationTimeout);
+        if (_windowing is not null)
+        {
+            // Compacted, one partition per input partition (changelog partition = input partition).
+            using var admin = _clients.CreateAdminClient("provision-state");
+            await ChangelogTopicProvisioner.EnsureAsync(admin, [_windowing.ChangelogTopic], t.Partitions,
+                t.ReplicationFactor, _options.Pipeline.OperationTimeout);
+        }
     }
 
     /// <summary>
@@ -143,7 +185,7 @@ public sealed class MaskingPipeline : IDisposable
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var loopLogger = _loggerFactory.CreateLogger<TransactionalLoop>();
         var running = _stages
-            .Select(s => new TransactionalLoop(s.Settings, _clients, s.Processor, Counters, loopLogger, _time).RunAsync(stop.Token))
+            .Select(s => new TransactionalLoop(s.Settings, _clients, s.Processor, Counters, loopLogger, _time, _auditor).RunAsync(stop.Token))
             .ToList();
         var first = await Task.WhenAny(running);
         if (first.IsFaulted)
@@ -165,6 +207,7 @@ public sealed class MaskingPipeline : IDisposable
     /// <summary>Releases the masker and erases the derived tokenization keys.</summary>
     public void Dispose()
     {
+        _windowing?.Dispose();
         _masker.Dispose();
         _keyring.Dispose();
     }

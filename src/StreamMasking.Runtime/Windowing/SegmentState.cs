@@ -1,0 +1,230 @@
+using System.Buffers.Binary;
+using StreamMasking.Core.Aggregation;
+using StreamMasking.Core.Windows;
+using StreamMasking.Privacy.Accounting;
+using StreamMasking.Runtime.State;
+
+namespace StreamMasking.Runtime.Windowing;
+
+/// <summary>
+/// The live state of one windowed segment on one input partition: its window engine, budget ledger, continual
+/// counters, per-unit event counts and source high-water marks. Loaded from the partition's store, changed by
+/// records and timers, written back before each commit, and thrown away on abort (the store then holds exactly the
+/// committed state to reload).
+/// </summary>
+internal sealed class SegmentState
+{
+    private readonly Dictionary<(long Window, UInt128 Unit), int> _capCounts = [];
+    private readonly HashSet<(long Window, UInt128 Unit)> _dirtyCaps = [];
+    private readonly Dictionary<(string Topic, int Partition), long> _highWater = [];
+    private readonly HashSet<(string Topic, int Partition)> _dirtyHighWater = [];
+    private long _capClock = long.MinValue;
+    private long _capFloor = long.MinValue;
+    private bool _capClockDirty;
+
+    private SegmentState(WindowedSegment segment, IKeyValueStore store)
+    {
+        Segment = segment;
+        Store = store;
+    }
+
+    internal WindowedSegment Segment { get; }
+
+    internal IKeyValueStore Store { get; }
+
+    /// <summary>The window engine (segments with aggregates only).</summary>
+    internal SegmentWindowEngine? Engine { get; private set; }
+
+    /// <summary>Whether the engine changed in the open transaction.</summary>
+    internal bool EngineDirty { get; set; }
+
+    /// <summary>The ledger, once loaded for a release.</summary>
+    internal BudgetLedger? Ledger { get; set; }
+
+    /// <summary>The continual counters, once loaded for a release.</summary>
+    internal ContinualTotals? Continual { get; set; }
+
+    /// <summary>Sealed windows whose seal is committed: released at the next punctuation.</summary>
+    internal SortedSet<long> Releasable { get; } = [];
+
+    /// <summary>Windows sealed in the open transaction (releasable once it commits).</summary>
+    internal List<long> SealedInTransaction { get; } = [];
+
+    /// <summary>Stream time: the engine's, or the unit-cap clock of a segment without aggregates.</summary>
+    internal long StreamTime => Engine?.StreamTime ?? _capClock;
+
+    /// <summary>
+    /// Loads the committed state. Engine state written under a different spec (policy change) is abandoned:
+    /// <paramref name="abandoned"/> names what was, for the log.
+    /// </summary>
+    internal static SegmentState Load(WindowedSegment segment, IKeyValueStore store, TimeProvider time, out string? abandoned)
+    {
+        abandoned = null;
+        var state = new SegmentState(segment, store);
+        if (segment.Spec is { } spec)
+        {
+            var bytes = store.Get(StateKeys.Engine(segment.Name));
+            try
+            {
+                state.Engine = bytes is null ? new SegmentWindowEngine(spec, time) : SegmentWindowEngine.FromBytes(spec, time, bytes);
+            }
+            catch (FormatException)
+            {
+                abandoned = "window engine";
+                state.Engine = new SegmentWindowEngine(spec, time);
+                state.EngineDirty = true;
+            }
+
+            foreach (var (key, _) in store.Range(KeyRange.Prefix(StateKeys.SealedPrefix(segment.Name))))
+            {
+                state.Releasable.Add(StateKeys.SealedIndexOf(key));
+            }
+        }
+
+        if (store.Get(StateKeys.CapClock(segment.Name)) is { } clock)
+        {
+            state._capClock = StateKeys.ReadLong(clock);
+        }
+
+        return state;
+    }
+
+    /// <summary>Whether this store holds any state of the segment (so that a restore must load it to release pending windows).</summary>
+    internal static bool Exists(WindowedSegment segment, IKeyValueStore store) =>
+        store.Get(StateKeys.Engine(segment.Name)) is not null;
+
+    /// <summary>
+    /// Records that <paramref name="offset"/> of the source partition is processed; false if it already was (the
+    /// input was replayed). Source offsets reach a segment in order, so one mark per source partition suffices.
+    /// </summary>
+    internal bool TryAdvanceHighWater(string topic, int partition, long offset)
+    {
+        var key = (topic, partition);
+        if (!_highWater.TryGetValue(key, out var mark))
+        {
+            mark = Store.Get(StateKeys.HighWater(Segment.Name, topic, partition)) is { } bytes ? StateKeys.ReadLong(bytes) : -1;
+        }
+
+        if (offset <= mark)
+        {
+            _highWater[key] = mark;
+            return false;
+        }
+
+        _highWater[key] = offset;
+        _dirtyHighWater.Add(key);
+        return true;
+    }
+
+    /// <summary>Advances the unit-cap clock of a segment without aggregates; false when the record's window is closed.</summary>
+    internal bool AdvanceCapClock(long timestampMs, long windowIndex)
+    {
+        if (_capClock != long.MinValue && CloseTime(windowIndex) <= _capClock)
+        {
+            return false;
+        }
+
+        if (timestampMs > _capClock)
+        {
+            _capClock = timestampMs;
+            _capClockDirty = true;
+        }
+
+        return true;
+    }
+
+    /// <summary>Counts one event of <paramref name="unit"/> in <paramref name="windowIndex"/>; false when the unit already reached <paramref name="cap"/>.</summary>
+    internal bool TryCountUnitEvent(long windowIndex, ReadOnlySpan<byte> unit, int cap)
+    {
+        ExpireCapCounts();
+        var key = (windowIndex, BinaryPrimitives.ReadUInt128BigEndian(unit));
+        if (!_capCounts.TryGetValue(key, out var count))
+        {
+            count = Store.Get(StateKeys.CapCount(Segment.Name, windowIndex, unit)) is { Length: 4 } bytes
+                ? BinaryPrimitives.ReadInt32BigEndian(bytes)
+                : 0;
+        }
+
+        if (count >= cap)
+        {
+            _capCounts[key] = count;
+            return false;
+        }
+
+        _capCounts[key] = count + 1;
+        _dirtyCaps.Add(key);
+        return true;
+    }
+
+    /// <summary>Writes what changed in the open transaction to the store (and so to the changelog).</summary>
+    internal void Flush()
+    {
+        var name = Segment.Name;
+        if (EngineDirty && Engine is not null)
+        {
+            Store.Put(StateKeys.Engine(name), Engine.ToBytes());
+            EngineDirty = false;
+        }
+
+        if (_capClockDirty)
+        {
+            Store.Put(StateKeys.CapClock(name), StateKeys.Long(_capClock));
+            _capClockDirty = false;
+        }
+
+        Span<byte> unit = stackalloc byte[16];
+        foreach (var (window, unitValue) in _dirtyCaps)
+        {
+            BinaryPrimitives.WriteUInt128BigEndian(unit, unitValue);
+            var value = new byte[4];
+            BinaryPrimitives.WriteInt32BigEndian(value, _capCounts[(window, unitValue)]);
+            Store.Put(StateKeys.CapCount(name, window, unit), value);
+        }
+
+        _dirtyCaps.Clear();
+        foreach (var key in _dirtyHighWater)
+        {
+            Store.Put(StateKeys.HighWater(name, key.Topic, key.Partition), StateKeys.Long(_highWater[key]));
+        }
+
+        _dirtyHighWater.Clear();
+    }
+
+    private long CloseTime(long windowIndex)
+    {
+        var end = Segment.Window.EndOf(windowIndex);
+        var grace = (long)Segment.Window.Grace.TotalMilliseconds;
+        return end > long.MaxValue - grace ? long.MaxValue : end + grace;
+    }
+
+    // Counts of closed windows are never needed again (their records are late): delete them as stream time passes.
+    private void ExpireCapCounts()
+    {
+        var streamTime = StreamTime;
+        if (streamTime == long.MinValue)
+        {
+            return;
+        }
+
+        var grace = (long)Segment.Window.Grace.TotalMilliseconds;
+        var firstOpen = Segment.Window.IndexOf(streamTime - grace);
+        if (firstOpen <= _capFloor)
+        {
+            return;
+        }
+
+        var from = _capFloor == long.MinValue ? StateKeys.CapCountFrom(Segment.Name, null) : StateKeys.CapCountFrom(Segment.Name, _capFloor);
+        foreach (var (key, _) in Store.Range(new KeyRange(from, StateKeys.CapCountFrom(Segment.Name, firstOpen))).ToList())
+        {
+            Store.Delete(key);
+        }
+
+        foreach (var key in _capCounts.Keys.Where(k => k.Window < firstOpen).ToList())
+        {
+            _capCounts.Remove(key);
+            _dirtyCaps.Remove(key);
+        }
+
+        _capFloor = firstOpen;
+    }
+}

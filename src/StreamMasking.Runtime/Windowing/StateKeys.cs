@@ -1,0 +1,95 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace StreamMasking.Runtime.Windowing;
+
+/// <summary>
+/// Keys of the windowing state store (one store per input partition). Every key is
+/// <c>tag · segment (UTF-8) · 0x00 · suffix</c>, so one segment's entries of one kind form a contiguous range and
+/// window indexes (8 bytes big-endian, sign bit flipped) sort in window order. Unit ids are keyed digests, never
+/// raw unit values.
+/// </summary>
+internal static class StateKeys
+{
+    private const byte EngineTag = (byte)'w';
+    private const byte SealedTag = (byte)'s';
+    private const byte LedgerTag = (byte)'l';
+    private const byte ContinualTag = (byte)'c';
+    private const byte CapClockTag = (byte)'k';
+    private const byte CapCountTag = (byte)'n';
+    private const byte HighWaterTag = (byte)'h';
+
+    /// <summary>The segment's window engine.</summary>
+    internal static byte[] Engine(string segment) => Key(EngineTag, segment, []);
+
+    /// <summary>A sealed, not yet released window.</summary>
+    internal static byte[] Sealed(string segment, long windowIndex) => Key(SealedTag, segment, Index(windowIndex));
+
+    /// <summary>Prefix of every sealed window of the segment.</summary>
+    internal static byte[] SealedPrefix(string segment) => Key(SealedTag, segment, []);
+
+    /// <summary>The window index of a sealed-window key.</summary>
+    internal static long SealedIndexOf(byte[] key) => FromIndex(key.AsSpan(key.Length - 8));
+
+    /// <summary>The segment's budget ledger.</summary>
+    internal static byte[] Ledger(string segment) => Key(LedgerTag, segment, []);
+
+    /// <summary>The segment's continual counters.</summary>
+    internal static byte[] Continual(string segment) => Key(ContinualTag, segment, []);
+
+    /// <summary>Stream time of a segment that caps units but declares no aggregates.</summary>
+    internal static byte[] CapClock(string segment) => Key(CapClockTag, segment, []);
+
+    /// <summary>Events of one unit in one window (the per-unit cap).</summary>
+    internal static byte[] CapCount(string segment, long windowIndex, ReadOnlySpan<byte> unitId)
+    {
+        var suffix = new byte[8 + unitId.Length];
+        BinaryPrimitives.WriteUInt64BigEndian(suffix, (ulong)(windowIndex ^ long.MinValue));
+        unitId.CopyTo(suffix.AsSpan(8));
+        return Key(CapCountTag, segment, suffix);
+    }
+
+    /// <summary>Prefix of the segment's cap counters; with <paramref name="windowIndex"/>, the first key of that window.</summary>
+    internal static byte[] CapCountFrom(string segment, long? windowIndex) =>
+        Key(CapCountTag, segment, windowIndex is { } w ? Index(w) : []);
+
+    /// <summary>Highest source offset of <paramref name="topic"/>[<paramref name="partition"/>] processed for the segment.</summary>
+    internal static byte[] HighWater(string segment, string topic, int partition)
+    {
+        var topicBytes = Encoding.UTF8.GetBytes(topic);
+        var suffix = new byte[topicBytes.Length + 1 + 4];
+        topicBytes.CopyTo(suffix, 0);
+        BinaryPrimitives.WriteInt32BigEndian(suffix.AsSpan(topicBytes.Length + 1), partition);
+        return Key(HighWaterTag, segment, suffix);
+    }
+
+    internal static byte[] Long(long value)
+    {
+        var bytes = new byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(bytes, value);
+        return bytes;
+    }
+
+    internal static long ReadLong(byte[] bytes) =>
+        bytes.Length == 8 ? BinaryPrimitives.ReadInt64BigEndian(bytes) : throw new FormatException("An 8-byte value was expected.");
+
+    private static byte[] Index(long windowIndex)
+    {
+        var bytes = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, (ulong)(windowIndex ^ long.MinValue));
+        return bytes;
+    }
+
+    private static long FromIndex(ReadOnlySpan<byte> bytes) => (long)BinaryPrimitives.ReadUInt64BigEndian(bytes) ^ long.MinValue;
+
+    private static byte[] Key(byte tag, string segment, ReadOnlySpan<byte> suffix)
+    {
+        var count = Encoding.UTF8.GetByteCount(segment);
+        var key = new byte[1 + count + 1 + suffix.Length];
+        key[0] = tag;
+        Encoding.UTF8.GetBytes(segment, key.AsSpan(1));
+        key[1 + count] = 0;
+        suffix.CopyTo(key.AsSpan(2 + count));
+        return key;
+    }
+}

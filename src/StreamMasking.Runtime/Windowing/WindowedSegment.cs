@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using StreamMasking.Core.Aggregation;
+using StreamMasking.Core.Policy;
+using StreamMasking.Core.Policy.Dp;
+using StreamMasking.Core.Windows;
+
+namespace StreamMasking.Runtime.Windowing;
+
+/// <summary>
+/// What the mask stage must track for one segment that declares a window: its aggregates (if any), its privacy unit
+/// and per-window cap (if any), and how late records are handled. Built once per policy.
+/// </summary>
+internal sealed class WindowedSegment
+{
+    /// <summary>HKDF info prefix of the per-segment key that turns unit values into opaque state ids.</summary>
+    internal const string UnitIdInfoPrefix = "streammasking/unit-id/v1/";
+
+    private const int UnitIdBytes = 16;
+    private readonly byte[] _unitKey;
+
+    private WindowedSegment(SegmentPolicy policy, SegmentAggregationSpec? spec, WindowSpec window, byte[] unitKey)
+    {
+        Policy = policy;
+        Spec = spec;
+        Window = window;
+        _unitKey = unitKey;
+    }
+
+    /// <summary>Segment name.</summary>
+    internal string Name => Policy.Name;
+
+    /// <summary>The segment's policy.</summary>
+    internal SegmentPolicy Policy { get; }
+
+    /// <summary>The aggregation spec; null when the segment only caps units.</summary>
+    internal SegmentAggregationSpec? Spec { get; }
+
+    /// <summary>The window shape.</summary>
+    internal WindowSpec Window { get; }
+
+    /// <summary>The privacy unit and its cap, or null.</summary>
+    internal PrivacyUnitPolicy? Unit => Policy.Privacy.Unit;
+
+    /// <summary>What happens to records of closed windows.</summary>
+    internal LateRecordHandling Late => Policy.Privacy.Window!.Late;
+
+    /// <summary>The segments of <paramref name="policy"/> that need window state (a window plus aggregates or a unit).</summary>
+    internal static IReadOnlyList<WindowedSegment> From(PrivacyPolicy policy, ReadOnlySpan<byte> masterSecret)
+    {
+        var segments = new List<WindowedSegment>();
+        foreach (var segment in policy.Segments)
+        {
+            var privacy = segment.Privacy;
+            if (privacy.Window is not { } window || (privacy.Aggregates.Count == 0 && privacy.Unit is null))
+            {
+                continue;
+            }
+
+            var spec = AggregationSpecMapper.Map(segment, policy.Version);
+            var windowSpec = spec?.Window ?? new WindowSpec(window.Size, window.Grace, window.IdleClose);
+            var unitKey = new byte[32];
+            HKDF.DeriveKey(HashAlgorithmName.SHA256, masterSecret, unitKey, salt: [],
+                info: Encoding.UTF8.GetBytes(UnitIdInfoPrefix + segment.Name));
+            segments.Add(new WindowedSegment(segment, spec, windowSpec, unitKey));
+        }
+
+        return segments;
+    }
+
+    /// <summary>
+    /// The record's privacy unit as an opaque id (HMAC of the unit's JSON text under a per-segment key), or null when
+    /// the field is missing or not a scalar. Raw unit values never reach state, changelogs or logs.
+    /// </summary>
+    internal byte[]? UnitId(JsonObject body)
+    {
+        if (Unit is not { } unit || Find(body, unit.Field) is not JsonValue value)
+        {
+            return null;
+        }
+
+        var text = value.GetValueKind() switch
+        {
+            JsonValueKind.String => value.GetValue<string>(),
+            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.ToJsonString(),
+            _ => null,
+        };
+        if (text is null)
+        {
+            return null;
+        }
+
+        var mac = HMACSHA256.HashData(_unitKey, Encoding.UTF8.GetBytes(text));
+        return mac[..UnitIdBytes];
+    }
+
+    private static JsonNode? Find(JsonObject body, FieldPath path)
+    {
+        JsonNode? node = body;
+        foreach (var part in path.Segments)
+        {
+            if (node is not JsonObject obj || !obj.TryGetPropertyValue(part, out node))
+            {
+                return null;
+            }
+        }
+
+        return node;
+    }
+}

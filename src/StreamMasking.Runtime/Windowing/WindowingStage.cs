@@ -1,0 +1,531 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using StreamMasking.Core.Aggregation;
+using StreamMasking.Core.Policy;
+using StreamMasking.Core.Policy.Dp;
+using StreamMasking.Core.Windows;
+using StreamMasking.Privacy.Accounting;
+using StreamMasking.Runtime.Audit;
+using StreamMasking.Runtime.Diagnostics;
+using StreamMasking.Runtime.Kafka;
+using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.State;
+
+namespace StreamMasking.Runtime.Windowing;
+
+/// <summary>
+/// Differential privacy on the stream for the mask stage: tumbling event-time windows per segment, per-unit event
+/// caps, and window releases paid from budget ledgers, all kept in a changelogged state store per input partition.
+/// </summary>
+/// <remarks>
+/// The order that makes releases replay-stable (docs/windows-and-budgets.md): records and timers seal windows into
+/// the store; that transaction commits; the next transaction releases each committed sealed window (debit, emit to
+/// the aggregates topic, audit, delete the seal) and commits ledger and outputs together. An abort anywhere drops the
+/// in-memory state and reloads the committed state from the store, so a retry recomputes the same bytes from the same
+/// seal and the reverted ledger charges them once. A replay of processed input is recognised by the per-source
+/// high-water marks and deliberately dropped, so it neither re-aggregates nor re-publishes.
+/// Single-threaded: every call comes from the mask stage's loop thread.
+/// </remarks>
+internal sealed class WindowingStage : IDisposable
+{
+    /// <summary>Name of the state store (changelog <c>{applicationId}-dp-state-changelog</c>).</summary>
+    internal const string StoreName = "dp-state";
+
+    /// <summary>HKDF info of the window-release noise key.</summary>
+    internal const string NoiseKeyInfo = "streammasking/window-noise/v1";
+
+    private const string Stage = "mask";
+    private static readonly byte[] JsonContentType = Encoding.UTF8.GetBytes("application/json");
+
+    private readonly Dictionary<string, WindowedSegment> _segments;
+    private readonly StateStoreOptions _storeOptions;
+    private readonly string _sourceTopic;
+    private readonly byte[] _noiseKey;
+    private readonly string _aggregatesTopic;
+    private readonly AuditEventFactory _audit;
+    private readonly PrivacyPolicy _policy;
+    private readonly byte[] _policyVersion;
+    private readonly IKafkaClientFactory _clients;
+    private readonly TimeSpan _operationTimeout;
+    private readonly TimeSpan _tickInterval;
+    private readonly PipelineCounters _counters;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Action<string>? _faultPoint;
+    private readonly Dictionary<int, Dictionary<string, SegmentState>> _partitions = [];
+    private StateStoreManager? _manager;
+    private StateStoreParticipant? _stores;
+    private KafkaChangelogReader? _reader;
+    private long _lastTick;
+    private bool _releasesPending;
+    private bool _policyAuditPending = true;
+    private bool _policyAuditInTransaction;
+
+    internal WindowingStage(
+        IReadOnlyList<WindowedSegment> segments,
+        StateStoreOptions storeOptions,
+        string sourceTopic,
+        ReadOnlySpan<byte> masterSecret,
+        string aggregatesTopic,
+        AuditEventFactory audit,
+        PrivacyPolicy policy,
+        IKafkaClientFactory clients,
+        TimeSpan operationTimeout,
+        TimeSpan tickInterval,
+        PipelineCounters counters,
+        TimeProvider time,
+        ILogger logger,
+        Action<string>? faultPoint = null)
+    {
+        storeOptions.Validate();
+        _segments = segments.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        _storeOptions = storeOptions;
+        _sourceTopic = sourceTopic;
+        _noiseKey = new byte[32];
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, masterSecret, _noiseKey, salt: [], info: Encoding.UTF8.GetBytes(NoiseKeyInfo));
+        _aggregatesTopic = aggregatesTopic;
+        _audit = audit;
+        _policy = policy;
+        _policyVersion = Encoding.UTF8.GetBytes(policy.Version);
+        _clients = clients;
+        _operationTimeout = operationTimeout;
+        _tickInterval = tickInterval;
+        _counters = counters;
+        _time = time;
+        _logger = logger;
+        _faultPoint = faultPoint;
+        _lastTick = time.GetTimestamp();
+    }
+
+    /// <summary>The changelog topic of the store.</summary>
+    internal string ChangelogTopic => _storeOptions.ChangelogTopicFor(StoreName);
+
+    /// <summary>The windowed segment named <paramref name="segment"/>, or null when the segment keeps no window state.</summary>
+    internal WindowedSegment? Find(string segment) => _segments.GetValueOrDefault(segment);
+
+    internal bool PunctuationDue =>
+        _releasesPending || _policyAuditPending || _time.GetElapsedTime(_lastTick) >= _tickInterval;
+
+    internal void OnStarted(IProducer<byte[]?, byte[]?> producer, CancellationToken stopping)
+    {
+        _reader = new KafkaChangelogReader(_clients.BaseConsumerConfig("state-restore"), _operationTimeout);
+        _manager = new StateStoreManager(_storeOptions, [StoreName], new ProducerChangelogSink(producer), _reader,
+            new RestoreCounter(_counters), metrics: null, _time, _logger);
+        _stores = new StateStoreParticipant(_manager, _sourceTopic, stopping);
+    }
+
+    internal void OnStopped()
+    {
+        _partitions.Clear();
+        _stores = null;
+        _manager?.Dispose();
+        _manager = null;
+        _reader?.Dispose();
+        _reader = null;
+    }
+
+    /// <summary>Closes the stores (checkpointing them) and erases the noise key.</summary>
+    public void Dispose()
+    {
+        OnStopped();
+        CryptographicOperations.ZeroMemory(_noiseKey);
+    }
+
+    internal void OnPartitionsAssigned(IReadOnlyList<TopicPartition> partitions)
+    {
+        Stores.OnPartitionsAssigned(partitions);
+        foreach (var partition in Ours(partitions))
+        {
+            _partitions[partition] = [];
+            LoadExisting(partition);
+        }
+    }
+
+    internal void OnPartitionsRevoked(IReadOnlyList<TopicPartition> partitions)
+    {
+        Forget(partitions);
+        Stores.OnPartitionsRevoked(partitions);
+    }
+
+    internal void OnPartitionsLost(IReadOnlyList<TopicPartition> partitions)
+    {
+        Forget(partitions);
+        Stores.OnPartitionsLost(partitions);
+    }
+
+    internal void OnCommitted()
+    {
+        Stores.OnCommitted();
+        foreach (var state in AllStates())
+        {
+            if (state.SealedInTransaction.Count > 0)
+            {
+                state.Releasable.UnionWith(state.SealedInTransaction);
+                state.SealedInTransaction.Clear();
+                _releasesPending = true;
+            }
+        }
+
+        if (_policyAuditInTransaction)
+        {
+            _policyAuditPending = false;
+            _policyAuditInTransaction = false;
+        }
+    }
+
+    internal void OnAborted()
+    {
+        Stores.OnAborted();
+        _policyAuditInTransaction = false;
+        // The store now holds exactly the committed state: reload from it.
+        foreach (var partition in _partitions.Keys.ToList())
+        {
+            _partitions[partition] = [];
+            LoadExisting(partition);
+        }
+    }
+
+    internal void BeforeCommit(IProcessorContext context)
+    {
+        foreach (var state in AllStates())
+        {
+            state.Flush();
+        }
+    }
+
+    /// <summary>Timer work: audit the policy load once, close idle windows, release committed sealed windows.</summary>
+    internal void Punctuate(IProcessorContext context)
+    {
+        _lastTick = _time.GetTimestamp();
+        if (_policyAuditPending && !_policyAuditInTransaction)
+        {
+            context.Send(_audit.PolicyLoaded(_policy, Stage));
+            _policyAuditInTransaction = true;
+        }
+
+        var sealedWindows = new List<SealedWindow>();
+        foreach (var (partition, states) in _partitions)
+        {
+            foreach (var state in states.Values)
+            {
+                if (state.Engine is { } engine)
+                {
+                    sealedWindows.Clear();
+                    if (engine.CloseIdle(sealedWindows) > 0)
+                    {
+                        state.EngineDirty = true;
+                        Seal(state, sealedWindows, context);
+                    }
+                }
+
+                if (state.Releasable.Count > 0)
+                {
+                    Release(partition, state, context);
+                }
+            }
+        }
+
+        _releasesPending = false;
+    }
+
+    /// <summary>
+    /// Feeds one record of a windowed segment to its partition's state and decides its fate on the masked stream.
+    /// Aggregation happens here too (an accepted record is counted in its window whatever the cap decides, since
+    /// aggregates bound each unit's contributions themselves).
+    /// </summary>
+    internal RecordVerdict Observe(int partition, WindowedSegment segment, JsonObject body, long timestampMs,
+        SourceCoordinates source, IProcessorContext context)
+    {
+        var state = StateOf(partition, segment);
+        if (!state.TryAdvanceHighWater(source.Topic, source.Partition, source.Offset))
+        {
+            return RecordVerdict.AlreadyProcessed;
+        }
+
+        byte[]? unit = null;
+        if (segment.Unit is not null && (unit = segment.UnitId(body)) is null)
+        {
+            return RecordVerdict.MissingUnit;
+        }
+
+        long windowIndex;
+        if (state.Engine is { } engine)
+        {
+            var spec = segment.Spec!;
+            var inputs = new AggregateInput[spec.Aggregates.Count];
+            AggregateInputReader.Read(body, spec, inputs);
+            var sealedWindows = new List<SealedWindow>();
+            var result = engine.Observe(timestampMs, unit is null ? null : Convert.ToBase64String(unit), inputs, sealedWindows);
+            if (result.Outcome == RecordOutcome.OutOfRange)
+            {
+                return RecordVerdict.TimestampOutOfRange;
+            }
+
+            state.EngineDirty = true;
+            Seal(state, sealedWindows, context);
+            if (result.Outcome == RecordOutcome.Late)
+            {
+                return RecordVerdict.Late;
+            }
+
+            context.Tally.AddContributionsCapped(result.CappedAggregates);
+            windowIndex = result.WindowIndex;
+        }
+        else
+        {
+            var window = segment.Window;
+            windowIndex = window.IndexOf(timestampMs);
+            if (timestampMs is < 0 or > WindowSpec.MaxTimestampMs
+                || (state.StreamTime != long.MinValue && windowIndex - window.IndexOf(state.StreamTime) > window.MaxWindowsPerAdvance))
+            {
+                return RecordVerdict.TimestampOutOfRange;
+            }
+
+            if (!state.AdvanceCapClock(timestampMs, windowIndex))
+            {
+                return RecordVerdict.Late;
+            }
+        }
+
+        if (segment.Unit is { } unitPolicy && !state.TryCountUnitEvent(windowIndex, unit!, unitPolicy.MaxEventsPerWindow))
+        {
+            return unitPolicy.OverCap == OverCapBehavior.Drop ? RecordVerdict.DropOverCap : RecordVerdict.PublishStripped;
+        }
+
+        return RecordVerdict.Publish;
+    }
+
+    private StateStoreParticipant Stores => _stores ?? throw new InvalidOperationException("The windowing stage has not started.");
+
+    private IEnumerable<SegmentState> AllStates() => _partitions.Values.SelectMany(p => p.Values);
+
+    private List<int> Ours(IReadOnlyList<TopicPartition> partitions) =>
+        partitions.Where(p => p.Topic == _sourceTopic).Select(p => p.Partition.Value).ToList();
+
+    private void Forget(IReadOnlyList<TopicPartition> partitions)
+    {
+        foreach (var partition in Ours(partitions))
+        {
+            _partitions.Remove(partition);
+        }
+    }
+
+    // After assignment or abort: load every segment that has state here, so pending seals are released.
+    private void LoadExisting(int partition)
+    {
+        var store = Stores.Store(StoreName, partition);
+        foreach (var segment in _segments.Values)
+        {
+            if (SegmentState.Exists(segment, store))
+            {
+                var state = Load(partition, segment, store);
+                _partitions[partition][segment.Name] = state;
+                _releasesPending |= state.Releasable.Count > 0;
+            }
+        }
+    }
+
+    private SegmentState StateOf(int partition, WindowedSegment segment)
+    {
+        if (!_partitions.TryGetValue(partition, out var states))
+        {
+            throw new InvalidOperationException($"Partition {partition} of {_sourceTopic} is not assigned to this stage.");
+        }
+
+        if (!states.TryGetValue(segment.Name, out var state))
+        {
+            state = Load(partition, segment, Stores.Store(StoreName, partition));
+            states[segment.Name] = state;
+        }
+
+        return state;
+    }
+
+    private SegmentState Load(int partition, WindowedSegment segment, IKeyValueStore store)
+    {
+        var state = SegmentState.Load(segment, store, _time, out var abandoned);
+        if (abandoned is not null)
+        {
+            _logger.WindowStateAbandoned(segment.Name, partition, abandoned);
+        }
+
+        return state;
+    }
+
+    private static void Seal(SegmentState state, List<SealedWindow> sealedWindows, IProcessorContext context)
+    {
+        foreach (var window in sealedWindows)
+        {
+            state.Store.Put(StateKeys.Sealed(state.Segment.Name, window.WindowIndex), window.ToBytes());
+            state.SealedInTransaction.Add(window.WindowIndex);
+        }
+
+        context.Tally.AddSealed(sealedWindows.Count);
+    }
+
+    private void Release(int partition, SegmentState state, IProcessorContext context)
+    {
+        var segment = state.Segment;
+        var spec = segment.Spec!;
+        var ledger = state.Ledger ??= LoadLedger(state, spec);
+        var continual = spec.Aggregates.Any(a => a.IsContinual) ? state.Continual ??= LoadContinual(state, spec) : null;
+        foreach (var windowIndex in state.Releasable.ToList())
+        {
+            var key = StateKeys.Sealed(segment.Name, windowIndex);
+            var sealedWindow = state.Store.Get(key) is { } bytes ? TryRead(bytes) : null;
+            IReadOnlyList<ReleaseOutcome>? outcomes = null;
+            if (sealedWindow is not null)
+            {
+                try
+                {
+                    outcomes = WindowReleaser.Release(sealedWindow, spec, _noiseKey, ledger, continual);
+                }
+                catch (ArgumentException)
+                {
+                    // Sealed under a policy whose aggregates differ: it cannot be released under this one. Dropping a
+                    // release is always safe; releasing it under the wrong parameters is not.
+                    outcomes = null;
+                }
+            }
+
+            if (outcomes is null)
+            {
+                _logger.SealedWindowAbandoned(segment.Name, partition, windowIndex);
+                context.Tally.AddSuppression("policy_changed");
+            }
+            else
+            {
+                Emit(state, sealedWindow!, outcomes, ledger, partition, context);
+            }
+
+            _faultPoint?.Invoke("release");
+            state.Store.Delete(key);
+            state.Releasable.Remove(windowIndex);
+        }
+
+        state.Store.Put(StateKeys.Ledger(segment.Name), ledger.ToBytes());
+        if (continual is not null)
+        {
+            state.Store.Put(StateKeys.Continual(segment.Name), continual.ToBytes());
+        }
+    }
+
+    private void Emit(SegmentState state, SealedWindow window, IReadOnlyList<ReleaseOutcome> outcomes, BudgetLedger ledger,
+        int partition, IProcessorContext context)
+    {
+        var segment = state.Segment.Name;
+        var released = 0;
+        var suppressed = 0;
+        foreach (var outcome in outcomes)
+        {
+            switch (outcome.Kind)
+            {
+                case ReleaseOutcomeKind.Released:
+                    context.Send(AggregateRecord(segment, window, outcome.Payload!));
+                    context.Send(_audit.Release(outcome));
+                    if (outcome.Charged is { } charged)
+                    {
+                        context.Send(_audit.BudgetDebit(segment, outcome, ledger));
+                        context.Tally.AddCharge(segment, charged.Epsilon.Value, charged.Rho.Value);
+                    }
+
+                    context.Tally.AddRelease(segment);
+                    released++;
+                    break;
+                case ReleaseOutcomeKind.Suppressed:
+                    context.Send(_audit.Suppression(outcome, window, _policy.Version));
+                    context.Tally.AddSuppression(AuditCodes.SuppressionCode(outcome.Reason));
+                    _logger.ReleaseSuppressed(segment, outcome.Aggregate, window.WindowIndex, AuditCodes.SuppressionCode(outcome.Reason));
+                    suppressed++;
+                    break;
+                case ReleaseOutcomeKind.Replayed:
+                default:
+                    // Paid and emitted by an earlier committed transaction: nothing new leaves.
+                    break;
+            }
+        }
+
+        _logger.WindowReleased(segment, partition, window.WindowIndex, released, suppressed);
+    }
+
+    private OutputRecord AggregateRecord(string segment, SealedWindow window, byte[] payload)
+    {
+        var segmentBytes = Encoding.UTF8.GetBytes(segment);
+        var message = new Message<byte[]?, byte[]?>
+        {
+            Key = segmentBytes,
+            Value = payload,
+            Headers = new Headers
+            {
+                { RecordHeaders.Segment, segmentBytes },
+                { RecordHeaders.PolicyVersion, _policyVersion },
+                { "content-type", JsonContentType },
+            },
+            // The window's end: the record is a pure function of the sealed window, timestamp included.
+            Timestamp = new Timestamp(window.EndMs, TimestampType.CreateTime),
+        };
+        return new OutputRecord(_aggregatesTopic, message, OutputKind.Auxiliary, segment);
+    }
+
+    private static SealedWindow? TryRead(byte[] bytes)
+    {
+        try
+        {
+            return SealedWindow.FromBytes(bytes);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    // The ledger carries over policy changes: the same accountant takes the new caps; a different accountant keeps
+    // its old caps and rule (costs it cannot compose are then suppressed), so what was spent is never forgotten.
+    private static BudgetLedger LoadLedger(SegmentState state, SegmentAggregationSpec spec)
+    {
+        if (state.Store.Get(StateKeys.Ledger(state.Segment.Name)) is not { } bytes)
+        {
+            return spec.Budget.CreateLedger();
+        }
+
+        var ledger = BudgetLedger.FromBytes(bytes);
+        var budget = spec.Budget;
+        var sameRule = ledger.Accountant.GetType() == budget.CreateAccountant().GetType();
+        return sameRule && (ledger.WindowCap != budget.WindowCap || ledger.LifetimeCap != budget.LifetimeCap)
+            ? ledger.WithCaps(budget.WindowCap, budget.LifetimeCap)
+            : ledger;
+    }
+
+    private ContinualTotals LoadContinual(SegmentState state, SegmentAggregationSpec spec)
+    {
+        if (state.Store.Get(StateKeys.Continual(state.Segment.Name)) is { } bytes)
+        {
+            try
+            {
+                return ContinualTotals.FromBytes(spec, _noiseKey, bytes);
+            }
+            catch (FormatException)
+            {
+                // Written under another policy version: its counters are keyed by that version; new ones start.
+            }
+        }
+
+        return new ContinualTotals(spec, _noiseKey);
+    }
+
+    private sealed class RestoreCounter(PipelineCounters counters) : IStateRestoreObserver
+    {
+        public void OnRestoreStarted(string store, int partition, long startOffset, long endOffset)
+        {
+        }
+
+        public void OnBatchRestored(string store, int partition, long totalRestored, long position)
+        {
+        }
+
+        public void OnRestoreCompleted(StoreRestoreResult result) => counters.CountRestore(result.RecordsRestored, result.Duration);
+    }
+}

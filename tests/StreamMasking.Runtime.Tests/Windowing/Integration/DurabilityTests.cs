@@ -1,0 +1,208 @@
+using Confluent.Kafka;
+using StreamMasking.Testing;
+
+namespace StreamMasking.Runtime.Tests.Windowing.Integration;
+
+/// <summary>
+/// Budgets and releases survive restarts, lost state directories, injected aborts, replays and rebalances: each
+/// scenario's committed releases are compared byte for byte with an uninterrupted reference run of the same input
+/// (noise is keyed by segment, window, aggregate and policy version under the same master secret, never by topic).
+/// </summary>
+[Collection(KafkaCluster.Collection)]
+public sealed class DurabilityTests(KafkaCluster cluster)
+{
+    // Lifetime ε 3 runs out in window 3: a restored ledger keeps suppressing there, a reset one would not.
+    private static readonly Func<string, string> Limited = DpPolicies.Visits(lifetimeEpsilon: 3);
+
+    [Fact]
+    public async Task SmallLifetimeCap_SuppressesExactlyTheReleasesBeyondIt_WithAuditEvents()
+    {
+        using var fixture = new DpPipelineFixture(cluster, Limited);
+        var s = await RunScenarioAsync(fixture);
+
+        // Debit order per window: count 0.5, continual count (0.5 in its first window only), sum 0.25.
+        // Windows 0–2 spend 1.25 + 0.75 + 0.75 = 2.75; window 3: count would reach 3.25 (suppressed), sum reaches 3.0;
+        // window 4: count and sum suppressed; continual totals cost nothing after their first window.
+        s.Releases.ShouldBe(12);
+        s.Suppressions.ShouldBe(3);
+        s.SuppressionsByReason.ShouldBe(new Dictionary<string, long> { ["lifetime_cap_exceeded"] = 3 });
+        s.EpsilonChargedBySegment["visits"].ShouldBe(3.0, 1e-12);
+
+        var audit = fixture.AuditEvents();
+        var suppressed = audit.Where(e => e.GetProperty("type").GetString() == "io.streammasking.release.suppressed").ToList();
+        suppressed.Count.ShouldBe(3);
+        suppressed.ShouldAllBe(e => e.GetProperty("data").GetProperty("reason").GetString() == "lifetime_cap_exceeded");
+        var releases = fixture.Releases();
+        releases.Count.ShouldBe(12);
+        var window3 = (DpPipelineFixture.T0 / 60_000) + 3;
+        releases.ShouldNotContain(r => r.GetProperty("window").GetProperty("index").GetInt64() >= window3
+            && r.GetProperty("aggregate").GetString() == "visits" && !r.GetProperty("continual").GetBoolean());
+
+        // The ledger total equals the sum of the costs of what was released (ε of each charged release).
+        var charged = audit.Where(e => e.GetProperty("type").GetString() == "io.streammasking.budget.debit")
+            .Sum(e => e.GetProperty("data").GetProperty("charged").GetProperty("epsilon").GetDouble());
+        charged.ShouldBe(3.0, 1e-12);
+    }
+
+    [Fact]
+    public async Task StopMidStream_StateDirectoryDeleted_RestoresLedgerAndCountersFromChangelog()
+    {
+        var reference = await ReferenceAsync(Limited);
+        using var fixture = new DpPipelineFixture(cluster, Limited);
+        var input = DpPolicies.StandardScenario();
+
+        using (var first = fixture.CreatePipeline())
+        {
+            await first.ProvisionTopicsAsync(CancellationToken.None);
+            await fixture.ProduceAsync(input.Take(11));
+            // Windows 0 and 1 are sealed and released (3 releases each) before the stop.
+            await DpPipelineFixture.RunUntilAsync(first, 11, 6);
+        }
+
+        Directory.Delete(fixture.StateDirectory.Path, recursive: true);
+        await fixture.ProduceAsync(input.Skip(11));
+        using var second = fixture.CreatePipeline();
+        var s = await DpPipelineFixture.RunUntilAsync(second, input.Count - 11, 9);
+
+        s.StoresRestored.ShouldBeGreaterThan(0);
+        s.RecordsRestored.ShouldBeGreaterThan(0);
+        // Budget not reset: window 3 and 4 are still suppressed exactly as in the uninterrupted run.
+        s.Suppressions.ShouldBe(3);
+        fixture.ReleaseTexts().ShouldBe(reference);
+    }
+
+    [Fact]
+    public async Task AbortBetweenSealAndRelease_Retried_ReleasesAreByteIdentical()
+    {
+        var reference = await ReferenceAsync(Limited);
+        using var fixture = new DpPipelineFixture(cluster, Limited);
+        var calls = 0;
+        using var pipeline = fixture.CreatePipeline(faultPoint: point =>
+        {
+            // The second window's releases were already sent in this transaction when it fails.
+            if (point == "release" && Interlocked.Increment(ref calls) == 2)
+            {
+                throw new InvalidOperationException("injected failure between release and commit");
+            }
+        });
+        await pipeline.ProvisionTopicsAsync(CancellationToken.None);
+        await fixture.ProduceAsync(DpPolicies.StandardScenario());
+
+        var s = await DpPipelineFixture.RunUntilAsync(pipeline, DpPolicies.ScenarioRecords, 15);
+
+        s.AbortedTransactions.ShouldBeGreaterThanOrEqualTo(1);
+        s.EpsilonChargedBySegment["visits"].ShouldBe(3.0, 1e-12);
+        fixture.ReleaseTexts().ShouldBe(reference);
+        s.IsBalanced.ShouldBeTrue(DpPipelineFixture.Describe(s));
+    }
+
+    [Fact]
+    public async Task OffsetsResetToZero_ReplayEmitsNoReleaseAndDebitsNothing()
+    {
+        using var fixture = new DpPipelineFixture(cluster, Limited);
+        await RunScenarioAsync(fixture);
+        var releases = fixture.ReleaseTexts();
+        var maskedVisits = fixture.Masked("visits").Count;
+
+        // The input is replayed from the start: the route stage forwards every record again (as new repartition
+        // records carrying the original source coordinates).
+        ResetOffsets(fixture.Prefix + ".route", fixture.InputTopic, 3);
+        using var replay = fixture.CreatePipeline();
+        var s = await DpPipelineFixture.RunUntilAsync(replay, DpPolicies.ScenarioRecords, 0);
+
+        s.Consumed.ShouldBe(DpPolicies.ScenarioRecords);
+        s.Releases.ShouldBe(0);
+        s.Suppressions.ShouldBe(0);
+        s.EpsilonChargedBySegment.ShouldBeEmpty();
+        // Windowed records are recognised as processed and dropped; the stateless segment re-publishes its 3.
+        s.DroppedBySegmentAndReason.ShouldBe(new Dictionary<string, long> { ["visits/already_processed"] = 15 });
+        s.Published.ShouldBe(3);
+        s.IsBalanced.ShouldBeTrue(DpPipelineFixture.Describe(s));
+        fixture.ReleaseTexts().ShouldBe(releases);
+        fixture.Masked("visits").Count.ShouldBe(maskedVisits);
+    }
+
+    [Fact]
+    public async Task SecondInstanceJoinsThenFirstLeaves_NewOwnersRestoreWithoutDoubleSpend()
+    {
+        string[] tenants = ["a", "b", "c"];
+        var policy = DpPolicies.Visits(lifetimeEpsilon: 3, tenants: tenants);
+        var input = tenants.SelectMany((t, i) => DpPolicies.StandardScenario(t, i * 100)).ToList();
+        var reference = await ReferenceAsync(policy, input, 45);
+
+        using var fixture = new DpPipelineFixture(cluster, policy);
+        using var secondState = new State.TempDirectory();
+        using var a = fixture.CreatePipeline(instanceId: "a");
+        await a.ProvisionTopicsAsync(CancellationToken.None);
+        using var stopA = new CancellationTokenSource();
+        var runA = a.RunAsync(stopA.Token);
+        await fixture.ProduceAsync(input.Take(20));
+        await DpPipelineFixture.WaitAsync(a, runA, 20, 0);
+
+        using var b = fixture.CreatePipeline(instanceId: "b", stateDirectory: secondState.Path);
+        using var stopB = new CancellationTokenSource();
+        var runB = b.RunAsync(stopB.Token);
+        await fixture.ProduceAsync(input.Skip(20).Take(15));
+        await WaitForAsync(() => a.Counters.Snapshot().Consumed + b.Counters.Snapshot().Consumed >= 35);
+        await stopA.CancelAsync();
+        await runA;
+
+        await fixture.ProduceAsync(input.Skip(35));
+        await WaitForAsync(() =>
+        {
+            var (sa, sb) = (a.Counters.Snapshot(), b.Counters.Snapshot());
+            return sa.Consumed + sb.Consumed >= input.Count && sa.InFlight + sb.InFlight == 0
+                && sa.Releases + sa.Suppressions + sb.Releases + sb.Suppressions >= 45;
+        });
+        await stopB.CancelAsync();
+        await runB;
+
+        var (x, y) = (a.Counters.Snapshot(), b.Counters.Snapshot());
+        (x.Suppressions + y.Suppressions).ShouldBe(9);
+        (x.EpsilonChargedBySegment.Values.Sum() + y.EpsilonChargedBySegment.Values.Sum()).ShouldBe(9.0, 1e-9);
+        fixture.ReleaseTexts().ShouldBe(reference);
+    }
+
+    private async Task<PipelineSnapshotAndTexts> RunReferenceAsync(Func<string, string> policy,
+        List<Message<byte[]?, byte[]?>> input, long releases)
+    {
+        using var fixture = new DpPipelineFixture(cluster, policy);
+        using var pipeline = fixture.CreatePipeline();
+        await pipeline.ProvisionTopicsAsync(CancellationToken.None);
+        await fixture.ProduceAsync(input);
+        var s = await DpPipelineFixture.RunUntilAsync(pipeline, input.Count, releases);
+        return new PipelineSnapshotAndTexts(s, fixture.ReleaseTexts());
+    }
+
+    private async Task<List<string>> ReferenceAsync(Func<string, string> policy, List<Message<byte[]?, byte[]?>>? input = null,
+        long releases = 15) =>
+        (await RunReferenceAsync(policy, input ?? DpPolicies.StandardScenario(), releases)).Texts;
+
+    private static async Task<Diagnostics.PipelineSnapshot> RunScenarioAsync(DpPipelineFixture fixture)
+    {
+        using var pipeline = fixture.CreatePipeline();
+        await pipeline.ProvisionTopicsAsync(CancellationToken.None);
+        await fixture.ProduceAsync(DpPolicies.StandardScenario());
+        return await DpPipelineFixture.RunUntilAsync(pipeline, DpPolicies.ScenarioRecords, 15);
+    }
+
+    private void ResetOffsets(string group, string topic, int partitions)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(cluster.ConsumerConfig(c => c.GroupId = group)).Build();
+        var offsets = Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, 0)).ToList();
+        consumer.Commit(offsets);
+        consumer.Close();
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            clock.Elapsed.ShouldBeLessThan(TimeSpan.FromMinutes(3));
+            await Task.Delay(100);
+        }
+    }
+
+    private sealed record PipelineSnapshotAndTexts(Diagnostics.PipelineSnapshot Snapshot, List<string> Texts);
+}
