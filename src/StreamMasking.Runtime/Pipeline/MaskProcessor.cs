@@ -6,6 +6,7 @@ using StreamMasking.Core.Masking;
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Core.Segmentation;
+using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Windowing;
@@ -31,11 +32,14 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
     private readonly ILogger _logger;
     private readonly byte[] _policyVersion;
     private readonly WindowingStage? _windowing;
+    private readonly AuditEventFactory _audit;
+    private bool _policyAuditPending = true;
+    private bool _policyAuditInTransaction;
 
     // trustSourceHeaders: true behind stage "route", which stamps the original coordinates; false when consuming
     // inputs already keyed by segment, whose sm- headers are not ours.
     internal MaskProcessor(PrivacyPolicy policy, SegmentRouter router, RecordMasker masker, DeadLetterFactory deadLetters,
-        bool trustSourceHeaders, ILogger logger, WindowingStage? windowing = null)
+        bool trustSourceHeaders, ILogger logger, AuditEventFactory audit, WindowingStage? windowing = null)
     {
         _policy = policy;
         _router = router;
@@ -45,13 +49,24 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
         _logger = logger;
         _policyVersion = Encoding.UTF8.GetBytes(policy.Version);
         _windowing = windowing;
+        _audit = audit;
     }
 
-    public bool PunctuationDue => _windowing?.PunctuationDue ?? false;
+    public bool PunctuationDue => (_policyAuditPending && !_policyAuditInTransaction) || (_windowing?.PunctuationDue ?? false);
 
     public void OnStarted(IProducer<byte[]?, byte[]?> producer, CancellationToken stopping) => _windowing?.OnStarted(producer, stopping);
 
-    public void Punctuate(IProcessorContext context) => _windowing?.Punctuate(context);
+    public void Punctuate(IProcessorContext context)
+    {
+        // The policy this instance masks with is on the audit record once per start, in a committed transaction.
+        if (_policyAuditPending && !_policyAuditInTransaction)
+        {
+            context.Send(_audit.PolicyLoaded(_policy, StageName));
+            _policyAuditInTransaction = true;
+        }
+
+        _windowing?.Punctuate(context);
+    }
 
     public void BeforeCommit(IProcessorContext context) => _windowing?.BeforeCommit(context);
 
@@ -63,9 +78,18 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
 
     public void OnPartitionsLost(IReadOnlyList<TopicPartition> partitions) => _windowing?.OnPartitionsLost(partitions);
 
-    public void OnCommitted() => _windowing?.OnCommitted();
+    public void OnCommitted()
+    {
+        _policyAuditPending &= !_policyAuditInTransaction;
+        _policyAuditInTransaction = false;
+        _windowing?.OnCommitted();
+    }
 
-    public void OnAborted() => _windowing?.OnAborted();
+    public void OnAborted()
+    {
+        _policyAuditInTransaction = false;
+        _windowing?.OnAborted();
+    }
 
     public void Process(ConsumeResult<byte[]?, byte[]?> record, IProcessorContext context)
     {

@@ -77,7 +77,7 @@ public sealed class MaskingPipeline : IDisposable
 
         stages.Add((Settings(MaskProcessor.StageName, maskInputs, isEntry: p.InputKeyedBySegment),
             decorate(MaskProcessor.StageName, new MaskProcessor(policy, router, masker, deadLetters,
-                trustSourceHeaders: !p.InputKeyedBySegment, loggerFactory.CreateLogger<MaskProcessor>(), _windowing))));
+                trustSourceHeaders: !p.InputKeyedBySegment, loggerFactory.CreateLogger<MaskProcessor>(), audit, _windowing))));
         _stages = stages;
     }
 

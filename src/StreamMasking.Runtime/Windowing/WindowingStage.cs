@@ -37,7 +37,6 @@ internal sealed class WindowingStage : IDisposable
     /// <summary>HKDF info of the window-release noise key.</summary>
     internal const string NoiseKeyInfo = "streammasking/window-noise/v1";
 
-    private const string Stage = "mask";
     private static readonly byte[] JsonContentType = Encoding.UTF8.GetBytes("application/json");
 
     private readonly Dictionary<string, WindowedSegment> _segments;
@@ -61,8 +60,6 @@ internal sealed class WindowingStage : IDisposable
     private KafkaChangelogReader? _reader;
     private long _lastTick;
     private bool _releasesPending;
-    private bool _policyAuditPending = true;
-    private bool _policyAuditInTransaction;
 
     internal WindowingStage(
         IReadOnlyList<WindowedSegment> segments,
@@ -106,8 +103,7 @@ internal sealed class WindowingStage : IDisposable
     /// <summary>The windowed segment named <paramref name="segment"/>, or null when the segment keeps no window state.</summary>
     internal WindowedSegment? Find(string segment) => _segments.GetValueOrDefault(segment);
 
-    internal bool PunctuationDue =>
-        _releasesPending || _policyAuditPending || _time.GetElapsedTime(_lastTick) >= _tickInterval;
+    internal bool PunctuationDue => _releasesPending || _time.GetElapsedTime(_lastTick) >= _tickInterval;
 
     internal void OnStarted(IProducer<byte[]?, byte[]?> producer, CancellationToken stopping)
     {
@@ -168,18 +164,11 @@ internal sealed class WindowingStage : IDisposable
                 _releasesPending = true;
             }
         }
-
-        if (_policyAuditInTransaction)
-        {
-            _policyAuditPending = false;
-            _policyAuditInTransaction = false;
-        }
     }
 
     internal void OnAborted()
     {
         Stores.OnAborted();
-        _policyAuditInTransaction = false;
         // The store now holds exactly the committed state: reload from it.
         foreach (var partition in _partitions.Keys.ToList())
         {
@@ -196,16 +185,10 @@ internal sealed class WindowingStage : IDisposable
         }
     }
 
-    /// <summary>Timer work: audit the policy load once, close idle windows, release committed sealed windows.</summary>
+    /// <summary>Timer work: close idle windows, release committed sealed windows.</summary>
     internal void Punctuate(IProcessorContext context)
     {
         _lastTick = _time.GetTimestamp();
-        if (_policyAuditPending && !_policyAuditInTransaction)
-        {
-            context.Send(_audit.PolicyLoaded(_policy, Stage));
-            _policyAuditInTransaction = true;
-        }
-
         var sealedWindows = new List<SealedWindow>();
         foreach (var (partition, states) in _partitions)
         {

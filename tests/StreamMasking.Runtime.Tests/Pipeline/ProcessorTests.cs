@@ -21,7 +21,8 @@ public sealed class ProcessorTests : IDisposable
     private RouteProcessor Route() => new(new SegmentRouter(_policy), _deadLetters, "repartition");
 
     private MaskProcessor Mask(bool trust = true) =>
-        new(_policy, new SegmentRouter(_policy), new RecordMasker(_policy, _keyring), _deadLetters, trust, NullLogger.Instance);
+        new(_policy, new SegmentRouter(_policy), new RecordMasker(_policy, _keyring), _deadLetters, trust, NullLogger.Instance,
+            new Runtime.Audit.AuditEventFactory("audit", "test", TimeProvider.System));
 
     [Fact]
     public void Route_MatchedRecord_ForwardsKeyedBySegmentWithSourceCoordinates()

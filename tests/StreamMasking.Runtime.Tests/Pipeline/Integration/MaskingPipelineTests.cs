@@ -79,6 +79,19 @@ public sealed class MaskingPipelineTests(KafkaCluster cluster)
         }
 
         logText.ShouldContain("Dead-lettered a record: reason unmatched_segment");
+
+        // The audit topic records the policy load and summarises the dead letters (counts only, no contents).
+        var audit = cluster.DrainCommitted(fixture.Options.Audit.Topic, timeout: TimeSpan.FromSeconds(30))
+            .Select(r => JsonDocument.Parse(r.Message.Value!).RootElement.Clone()).ToList();
+        audit.ShouldContain(e => e.GetProperty("type").GetString() == "io.streammasking.policy.loaded");
+        audit.Where(e => e.GetProperty("type").GetString() == "io.streammasking.deadletter.summary")
+            .Sum(e => e.GetProperty("data").GetProperty("total").GetInt64())
+            .ShouldBe(PipelineFixture.Unmatched + PipelineFixture.Malformed);
+        var auditText = string.Join('\n', audit.Select(e => e.GetRawText()));
+        foreach (var canary in fixture.Canaries)
+        {
+            auditText.ShouldNotContain(canary);
+        }
     }
 
     [Fact]

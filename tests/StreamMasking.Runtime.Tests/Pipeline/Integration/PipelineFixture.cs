@@ -43,6 +43,8 @@ internal sealed class PipelineFixture
                 RetryBackoff = TimeSpan.FromMilliseconds(50),
             },
             DeadLetters = { Topic = Prefix + ".dlq" },
+            Aggregates = { Topic = Prefix + ".aggregates" },
+            Audit = { Topic = Prefix + ".audit" },
             Topics = { Partitions = 3, ProvisionInputTopics = true },
             Policy = { File = "test-policy.yaml" },
         };
