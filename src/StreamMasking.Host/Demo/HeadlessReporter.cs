@@ -48,7 +48,7 @@ internal static class HeadlessReporter
     }
 
     /// <summary>
-    /// One release: <c>release [clinic-a.eu.visits] visits window 16:07:05Z #3: 37.2 ± 15.0 (ε=0.2)</c>.
+    /// One release: <c>release [clinic-a.eu.visits] visits window 16:07:05Z: 37.2 ± 15.0 (ε=0.2)</c>; a running total adds its step.
     /// </summary>
     internal static string ReleaseLine(ReleaseView release)
     {
@@ -57,7 +57,7 @@ internal static class HeadlessReporter
             ? string.Create(CultureInfo.InvariantCulture, $"ρ={rho:G4}")
             : string.Create(CultureInfo.InvariantCulture, $"ε={release.Epsilon:G4}");
         return string.Create(CultureInfo.InvariantCulture,
-            $"release [{release.Segment}] {release.Label} window {release.WindowStart:HH:mm:ss}Z #{release.WindowIndex}{step}: {release.Describe()} ({cost})");
+            $"release [{release.Segment}] {release.Label} window {release.WindowStart:HH:mm:ss}Z{step}: {release.Describe()} ({cost})");
     }
 
     internal static string Summary(DemoState state)

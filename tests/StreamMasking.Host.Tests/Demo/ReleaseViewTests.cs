@@ -36,7 +36,7 @@ public sealed class ReleaseViewTests
         view.WindowStart.ShouldBe(Start);
         view.Value.ShouldBe(37.2);
         view.HalfWidth.ShouldBe(15);
-        HeadlessReporter.ReleaseLine(view).ShouldBe($"release [clinic-a.eu.visits] visits window 16:07:05Z #{view.WindowIndex}: 37.2 ± 15.0 (ε=0.2)");
+        HeadlessReporter.ReleaseLine(view).ShouldBe("release [clinic-a.eu.visits] visits window 16:07:05Z: 37.2 ± 15.0 (ε=0.2)");
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class ReleaseViewTests
         var view = ReleaseView.Parse(json).ShouldNotBeNull();
 
         view.Label.ShouldBe("revenue (total)");
-        HeadlessReporter.ReleaseLine(view).ShouldEndWith($"#{view.WindowIndex} step 3: 12,346 ± 2,346 (ρ=0.0038)");
+        HeadlessReporter.ReleaseLine(view).ShouldEndWith("window 16:07:05Z step 3: 12,346 ± 2,346 (ρ=0.0038)");
     }
 
     [Fact]
