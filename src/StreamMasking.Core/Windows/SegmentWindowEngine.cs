@@ -149,6 +149,26 @@ public sealed class SegmentWindowEngine
     public static SegmentWindowEngine FromBytes(SegmentAggregationSpec spec, TimeProvider time, ReadOnlySpan<byte> state) =>
         SegmentWindowEngineSerializer.Read(spec, time, state);
 
+    /// <summary>
+    /// Starts an engine for <paramref name="spec"/> where one under a different spec (another policy version, window
+    /// size or aggregate list) left off: every window up to and including the one holding the previous stream time
+    /// counts as closed, so records for them are late and nothing already released under the old spec is
+    /// aggregated or released again. Windows the old engine still had open are not released (their partial state
+    /// cannot be carried into different aggregates). Throws <see cref="FormatException"/> if the old state is corrupt.
+    /// </summary>
+    public static SegmentWindowEngine ContinueAfter(SegmentAggregationSpec spec, TimeProvider time, ReadOnlySpan<byte> previousState)
+    {
+        var engine = new SegmentWindowEngine(spec, time);
+        var (started, streamTime) = SegmentWindowEngineSerializer.ReadClock(previousState);
+        if (started && streamTime is >= 0 and <= WindowSpec.MaxTimestampMs)
+        {
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            engine.Clock = (true, true, spec.Window.IndexOf(streamTime) + 1, streamTime, now, streamTime);
+        }
+
+        return engine;
+    }
+
     internal (bool Started, bool SealedAny, long NextToClose, long StreamTime, long ActivityWallMs, long ActivityStreamTime) Clock
     {
         get => (_started, _sealedAny, _nextToClose, _streamTime, _activityWallMs, _activityStreamTime);

@@ -122,6 +122,43 @@ internal static class SegmentWindowEngineSerializer
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="state"/> (written under any spec) had started, and its stream time; reads only the
+    /// header, so it works across policy versions. Throws <see cref="FormatException"/> on corrupt input.
+    /// </summary>
+    public static (bool Started, long StreamTime) ReadClock(ReadOnlySpan<byte> state)
+    {
+        try
+        {
+            using var stream = new MemoryStream(state.ToArray(), writable: false);
+            using var reader = new BinaryReader(stream, Encoding.UTF8);
+            if (reader.ReadByte() != Version)
+            {
+                throw new FormatException("Unsupported window-engine state version.");
+            }
+
+            reader.ReadString();
+            reader.ReadString();
+            reader.ReadInt64();
+            var aggregates = ReadCount(reader);
+            for (var i = 0; i < aggregates; i++)
+            {
+                reader.ReadString();
+                reader.ReadByte();
+                reader.ReadInt32();
+            }
+
+            var started = reader.ReadBoolean();
+            reader.ReadBoolean();
+            reader.ReadInt64();
+            return (started, reader.ReadInt64());
+        }
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException)
+        {
+            throw new FormatException("Corrupt window-engine state.", e);
+        }
+    }
+
     private static void WriteSpecFingerprint(BinaryWriter writer, SegmentAggregationSpec spec)
     {
         writer.Write(spec.Segment);

@@ -70,8 +70,19 @@ internal sealed class SegmentState
             }
             catch (FormatException)
             {
+                // Written under another spec (policy change): continue after its stream time, so windows it
+                // covered stay closed; its open windows are abandoned.
                 abandoned = "window engine";
-                state.Engine = new SegmentWindowEngine(spec, time);
+                try
+                {
+                    state.Engine = SegmentWindowEngine.ContinueAfter(spec, time, bytes);
+                }
+                catch (FormatException)
+                {
+                    abandoned = "corrupt window engine";
+                    state.Engine = new SegmentWindowEngine(spec, time);
+                }
+
                 state.EngineDirty = true;
             }
 

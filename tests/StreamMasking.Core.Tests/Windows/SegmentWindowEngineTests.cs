@@ -214,6 +214,36 @@ public sealed class SegmentWindowEngineTests
     }
 
     [Fact]
+    public void ContinueAfter_StateOfAnotherPolicyVersion_KeepsEveryCoveredWindowClosed()
+    {
+        var engine = NewEngine();
+        Observe(engine, At(1, 5));
+        Observe(engine, At(3, 20));  // seals windows 1 and 2; window 3 is open with one record
+        _sealed.Select(w => w.WindowIndex).ShouldBe([1, 2]);
+        _sealed.Clear();
+
+        var next = SegmentWindowEngine.ContinueAfter(Segment(policyVersion: "v2"), _clock, engine.ToBytes());
+
+        next.StreamTime.ShouldBe(engine.StreamTime);
+        next.NextWindowToClose.ShouldBe(4);
+        // Window 3 held the old stream time: closed under the new spec too, so its records are late, never re-released.
+        Observe(next, At(3, 30)).Outcome.ShouldBe(RecordOutcome.Late);
+        Observe(next, At(1, 0)).Outcome.ShouldBe(RecordOutcome.Late);
+        Observe(next, At(4, 1)).Outcome.ShouldBe(RecordOutcome.Accepted);
+        Observe(next, At(5, 10)).SealedWindows.ShouldBe(1);
+        _sealed.ShouldHaveSingleItem().WindowIndex.ShouldBe(4);
+    }
+
+    [Fact]
+    public void ContinueAfter_NeverStartedOrCorrupt_FreshOrThrows()
+    {
+        var fresh = SegmentWindowEngine.ContinueAfter(Segment(policyVersion: "v2"), _clock, NewEngine().ToBytes());
+        fresh.HasStarted.ShouldBeFalse();
+        var state = NewEngine().ToBytes();
+        Should.Throw<FormatException>(() => SegmentWindowEngine.ContinueAfter(Segment(), _clock, state.AsSpan(0, 5)));
+    }
+
+    [Fact]
     public void SealedWindow_ToBytes_RoundTripsExactly()
     {
         var spec = Segment(AllKinds());

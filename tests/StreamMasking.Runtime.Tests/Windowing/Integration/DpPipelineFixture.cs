@@ -30,9 +30,7 @@ internal sealed class DpPipelineFixture : IDisposable
     {
         _cluster = cluster;
         Prefix = "dp" + Guid.NewGuid().ToString("N")[..12];
-        var result = PolicyLoader.Parse(policyYaml(Prefix + ".masked"), "dp-test-policy.yaml");
-        result.IsValid.ShouldBeTrue(string.Join(Environment.NewLine, result.Diagnostics));
-        Policy = result.Policy!;
+        Policy = ParsePolicy(policyYaml);
         Options = new StreamMaskingOptions
         {
             Kafka = { BootstrapServers = cluster.BootstrapServers },
@@ -70,7 +68,16 @@ internal sealed class DpPipelineFixture : IDisposable
 
     internal static byte[] MasterSecret => Enumerable.Repeat((byte)7, 32).ToArray();
 
-    internal MaskingPipeline CreatePipeline(Action<string>? faultPoint = null, string? instanceId = null, string? stateDirectory = null)
+    /// <summary>Another policy over this fixture's topics (a policy change between runs).</summary>
+    internal PrivacyPolicy ParsePolicy(Func<string, string> policyYaml)
+    {
+        var result = PolicyLoader.Parse(policyYaml(Prefix + ".masked"), "dp-test-policy.yaml");
+        result.IsValid.ShouldBeTrue(string.Join(Environment.NewLine, result.Diagnostics));
+        return result.Policy!;
+    }
+
+    internal MaskingPipeline CreatePipeline(Action<string>? faultPoint = null, string? instanceId = null, string? stateDirectory = null,
+        PrivacyPolicy? policy = null)
     {
         var options = Options;
         if (instanceId is not null || stateDirectory is not null)
@@ -80,7 +87,7 @@ internal sealed class DpPipelineFixture : IDisposable
 
         var factory = Logs.CreateFactory();
         var clients = new KafkaClientFactory(options.Kafka, factory.CreateLogger("kafka"));
-        return new MaskingPipeline(options, Policy, MasterSecret, clients, factory, TimeProvider.System, faultPoint: faultPoint);
+        return new MaskingPipeline(options, policy ?? Policy, MasterSecret, clients, factory, TimeProvider.System, faultPoint: faultPoint);
     }
 
     /// <summary>One JSON record at <paramref name="secondsAfterT0"/> of event time.</summary>

@@ -13,8 +13,8 @@ internal static class DpPolicies
     /// ε 2. Segment "other" has no window.
     /// </summary>
     internal static Func<string, string> Visits(double lifetimeEpsilon = 100, string overCap = "strip-noised-fields",
-        string late = "dead-letter", string window = "size: 1m, grace: 10s", string[]? tenants = null) => prefix => $$"""
-        version: "dp-test-1"
+        string late = "dead-letter", string window = "size: 1m, grace: 10s", string[]? tenants = null, string version = "dp-test-1") => prefix => $$"""
+        version: "{{version}}"
         maskedTopic: "{{prefix}}.{segment}"
         segments:
         {{string.Join("\n", (tenants ?? ["a"]).Select(t => VisitSegment(t, lifetimeEpsilon, overCap, late, window)))}}

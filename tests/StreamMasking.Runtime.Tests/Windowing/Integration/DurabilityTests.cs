@@ -72,6 +72,35 @@ public sealed class DurabilityTests(KafkaCluster cluster)
     }
 
     [Fact]
+    public async Task PolicyVersionChangedMidStream_LedgerCarriesOverAndClosedWindowsStayClosed()
+    {
+        using var fixture = new DpPipelineFixture(cluster, Limited);
+        var input = DpPolicies.StandardScenario();
+        using (var first = fixture.CreatePipeline())
+        {
+            await first.ProvisionTopicsAsync(CancellationToken.None);
+            await fixture.ProduceAsync(input.Take(11));
+            await DpPipelineFixture.RunUntilAsync(first, 11, 6);
+        }
+
+        // Version 2: same budget. Its windows start after the old stream time (186 s, window 3), and its releases are
+        // paid from the same ledger: windows 0 and 1 spent 2.0 of the lifetime ε 3 under version 1.
+        await fixture.ProduceAsync(input.Skip(11));
+        using var second = fixture.CreatePipeline(policy: fixture.ParsePolicy(DpPolicies.Visits(lifetimeEpsilon: 3, version: "dp-test-2")));
+        var s = await DpPipelineFixture.RunUntilAsync(second, input.Count - 11, 3);
+
+        // Window 4 is the first of version 2: count 0.5 + new continual 0.5 = 3.0; the sum (0.25) no longer fits.
+        s.EpsilonChargedBySegment["visits"].ShouldBe(1.0, 1e-12);
+        s.SuppressionsByReason.ShouldBe(new Dictionary<string, long> { ["lifetime_cap_exceeded"] = 1 });
+        var v2 = fixture.Releases().Where(r => r.GetProperty("policyVersion").GetString() == "dp-test-2").ToList();
+        v2.ShouldAllBe(r => r.GetProperty("window").GetProperty("index").GetInt64() == (DpPipelineFixture.T0 / 60_000) + 4);
+        v2.Count.ShouldBe(2);
+        // The late record (30 s) and the window-3 records of the new run are late under version 2 as well.
+        s.LateRecords.ShouldBe(1);
+        fixture.Logs.Lines.ShouldContain(l => l.Contains("written under another policy", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AbortBetweenSealAndRelease_Retried_ReleasesAreByteIdentical()
     {
         var reference = await ReferenceAsync(Limited);
