@@ -5,4 +5,13 @@ if (args is ["--counter-table", ..])
     return;
 }
 
-BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// `--pipeline-ratio [records] [rounds]` runs the end-to-end harness: plain masking vs masking with DP windows.
+if (args is ["--pipeline-ratio", ..])
+{
+    var records = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20_000;
+    var rounds = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3;
+    await StreamMasking.Benchmarks.Pipeline.WindowOverheadHarness.RunAsync(Console.Out, records, rounds);
+    return;
+}
+
+BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(StreamMasking.Benchmarks.Pipeline.WindowOverheadHarness).Assembly).Run(args);

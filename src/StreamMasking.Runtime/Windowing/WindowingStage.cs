@@ -55,6 +55,7 @@ internal sealed class WindowingStage : IDisposable
     private readonly ILogger _logger;
     private readonly Action<string>? _faultPoint;
     private readonly Dictionary<int, Dictionary<string, SegmentState>> _partitions = [];
+    private readonly List<SealedWindow> _sealedScratch = [];
     private StateStoreManager? _manager;
     private StateStoreParticipant? _stores;
     private KafkaChangelogReader? _reader;
@@ -238,17 +239,17 @@ internal sealed class WindowingStage : IDisposable
         if (state.Engine is { } engine)
         {
             var spec = segment.Spec!;
-            var inputs = new AggregateInput[spec.Aggregates.Count];
+            Span<AggregateInput> inputs = stackalloc AggregateInput[spec.Aggregates.Count];
             AggregateInputReader.Read(body, spec, inputs);
-            var sealedWindows = new List<SealedWindow>();
-            var result = engine.Observe(timestampMs, unit is null ? null : Convert.ToBase64String(unit), inputs, sealedWindows);
+            _sealedScratch.Clear();
+            var result = engine.Observe(timestampMs, unit is null ? null : Convert.ToBase64String(unit), inputs, _sealedScratch);
             if (result.Outcome == RecordOutcome.OutOfRange)
             {
                 return RecordVerdict.TimestampOutOfRange;
             }
 
             state.EngineDirty = true;
-            Seal(state, sealedWindows, context);
+            Seal(state, _sealedScratch, context);
             if (result.Outcome == RecordOutcome.Late)
             {
                 return RecordVerdict.Late;
