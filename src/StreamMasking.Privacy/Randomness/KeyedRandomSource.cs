@@ -5,8 +5,10 @@ using System.Text;
 namespace StreamMasking.Privacy.Randomness;
 
 /// <summary>
-/// A deterministic pseudo-random stream: AES-256 in counter mode under a key derived as
-/// HMAC-SHA256(key, domain ‖ label). The same key and label always give the same stream, so a value that is
+/// A deterministic pseudo-random stream: AES-256 in counter mode under the stream key HMAC-SHA256(key, domain ‖
+/// "stream"), blocks nonce ‖ counter (96-bit nonce, 32-bit little-endian block counter), where the nonce is the first
+/// 12 bytes of AES-CMAC(HMAC-SHA256(key, domain ‖ "nonce"), label): a pseudo-random function of the label, so
+/// streams of different labels are independent (a nonce collision needs about 2^48 labels under one key). The same key and label always give the same stream, so a value that is
 /// re-released after a crash or a replay gets exactly the same noise instead of fresh noise (fresh noise on replay
 /// would let an observer average it away and silently double the privacy spend). Different labels give independent
 /// streams, which is why the label must name everything that makes a release distinct: segment, window, metric,
@@ -19,9 +21,17 @@ public sealed class KeyedRandomSource : IRandomSource
 {
     private const int FirstBlockCount = 8;
     private const int MaxBlockCount = 256;
-    private static readonly byte[] s_domain = Encoding.UTF8.GetBytes("StreamMasking.KeyedRandomSource/v1\0");
+    private const int NonceBytes = 12;
+    private const int CachedKeysPerThread = 32;
+    private static readonly byte[] s_domain = Encoding.UTF8.GetBytes("StreamMasking.KeyedRandomSource/v2\0");
 
-    private readonly byte[] _aesKey;
+    // Expanded ciphers of the keys this thread used last: a stream per label then costs one CMAC over the label and
+    // a few AES blocks, all in process. (The platform's one-shot HMAC and AES calls cost microseconds each.)
+    [ThreadStatic]
+    private static List<(byte[] Key, Aes256 Nonce, Aes256 Stream)>? t_ciphers;
+
+    private readonly Aes256 _stream;
+    private readonly byte[] _nonce = new byte[NonceBytes];
     private byte[] _buffer = [];
     private int _position;
     private ulong _nextBlock;
@@ -35,11 +45,11 @@ public sealed class KeyedRandomSource : IRandomSource
             throw new ArgumentException("A noise key needs at least 16 bytes (128 bits).", nameof(key));
         }
 
-        var labelBytes = Encoding.UTF8.GetBytes(label);
-        var message = new byte[s_domain.Length + labelBytes.Length];
-        s_domain.CopyTo(message, 0);
-        labelBytes.CopyTo(message, s_domain.Length);
-        _aesKey = HMACSHA256.HashData(key, message);
+        var (nonceCipher, stream) = Ciphers(key);
+        _stream = stream;
+        Span<byte> tag = stackalloc byte[16];
+        nonceCipher.Cmac(Encoding.UTF8.GetBytes(label), tag);
+        tag[..NonceBytes].CopyTo(_nonce);
     }
 
     /// <summary>
@@ -94,15 +104,46 @@ public sealed class KeyedRandomSource : IRandomSource
         var counters = new byte[blocks * 16];
         for (var i = 0; i < blocks; i++)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(counters.AsSpan(i * 16), checked(_nextBlock + (ulong)i));
+            var block = counters.AsSpan(i * 16, 16);
+            _nonce.CopyTo(block);
+            // 2^32 blocks (64 GiB) per label at most: the checked cast refuses to wrap into reused keystream.
+            BinaryPrimitives.WriteUInt32LittleEndian(block[NonceBytes..], checked((uint)(_nextBlock + (ulong)i)));
         }
 
         _nextBlock += (ulong)blocks;
-        using var aes = Aes.Create();
-        aes.Key = _aesKey;
         var output = new byte[counters.Length];
-        aes.EncryptEcb(counters, output, PaddingMode.None);
+        _stream.EncryptBlocks(counters, output);
         _buffer = output;
         _position = 0;
+    }
+
+    private static (Aes256 Nonce, Aes256 Stream) Ciphers(ReadOnlySpan<byte> key)
+    {
+        var cache = t_ciphers ??= new List<(byte[], Aes256, Aes256)>(CachedKeysPerThread);
+        foreach (var (cachedKey, nonce, stream) in cache)
+        {
+            if (key.SequenceEqual(cachedKey))
+            {
+                return (nonce, stream);
+            }
+        }
+
+        if (cache.Count == CachedKeysPerThread)
+        {
+            cache.RemoveAt(0);
+        }
+
+        var entry = (key.ToArray(), new Aes256(Derive(key, "nonce")), new Aes256(Derive(key, "stream")));
+        cache.Add(entry);
+        return (entry.Item2, entry.Item3);
+    }
+
+    private static byte[] Derive(ReadOnlySpan<byte> key, string purpose)
+    {
+        var purposeBytes = Encoding.UTF8.GetBytes(purpose);
+        var message = new byte[s_domain.Length + purposeBytes.Length];
+        s_domain.CopyTo(message, 0);
+        purposeBytes.CopyTo(message, s_domain.Length);
+        return HMACSHA256.HashData(key, message);
     }
 }

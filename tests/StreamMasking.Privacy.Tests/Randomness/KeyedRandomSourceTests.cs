@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using StreamMasking.Privacy.Randomness;
 
 namespace StreamMasking.Privacy.Tests.Randomness;
@@ -8,6 +10,37 @@ public class KeyedRandomSourceTests
 
     private static ulong[] Draw(KeyedRandomSource source, int count) =>
         Enumerable.Range(0, count).Select(_ => source.NextUInt64()).ToArray();
+
+    /// <summary>
+    /// The stream is exactly the documented construction, rebuilt here from the platform's HMAC and AES. Noise
+    /// streams must never change silently: a replayed record re-masked with different noise for the same value would
+    /// let an observer average the two. Changing the construction needs a new domain version and a migration note.
+    /// </summary>
+    [Fact]
+    public void NextBytes_FirstBlocks_AreTheDocumentedConstruction()
+    {
+        const string domain = "StreamMasking.KeyedRandomSource/v2\0";
+        var nonceKey = HMACSHA256.HashData(s_key, Encoding.UTF8.GetBytes(domain + "nonce"));
+        var streamKey = HMACSHA256.HashData(s_key, Encoding.UTF8.GetBytes(domain + "stream"));
+        var tag = new byte[16];
+        new Aes256(nonceKey).Cmac(Encoding.UTF8.GetBytes("segment/7/count"), tag);
+        var counterBlocks = new byte[48];
+        for (var i = 0; i < 3; i++)
+        {
+            tag.AsSpan(0, 12).CopyTo(counterBlocks.AsSpan(16 * i));
+            counterBlocks[(16 * i) + 12] = (byte)i;
+        }
+
+        using var aes = Aes.Create();
+        aes.Key = streamKey;
+        var expected = aes.EncryptEcb(counterBlocks, PaddingMode.None);
+        var actual = new byte[48];
+
+        new KeyedRandomSource(s_key, "segment/7/count").NextBytes(actual);
+
+        actual.ShouldBe(expected);
+        Convert.ToHexStringLower(actual.AsSpan(0, 16)).ShouldBe("800a62efc49612ed366ba211b2ab3db0");
+    }
 
     [Fact]
     public void NextUInt64_SameKeyAndLabel_SameStream()
