@@ -32,6 +32,45 @@ public sealed class AggregationSpecMapperTests
         spec.Budget.CreateLedger().ShouldNotBeNull();
     }
 
+    [Theory]
+    [InlineData("basic", "perWindow: { epsilon: 5 }", "lifetime: { epsilon: 50 }", "{ name: n, kind: count, epsilon: 0.5, continual: true, windowsPerUnit: 6 }")]
+    [InlineData("zcdp", "perWindow: { rho: 1 }", "lifetime: { rho: 10 }", "{ name: s, kind: sum, field: v, clamp: { min: 0, max: 10 }, epsilon: 0.5, delta: 1e-7, noise: gaussian, continual: true, windowsPerUnit: 3 }")]
+    public void Map_WindowsPerUnit_ExplainedCostEqualsWhatTheLedgerIsCharged(string accountant, string perWindow, string lifetime, string aggregate)
+    {
+        var yaml = $$"""
+            version: "w-1"
+            segments:
+              - name: s
+                match: { field: type, equals: x }
+                fields: { v: keep }
+                privacyUnit: { field: u, maxEventsPerWindow: 1 }
+                window: { size: 1m }
+                budget: { accountant: {{accountant}}, {{perWindow}}, {{lifetime}} }
+                aggregates:
+                  - {{aggregate}}
+            """;
+        var parsed = PolicyLoader.Parse(yaml, "w.yaml");
+        parsed.IsValid.ShouldBeTrue(string.Join('\n', parsed.Diagnostics));
+        var segment = parsed.Policy!.FindSegment("s")!;
+        var declared = segment.Privacy.Aggregates[0];
+
+        var spec = AggregationSpecMapper.Map(segment, "w-1")!;
+
+        spec.Validate();
+        spec.Aggregates[0].MaxWindowsPerUnit.ShouldBe(declared.WindowsPerUnit);
+        DpCosts.ContinualCost(declared).ShouldBe(ContinualTotals.ChargedCost(spec.Aggregates[0]));
+        var single = DpCosts.ContinualCost(declared with { WindowsPerUnit = 1 })!.Value;
+        var w = declared.WindowsPerUnit;
+        if (accountant == "basic")
+        {
+            DpCosts.ContinualCost(declared)!.Value.Epsilon.Value.ShouldBe(single.Epsilon.Value * w, 1e-12);
+        }
+        else
+        {
+            DpCosts.ContinualCost(declared)!.Value.Rho.Value.ShouldBe(single.Rho.Value * w * w, 1e-12);
+        }
+    }
+
     [Fact]
     public void Map_ZcdpGaussianContinual_UsesRho()
     {

@@ -151,6 +151,9 @@ public sealed class DpPolicyValidationTests
     [InlineData("{ name: a, kind: top-k, field: x, domain: [u], epsilon: 1, noise: gaussian, delta: 0.1 }", "noise", "gaussian", "use noise laplace")]
     [InlineData("{ name: a, kind: mean, field: x, clamp: { min: 0, max: 1 }, epsilon: 1, continual: true }", "continual", "true", "only to kinds count and sum")]
     [InlineData("{ name: a, kind: count, epsilon: 1, maxContributionsPerUnit: 0 }", "maxContributionsPerUnit", "0 }", "positive whole number")]
+    [InlineData("{ name: a, kind: count, epsilon: 1, windowsPerUnit: 3 }", "windowsPerUnit", "3 }", "applies only to continual aggregates")]
+    [InlineData("{ name: a, kind: count, epsilon: 1, continual: true, windowsPerUnit: 0 }", "windowsPerUnit", "0 }", "positive whole number")]
+    [InlineData("{ name: a, kind: count, epsilon: 1, continual: true, windowsPerUnit: 100001 }", "windowsPerUnit", "100001", "at most 100000")]
     [InlineData("{ name: 'a b', kind: count, epsilon: 1 }", "name", "'a b'", "may use only letters")]
     public void Parse_BadAggregate_PointsAtTheValue(string aggregate, string key, string token, string message)
     {

@@ -32,6 +32,13 @@ public sealed record AggregatePolicy
     /// <summary>Whether the running total across windows is also released (count and sum).</summary>
     public bool Continual { get; init; }
 
+    /// <summary>
+    /// Continual aggregates: how many windows of one privacy unit feed the running total (later windows of that unit
+    /// are left out of it). The counter's noise is calibrated to one window, so its one-off cost is that of W windows
+    /// (group privacy: ε·W, or ρ·W² under zCDP). Default 1.
+    /// </summary>
+    public int WindowsPerUnit { get; init; } = 1;
+
     /// <summary>The policy keyword of <see cref="Kind"/>.</summary>
     public string KindName => Kind switch
     {

@@ -62,6 +62,7 @@ public static class AggregationSpecMapper
         Domain = aggregate.Domain,
         K = aggregate.K,
         MaxContributionsPerWindow = aggregate.MaxContributionsPerUnit,
+        MaxWindowsPerUnit = aggregate.WindowsPerUnit,
         Noise = aggregate.Noise,
         Continual = !aggregate.Continual ? null
             : aggregate.Noise.Kind == NoiseKind.Laplace ? PrivacyCost.Pure(aggregate.Noise.Epsilon)

@@ -46,7 +46,10 @@ public static class DpCosts
         return PrivacyCost.Zcdp(new Rho(ZcdpOfDiscreteGaussian(result, l0: 1, lInfinity)));
     }
 
-    /// <summary>The one-off cost of a continual aggregate's counter (charged with the first window it releases), or null.</summary>
+    /// <summary>
+    /// The one-off cost of a continual aggregate's counter (charged with the first window it releases), or null: the
+    /// counter's per-window parameters times <c>windowsPerUnit</c> W (ε·W, or ρ·W² under zCDP), as the ledger charges it.
+    /// </summary>
     public static PrivacyCost? ContinualCost(AggregatePolicy aggregate)
     {
         ArgumentNullException.ThrowIfNull(aggregate);
@@ -55,9 +58,10 @@ public static class DpCosts
             return null;
         }
 
+        var w = (double)aggregate.WindowsPerUnit;
         return aggregate.Noise.Kind == NoiseKind.Laplace
-            ? PrivacyCost.Pure(aggregate.Noise.Epsilon)
-            : PrivacyCost.Zcdp(new Rho(Math.BitIncrement(ZcdpConversion.MaxRhoFor(aggregate.Noise.Epsilon, aggregate.Noise.Delta).Value)));
+            ? PrivacyCost.Pure(aggregate.Noise.Epsilon.Scale(w))
+            : PrivacyCost.Zcdp(new Rho(Math.BitIncrement(ZcdpConversion.MaxRhoFor(aggregate.Noise.Epsilon, aggregate.Noise.Delta).Value * w * w)));
     }
 
     /// <summary>The cost of one event's noised field under <paramref name="accountant"/>.</summary>

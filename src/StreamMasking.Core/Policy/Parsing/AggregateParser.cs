@@ -8,8 +8,11 @@ namespace StreamMasking.Core.Policy.Parsing;
 /// <summary>Parses a segment's <c>aggregates</c> list; checks each entry on its own and names unique.</summary>
 internal static class AggregateParser
 {
+    /// <summary>Largest <c>windowsPerUnit</c>: the counter's cost grows with it (ε·W, ρ·W²).</summary>
+    private const int MaxWindowsPerUnit = 100_000;
+
     private static readonly string[] Keys =
-        ["name", "kind", "field", "clamp", "domain", "k", "maxContributionsPerUnit", "epsilon", "delta", "noise", "continual"];
+        ["name", "kind", "field", "clamp", "domain", "k", "maxContributionsPerUnit", "epsilon", "delta", "noise", "continual", "windowsPerUnit"];
 
     private static readonly string[] Kinds = ["count", "sum", "mean", "histogram", "top-k"];
 
@@ -107,7 +110,21 @@ internal static class AggregateParser
             bag.Add(reader.Get("continual")!, reader.ChildPath("continual"), "continual release applies only to kinds count and sum");
         }
 
-        if (bag.Count != before || name is null || noise is null || contributions is null || continual is null)
+        int? windowsPerUnit = 1;
+        if (reader.Get("windowsPerUnit") is { } wNode)
+        {
+            windowsPerUnit = YamlValues.Integer(wNode, reader.ChildPath("windowsPerUnit"), bag, minimum: 1);
+            if (continual != true)
+            {
+                bag.Add(wNode, reader.ChildPath("windowsPerUnit"), "windowsPerUnit applies only to continual aggregates (continual: true)");
+            }
+            else if (windowsPerUnit > MaxWindowsPerUnit)
+            {
+                bag.Add(wNode, reader.ChildPath("windowsPerUnit"), $"windowsPerUnit must be at most {MaxWindowsPerUnit}");
+            }
+        }
+
+        if (bag.Count != before || name is null || noise is null || contributions is null || continual is null || windowsPerUnit is null)
         {
             return null;
         }
@@ -123,6 +140,7 @@ internal static class AggregateParser
             MaxContributionsPerUnit = contributions.Value,
             Noise = noise,
             Continual = continual.Value,
+            WindowsPerUnit = windowsPerUnit.Value,
         };
     }
 

@@ -8,4 +8,6 @@ namespace StreamMasking.Core.Policy.Reporting;
 /// <param name="Noise">Noise keyword (laplace, gaussian).</param>
 /// <param name="WindowCost">Cost of one window's release, in the segment accountant's currency.</param>
 /// <param name="ContinualCost">One-off cost of its continual counter (charged with the first window), or null.</param>
-public sealed record AggregateRisk(string Name, string Kind, string Noise, PrivacyCost WindowCost, PrivacyCost? ContinualCost);
+/// <param name="WindowsPerUnit">Windows of one unit its continual counter covers (<c>windowsPerUnit</c>).</param>
+public sealed record AggregateRisk(string Name, string Kind, string Noise, PrivacyCost WindowCost, PrivacyCost? ContinualCost,
+    int WindowsPerUnit = 1);

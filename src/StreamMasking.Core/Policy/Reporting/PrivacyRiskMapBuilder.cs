@@ -37,7 +37,7 @@ public static class PrivacyRiskMapBuilder
         var aggregates = privacy.Aggregates
             .Select(a => new AggregateRisk(
                 a.Name, a.KindName, a.Noise.Kind == NoiseKind.Laplace ? "laplace" : "gaussian",
-                DpCosts.AggregateWindowCost(a, accountant), DpCosts.ContinualCost(a)))
+                DpCosts.AggregateWindowCost(a, accountant), DpCosts.ContinualCost(a), a.WindowsPerUnit))
             .ToList();
 
         var perEvent = fields.Aggregate(ComposedCost.Zero(accountant), (total, f) => total.Add(f.Cost));
@@ -122,7 +122,8 @@ public static class PrivacyRiskMapBuilder
 
         foreach (var a in map.Aggregates)
         {
-            var continual = a.ContinualCost is { } c ? $"; continual counter once {Format(c, map, d)}" : "";
+            var covers = a.WindowsPerUnit > 1 ? $" (covers {a.WindowsPerUnit} windows per unit)" : "";
+            var continual = a.ContinualCost is { } c ? $"; continual counter once {Format(c, map, d)}{covers}" : "";
             lines.Add($"    per window aggregate {a.Name} ({a.Kind}, {a.Noise}): {Format(a.WindowCost, map, d)}{continual}");
         }
 
