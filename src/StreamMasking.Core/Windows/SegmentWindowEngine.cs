@@ -18,6 +18,7 @@ public sealed class SegmentWindowEngine
 {
     private readonly Dictionary<long, AggregateAccumulator[]> _open = [];
     private readonly Dictionary<string, int>?[] _unitWindows;
+    private readonly IUnitWindowStore? _unitWindowStore;
     private readonly TimeProvider _time;
     private bool _started;
     private bool _sealedAny;
@@ -28,6 +29,15 @@ public sealed class SegmentWindowEngine
 
     /// <summary>Creates an engine with no windows yet.</summary>
     public SegmentWindowEngine(SegmentAggregationSpec spec, TimeProvider time)
+        : this(spec, time, unitWindowStore: null)
+    {
+    }
+
+    /// <summary>
+    /// Creates an engine with no windows yet whose windows-per-unit counts (continual aggregates) live in
+    /// <paramref name="unitWindowStore"/> instead of its own state; null keeps them in memory and in <see cref="ToBytes"/>.
+    /// </summary>
+    public SegmentWindowEngine(SegmentAggregationSpec spec, TimeProvider time, IUnitWindowStore? unitWindowStore)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(time);
@@ -38,8 +48,12 @@ public sealed class SegmentWindowEngine
         for (var i = 0; i < _unitWindows.Length; i++)
         {
             // Windows per unit only matter for the continual total, whose noise is calibrated to them.
-            _unitWindows[i] = spec.Aggregates[i].IsContinual ? new Dictionary<string, int>(StringComparer.Ordinal) : null;
+            _unitWindows[i] = spec.Aggregates[i].IsContinual && unitWindowStore is null
+                ? new Dictionary<string, int>(StringComparer.Ordinal)
+                : null;
         }
+
+        _unitWindowStore = unitWindowStore;
     }
 
     /// <summary>The segment spec.</summary>
@@ -142,12 +156,23 @@ public sealed class SegmentWindowEngine
         return CloseDue(sealedOut, Spec.Window.MaxWindowsPerAdvance);
     }
 
-    /// <summary>Serialises the complete state (versioned binary form); restore with <see cref="FromBytes"/>.</summary>
+    /// <summary>
+    /// Serialises the state (versioned binary form; windows-per-unit counts only when no <see cref="IUnitWindowStore"/>
+    /// holds them); restore with <c>FromBytes</c>.
+    /// </summary>
     public byte[] ToBytes() => SegmentWindowEngineSerializer.Write(this);
 
     /// <summary>Restores an engine; throws <see cref="FormatException"/> if the bytes are corrupt or were written for a different spec.</summary>
     public static SegmentWindowEngine FromBytes(SegmentAggregationSpec spec, TimeProvider time, ReadOnlySpan<byte> state) =>
-        SegmentWindowEngineSerializer.Read(spec, time, state);
+        SegmentWindowEngineSerializer.Read(spec, time, state, unitWindowStore: null);
+
+    /// <summary>
+    /// Restores an engine whose windows-per-unit counts live in <paramref name="unitWindowStore"/>; counts found in
+    /// <paramref name="state"/> (written by an engine that kept them in memory) are moved into the store.
+    /// </summary>
+    public static SegmentWindowEngine FromBytes(SegmentAggregationSpec spec, TimeProvider time, ReadOnlySpan<byte> state,
+        IUnitWindowStore? unitWindowStore) =>
+        SegmentWindowEngineSerializer.Read(spec, time, state, unitWindowStore);
 
     /// <summary>
     /// Starts an engine for <paramref name="spec"/> where one under a different spec (another policy version, window
@@ -156,9 +181,10 @@ public sealed class SegmentWindowEngine
     /// aggregated or released again. Windows the old engine still had open are not released (their partial state
     /// cannot be carried into different aggregates). Throws <see cref="FormatException"/> if the old state is corrupt.
     /// </summary>
-    public static SegmentWindowEngine ContinueAfter(SegmentAggregationSpec spec, TimeProvider time, ReadOnlySpan<byte> previousState)
+    public static SegmentWindowEngine ContinueAfter(SegmentAggregationSpec spec, TimeProvider time, ReadOnlySpan<byte> previousState,
+        IUnitWindowStore? unitWindowStore = null)
     {
-        var engine = new SegmentWindowEngine(spec, time);
+        var engine = new SegmentWindowEngine(spec, time, unitWindowStore);
         var (started, streamTime) = SegmentWindowEngineSerializer.ReadClock(previousState);
         if (started && streamTime is >= 0 and <= WindowSpec.MaxTimestampMs)
         {
@@ -193,19 +219,31 @@ public sealed class SegmentWindowEngine
     private bool Accumulate(int aggregate, AggregateAccumulator accumulator, string? unit, in AggregateInput input)
     {
         var spec = Spec.Aggregates[aggregate];
-        var windowsOfUnit = unit is null ? null : _unitWindows[aggregate];
-        var firstInWindow = windowsOfUnit is not null && !accumulator.ContainsUnit(unit!);
+        // Windows per unit only matter for continual totals, whose noise is calibrated to MaxWindowsPerUnit windows.
+        var tracked = unit is not null && spec.IsContinual;
+        var firstInWindow = tracked && !accumulator.ContainsUnit(unit!);
         var used = 0;
-        if (firstInWindow && windowsOfUnit!.TryGetValue(unit!, out used) && used >= spec.MaxWindowsPerUnit)
+        if (firstInWindow)
         {
-            accumulator.MarkCapped();
-            return false;
+            used = _unitWindowStore?.WindowsOf(spec.Name, unit!) ?? _unitWindows[aggregate]!.GetValueOrDefault(unit!);
+            if (used >= spec.MaxWindowsPerUnit)
+            {
+                accumulator.MarkCapped();
+                return false;
+            }
         }
 
         var result = accumulator.Add(spec, unit, input);
         if (result == AccumulateResult.Added && firstInWindow)
         {
-            windowsOfUnit![unit!] = used + 1;
+            if (_unitWindowStore is { } store)
+            {
+                store.Record(spec.Name, unit!, used + 1);
+            }
+            else
+            {
+                _unitWindows[aggregate]![unit!] = used + 1;
+            }
         }
 
         return result != AccumulateResult.Capped;

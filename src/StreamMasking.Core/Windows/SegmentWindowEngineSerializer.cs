@@ -54,9 +54,10 @@ internal static class SegmentWindowEngineSerializer
         return stream.ToArray();
     }
 
-    public static SegmentWindowEngine Read(SegmentAggregationSpec spec, TimeProvider time, ReadOnlySpan<byte> state)
+    public static SegmentWindowEngine Read(SegmentAggregationSpec spec, TimeProvider time, ReadOnlySpan<byte> state,
+        IUnitWindowStore? unitWindowStore)
     {
-        var engine = new SegmentWindowEngine(spec, time);
+        var engine = new SegmentWindowEngine(spec, time, unitWindowStore);
         try
         {
             using var stream = new MemoryStream(state.ToArray(), writable: false);
@@ -98,14 +99,23 @@ internal static class SegmentWindowEngineSerializer
             {
                 var units = ReadCount(reader);
                 var map = engine.UnitWindows[i];
-                if (units > 0 && map is null)
+                if (units > 0 && !spec.Aggregates[i].IsContinual)
                 {
                     throw new FormatException("Windows-per-unit state for a non-continual aggregate.");
                 }
 
                 for (var u = 0; u < units; u++)
                 {
-                    map!.Add(reader.ReadString(), reader.ReadInt32());
+                    var (unit, windows) = (reader.ReadString(), reader.ReadInt32());
+                    if (map is not null)
+                    {
+                        map.Add(unit, windows);
+                    }
+                    else
+                    {
+                        // Counts kept in memory before; the store takes them over.
+                        unitWindowStore!.Record(spec.Aggregates[i].Name, unit, windows);
+                    }
                 }
             }
 

@@ -21,6 +21,7 @@ internal sealed class SegmentState
     private long _capClock = long.MinValue;
     private long _capFloor = long.MinValue;
     private bool _capClockDirty;
+    private StoreUnitWindows? _unitWindows;
 
     private SegmentState(WindowedSegment segment, IKeyValueStore store)
     {
@@ -64,9 +65,13 @@ internal sealed class SegmentState
         if (segment.Spec is { } spec)
         {
             var bytes = store.Get(StateKeys.Engine(segment.Name));
+            var unitWindows = spec.Aggregates.Any(a => a.IsContinual) ? new StoreUnitWindows(store, segment.Name, spec.PolicyVersion) : null;
+            state._unitWindows = unitWindows;
             try
             {
-                state.Engine = bytes is null ? new SegmentWindowEngine(spec, time) : SegmentWindowEngine.FromBytes(spec, time, bytes);
+                state.Engine = bytes is null
+                    ? new SegmentWindowEngine(spec, time, unitWindows)
+                    : SegmentWindowEngine.FromBytes(spec, time, bytes, unitWindows);
             }
             catch (FormatException)
             {
@@ -75,12 +80,12 @@ internal sealed class SegmentState
                 abandoned = "window engine";
                 try
                 {
-                    state.Engine = SegmentWindowEngine.ContinueAfter(spec, time, bytes);
+                    state.Engine = SegmentWindowEngine.ContinueAfter(spec, time, bytes, unitWindows);
                 }
                 catch (FormatException)
                 {
                     abandoned = "corrupt window engine";
-                    state.Engine = new SegmentWindowEngine(spec, time);
+                    state.Engine = new SegmentWindowEngine(spec, time, unitWindows);
                 }
 
                 state.EngineDirty = true;
@@ -176,6 +181,8 @@ internal sealed class SegmentState
             Store.Put(StateKeys.Engine(name), Engine.ToBytes());
             EngineDirty = false;
         }
+
+        _unitWindows?.Flush();
 
         if (_capClockDirty)
         {

@@ -18,6 +18,7 @@ internal static class StateKeys
     private const byte CapClockTag = (byte)'k';
     private const byte CapCountTag = (byte)'n';
     private const byte HighWaterTag = (byte)'h';
+    private const byte UnitWindowsTag = (byte)'u';
 
     /// <summary>The segment's window engine.</summary>
     internal static byte[] Engine(string segment) => Key(EngineTag, segment, []);
@@ -62,6 +63,10 @@ internal static class StateKeys
         BinaryPrimitives.WriteInt32BigEndian(suffix.AsSpan(topicBytes.Length + 1), partition);
         return Key(HighWaterTag, segment, suffix);
     }
+
+    /// <summary>Windows a unit has fed a continual aggregate under one policy version.</summary>
+    internal static byte[] UnitWindows(string segment, string policyVersion, string aggregate, string unit) =>
+        Key(UnitWindowsTag, segment, Encoding.UTF8.GetBytes(policyVersion + "\0" + aggregate + "\0" + unit));
 
     internal static byte[] Long(long value)
     {

@@ -59,6 +59,35 @@ public sealed class SegmentWindowEngineBoundingTests
     }
 
     [Fact]
+    public void Observe_UnitWindowsInAStore_SameBoundingAndNotInTheEngineState()
+    {
+        var count = Count() with { Continual = PrivacyCost.Pure(new Epsilon(1)), MaxWindowsPerUnit = 2 };
+        var spec = Segment([count]);
+        var store = new DictionaryUnitWindows();
+        var inMemory = new SegmentWindowEngine(spec, _clock);
+        var stored = new SegmentWindowEngine(spec, _clock, store);
+        var fromStored = new List<SealedWindow>();
+        for (var minute = 0; minute < 4; minute++)
+        {
+            foreach (var unit in new[] { "u", "v", "u" })
+            {
+                var a = Observe(inMemory, At(minute, 1), unit);
+                stored.Observe(At(minute, 1), unit, [AggregateInput.Present], fromStored).ShouldBe(a);
+            }
+        }
+
+        store.Counts.ShouldBe(new Dictionary<(string, string), int> { [("visits", "u")] = 2, [("visits", "v")] = 2 });
+        // The store holds the counts; the engine's own state does not grow with the units.
+        stored.ToBytes().Length.ShouldBeLessThan(inMemory.ToBytes().Length);
+
+        // State written by an in-memory engine moves its counts into a store on restore.
+        var migrated = new DictionaryUnitWindows();
+        var restored = SegmentWindowEngine.FromBytes(spec, _clock, inMemory.ToBytes(), migrated);
+        migrated.Counts.ShouldBe(store.Counts);
+        restored.ToBytes().ShouldBe(stored.ToBytes());
+    }
+
+    [Fact]
     public void Observe_SumAndMean_ClampValuesAndSkipMissing()
     {
         var spec = Segment(AllKinds());
@@ -79,4 +108,13 @@ public sealed class SegmentWindowEngineBoundingTests
 
     private ObserveResult Observe(SegmentWindowEngine engine, long time, string? unit = null) =>
         engine.Observe(time, unit, Inputs(engine.Spec), _sealed);
+
+    private sealed class DictionaryUnitWindows : IUnitWindowStore
+    {
+        internal Dictionary<(string, string), int> Counts { get; } = [];
+
+        public int WindowsOf(string aggregate, string unit) => Counts.GetValueOrDefault((aggregate, unit));
+
+        public void Record(string aggregate, string unit, int windows) => Counts[(aggregate, unit)] = windows;
+    }
 }

@@ -88,13 +88,33 @@ public sealed class SegmentStateTests : IDisposable
         reloaded.TryAdvanceHighWater("other", 0, 0).ShouldBeTrue();
     }
 
+    [Fact]
+    public void ContinualUnitWindows_KeptPerUnitInTheStore_SurviveAReload()
+    {
+        var segment = Segment("a", aggregates: "aggregates: [{ name: n, kind: count, epsilon: 0.5, continual: true }]");
+        using var store = RocksDbKeyValueStore.Open("s", 0, _dir.Path);
+        var unit = Convert.ToBase64String(segment.UnitId(Body("\"P-1\""))!);
+        var state = SegmentState.Load(segment, store, TimeProvider.System, out _);
+        var sealedWindows = new List<Core.Aggregation.SealedWindow>();
+
+        state.Engine!.Observe(1_000, unit, [Core.Aggregation.AggregateInput.Present], sealedWindows).CappedAggregates.ShouldBe(0);
+        state.EngineDirty = true;
+        state.Flush();
+        store.Get(StateKeys.UnitWindows("a", "v1", "n", unit)).ShouldNotBeNull();
+
+        // After a reload the unit's one window (windowsPerUnit 1) is remembered: the next window leaves it out.
+        var reloaded = SegmentState.Load(segment, store, TimeProvider.System, out _);
+        reloaded.Engine!.Observe(Minute + 1_000, unit, [Core.Aggregation.AggregateInput.Present], sealedWindows).CappedAggregates.ShouldBe(1);
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private static JsonObject Body(string idJson) =>
         JsonNode.Parse("{\"patient\":{\"id\":" + idJson + "}}")!.AsObject();
 
-    private static WindowedSegment Segment(string name)
+    private static WindowedSegment Segment(string name, string aggregates = "")
     {
+        var dp = aggregates.Length == 0 ? "" : "\n    budget: { perWindow: { epsilon: 2 }, lifetime: { epsilon: 20 } }\n    " + aggregates;
         var yaml = $$"""
             version: "v1"
             segments:
@@ -102,9 +122,11 @@ public sealed class SegmentStateTests : IDisposable
                 match: { field: type, equals: x }
                 fields: { patient.id: tokenize }
                 privacyUnit: { field: patient.id, maxEventsPerWindow: 2 }
-                window: { size: 1m, grace: 5s }
+                window: { size: 1m, grace: 5s }{{dp}}
             """;
-        var policy = PolicyLoader.Parse(yaml, "t.yaml").Policy!;
+        var parsed = PolicyLoader.Parse(yaml, "t.yaml");
+        parsed.IsValid.ShouldBeTrue(string.Join('\n', parsed.Diagnostics));
+        var policy = parsed.Policy!;
         return WindowedSegment.From(policy, Enumerable.Repeat((byte)1, 32).ToArray()).ShouldHaveSingleItem();
     }
 }
