@@ -257,10 +257,17 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         var producer = _producer!;
         var consumer = _consumer!;
         var offsets = _offsets.Select(kv => new TopicPartitionOffset(kv.Key, new Offset(kv.Value.Position))).ToList();
+        if (offsets.Count == 0)
+        {
+            // A transaction opened by the timer (releases, idle close) consumed nothing, but it must still be fenced:
+            // sending the unchanged positions makes the group coordinator check our generation, so a zombie whose
+            // partitions moved on cannot commit releases their new owner makes too.
+            offsets = FencingOffsets(consumer);
+        }
+
         var aborted = false;
         if (offsets.Count > 0)
         {
-            // A transaction opened by the timer alone consumed nothing: there are no offsets to send.
             Attempt("SendOffsetsToTransaction",
                 () => producer.SendOffsetsToTransaction(offsets, consumer.ConsumerGroupMetadata, _settings.OperationTimeout),
                 onAbort: () => aborted = true);
@@ -281,6 +288,33 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         _logger.TransactionCommitted(_settings.Name, _transactionRecords);
         ResetTransaction();
         _participant?.OnCommitted();
+    }
+
+    // The current positions of the assignment, else its committed offsets: re-sent unchanged, only to be fenced.
+    private List<TopicPartitionOffset> FencingOffsets(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        var assignment = consumer.Assignment;
+        if (assignment.Count == 0)
+        {
+            return [];
+        }
+
+        var positions = assignment.Select(tp => new TopicPartitionOffset(tp, consumer.Position(tp)))
+            .Where(o => o.Offset.Value >= 0).ToList();
+        if (positions.Count > 0)
+        {
+            return positions;
+        }
+
+        try
+        {
+            return consumer.Committed(assignment, _settings.OperationTimeout).Where(o => o.Offset.Value >= 0)
+                .ToList();
+        }
+        catch (KafkaException)
+        {
+            return [];
+        }
     }
 
     private void AbortAndRewind(string cause, bool rewind)

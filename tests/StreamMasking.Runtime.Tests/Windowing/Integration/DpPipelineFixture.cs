@@ -77,12 +77,20 @@ internal sealed class DpPipelineFixture : IDisposable
     }
 
     internal MaskingPipeline CreatePipeline(Action<string>? faultPoint = null, string? instanceId = null, string? stateDirectory = null,
-        PrivacyPolicy? policy = null)
+        PrivacyPolicy? policy = null, IReadOnlyDictionary<string, string>? kafkaProperties = null)
     {
         var options = Options;
-        if (instanceId is not null || stateDirectory is not null)
+        if (instanceId is not null || stateDirectory is not null || kafkaProperties is not null)
         {
             options = Clone(instanceId ?? Options.Pipeline.InstanceId, stateDirectory ?? Options.State.Directory);
+            if (kafkaProperties is not null)
+            {
+                options.Kafka = new KafkaOptions
+                {
+                    BootstrapServers = Options.Kafka.BootstrapServers,
+                    Properties = new Dictionary<string, string>(kafkaProperties, StringComparer.Ordinal),
+                };
+            }
         }
 
         var factory = Logs.CreateFactory();

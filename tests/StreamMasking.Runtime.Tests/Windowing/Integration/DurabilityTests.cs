@@ -192,6 +192,57 @@ public sealed class DurabilityTests(KafkaCluster cluster)
         fixture.ReleaseTexts().ShouldBe(reference);
     }
 
+    /// <summary>
+    /// A zombie: instance A stalls in the middle of a release transaction (its releases already sent) for longer
+    /// than max.poll.interval.ms, so the group hands its partitions to instance B, which restores and releases the
+    /// same windows. When A wakes, its partitions are lost and its transaction is aborted (or fenced at commit by
+    /// the group generation): a read_committed consumer sees every release exactly once, byte-identical to an
+    /// uninterrupted run, and the budget is charged once.
+    /// </summary>
+    [Fact]
+    public async Task InstanceStallsMidRelease_OtherInstanceTakesOver_ZombieOutputNeverVisible()
+    {
+        var reference = await ReferenceAsync(Limited);
+        using var fixture = new DpPipelineFixture(cluster, Limited);
+        var fastEviction = new Dictionary<string, string> { ["max.poll.interval.ms"] = "6000", ["session.timeout.ms"] = "6000" };
+        using var stalled = new ManualResetEventSlim();
+        var stalls = 0;
+        using var a = fixture.CreatePipeline(instanceId: "a", kafkaProperties: fastEviction, faultPoint: point =>
+        {
+            if (point == "release" && Interlocked.Increment(ref stalls) == 2)
+            {
+                stalled.Set();
+                Thread.Sleep(TimeSpan.FromSeconds(15));
+            }
+        });
+        await a.ProvisionTopicsAsync(CancellationToken.None);
+        await fixture.ProduceAsync(DpPolicies.StandardScenario());
+        using var stopA = new CancellationTokenSource();
+        var runA = a.RunAsync(stopA.Token);
+        await Task.Run(() => stalled.Wait(TimeSpan.FromMinutes(2)).ShouldBeTrue("A never reached its second release"));
+
+        using var secondState = new State.TempDirectory();
+        using var b = fixture.CreatePipeline(instanceId: "b", stateDirectory: secondState.Path, kafkaProperties: fastEviction);
+        using var stopB = new CancellationTokenSource();
+        var runB = b.RunAsync(stopB.Token);
+        await WaitForAsync(() => fixture.ReleaseTexts().Count >= reference.Count);
+        await stopB.CancelAsync();
+        await runB;
+        await stopA.CancelAsync();
+        try
+        {
+            await runA;
+        }
+        catch (StreamMasking.Runtime.Pipeline.StageStoppedException)
+        {
+            // A fenced zombie stops; that is the expected end for it.
+        }
+
+        fixture.ReleaseTexts().ShouldBe(reference);
+        var (x, y) = (a.Counters.Snapshot(), b.Counters.Snapshot());
+        (x.EpsilonChargedBySegment.GetValueOrDefault("visits") + y.EpsilonChargedBySegment.GetValueOrDefault("visits")).ShouldBe(3.0, 1e-12);
+    }
+
     private async Task<PipelineSnapshotAndTexts> RunReferenceAsync(Func<string, string> policy,
         List<Message<byte[]?, byte[]?>> input, long releases)
     {
