@@ -4,9 +4,9 @@ namespace StreamMasking.Runtime.Pipeline;
 
 /// <summary>
 /// The seam between the transactional loop and what is done with each record. The loop owns consumption,
-/// transactions, offsets and error policy; a processor only turns one input record into outputs. Windowed
-/// aggregation and state stores (later) are processors too, and write through the same context so that their
-/// changelog joins the transaction.
+/// transactions, offsets and error policy; a processor only turns one input record into outputs. A processor with
+/// state or timers also implements <see cref="IStatefulProcessor"/>; its state-store changelog is written through the
+/// loop's producer, so it joins the same transaction.
 /// </summary>
 internal interface IRecordProcessor
 {

@@ -32,6 +32,21 @@ public sealed class PolicyValidationTests
         ShouldBeAt(At(errors, ""), 1, 1, "missing required key 'segments'");
     }
 
+    [Theory]
+    [InlineData("budget")]
+    [InlineData("aggregates")]
+    [InlineData("window")]
+    public void Parse_DpKeyAtTopLevel_SaysItBelongsUnderASegment(string key)
+    {
+        var errors = TestPolicies.Errors($$"""
+            version: "1"
+            {{key}}: {}
+            segments: [{ name: s, match: { all: [] } }]
+            """);
+
+        ShouldBeAt(At(errors, key), 2, 1, $"key '{key}' does not belong here: differential privacy is declared per segment");
+    }
+
     [Fact]
     public void Parse_DuplicateFieldKey_PointsAtSecondAndNamesFirstLine()
     {

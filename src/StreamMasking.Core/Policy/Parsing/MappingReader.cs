@@ -4,7 +4,7 @@ namespace StreamMasking.Core.Policy.Parsing;
 
 /// <summary>
 /// Reads one policy mapping: reports duplicate keys and unknown keys on construction, then hands out entries by key.
-/// Keys reserved for later policy versions get a message saying so instead of a plain "unknown key".
+/// Keys known to belong elsewhere get a message saying where instead of a plain "unknown key".
 /// </summary>
 internal sealed class MappingReader
 {
@@ -34,7 +34,7 @@ internal sealed class MappingReader
             if (allowed is not null && !allowed.Contains(key))
             {
                 var message = reserved is not null && reserved.TryGetValue(key, out var why)
-                    ? $"key '{key}' is not supported by this policy version: {why}"
+                    ? $"key '{key}' does not belong here: {why}"
                     : $"unknown key '{key}'; expected one of: {string.Join(", ", allowed)}";
                 bag.Add(entry.Key, childPath, message);
                 continue;

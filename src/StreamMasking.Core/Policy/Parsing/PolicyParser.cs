@@ -12,14 +12,17 @@ internal static class PolicyParser
     private static readonly string[] DefaultsKeys = ["nulls", "maskChar"];
     private static readonly string[] SchemaKeys = ["fields"];
 
-    private const string DpLater = "DP budgets, accountants and aggregates arrive with a later policy version";
+    private const string PerSegment =
+        "differential privacy is declared per segment: put privacyUnit, window, budget (with its accountant) and aggregates under a segment";
 
-    private static readonly Dictionary<string, string> Reserved = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string> Misplaced = new(StringComparer.Ordinal)
     {
-        ["accountant"] = DpLater,
-        ["budgets"] = DpLater,
-        ["budget"] = DpLater,
-        ["aggregates"] = DpLater,
+        ["accountant"] = PerSegment,
+        ["budgets"] = PerSegment,
+        ["budget"] = PerSegment,
+        ["aggregates"] = PerSegment,
+        ["window"] = PerSegment,
+        ["privacyUnit"] = PerSegment,
     };
 
     public static PolicyLoadResult Parse(string yaml, string sourceName)
@@ -43,7 +46,7 @@ internal static class PolicyParser
             return null;
         }
 
-        var reader = new MappingReader(mapping, "", bag, Keys, Reserved);
+        var reader = new MappingReader(mapping, "", bag, Keys, Misplaced);
         var versionNode = reader.Require("version");
         var version = versionNode is null ? null : YamlValues.Text(versionNode, "version", bag);
         if (version is not null && version.Any(char.IsControl))
