@@ -156,38 +156,29 @@ internal sealed partial class TransactionalLoop : IProcessorContext
     private bool Punctuate()
     {
         BeginIfNeeded();
-        try
-        {
-            _stateful!.Punctuate(this);
-            return true;
-        }
-        catch (KafkaException e)
-        {
-            HandleTransactionError("Produce", e);
-            return false;
-        }
-        catch (Exception e) when (e is not StageStoppedException)
-        {
-            _logger.PunctuationFailed(_settings.Name, e.GetType().Name);
-            AbortAndRewind("punctuation failure", rewind: true);
-            return false;
-        }
+        return InTransaction(() => _stateful!.Punctuate(this), "punctuation failure");
     }
 
     // Last writes of the transaction: the processor's state, then the audit summary of what the transaction did.
-    private bool BeforeCommit()
+    private bool BeforeCommit() => InTransaction(() =>
+    {
+        _stateful?.BeforeCommit(this);
+        if (_auditor is not null)
+        {
+            foreach (var summary in _auditor.Summarize(_settings.Name, _tally).ToList())
+            {
+                Send(summary);
+            }
+        }
+    }, "state flush failure");
+
+    // Work inside the open transaction outside Process: a Kafka error takes the error policy, any other failure
+    // aborts and rewinds like a failing processor. False when the transaction was aborted.
+    private bool InTransaction(Action work, string cause)
     {
         try
         {
-            _stateful?.BeforeCommit(this);
-            if (_auditor is not null)
-            {
-                foreach (var summary in _auditor.Summarize(_settings.Name, _tally).ToList())
-                {
-                    Send(summary);
-                }
-            }
-
+            work();
             return true;
         }
         catch (KafkaException e)
@@ -198,7 +189,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         catch (Exception e) when (e is not StageStoppedException)
         {
             _logger.PunctuationFailed(_settings.Name, e.GetType().Name);
-            AbortAndRewind("state flush failure", rewind: true);
+            AbortAndRewind(cause, rewind: true);
             return false;
         }
     }
