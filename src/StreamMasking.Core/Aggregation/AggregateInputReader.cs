@@ -39,7 +39,18 @@ public static class AggregateInputReader
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(spec);
-        return spec.PrivacyUnit is null ? null : Text(Find(body, spec.PrivacyUnit));
+        return spec.PrivacyUnit is null ? null : ReadText(body, spec.PrivacyUnit);
+    }
+
+    /// <summary>
+    /// The scalar at dotted <paramref name="path"/> as text (strings as is, numbers in round-trip form, booleans as
+    /// <c>true</c>/<c>false</c>, so 42 and "42" read alike), or null when missing or not a scalar.
+    /// </summary>
+    public static string? ReadText(JsonObject body, string path)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(path);
+        return Text(Find(body, path));
     }
 
     private static JsonNode? Find(JsonObject body, string path)

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Policy;
@@ -71,42 +70,17 @@ internal sealed class WindowedSegment
     }
 
     /// <summary>
-    /// The record's privacy unit as an opaque id (HMAC of the unit's JSON text under a per-segment key), or null when
-    /// the field is missing or not a scalar. Raw unit values never reach state, changelogs or logs.
+    /// The record's privacy unit as an opaque id: an HMAC under a per-segment key of its text as
+    /// <see cref="AggregateInputReader.ReadText"/> reads it; null when the field is missing or not a scalar. Raw unit values never reach state, changelogs or logs.
     /// </summary>
     internal byte[]? UnitId(JsonObject body)
     {
-        if (Unit is not { } unit || Find(body, unit.Field) is not JsonValue value)
-        {
-            return null;
-        }
-
-        var text = value.GetValueKind() switch
-        {
-            JsonValueKind.String => value.GetValue<string>(),
-            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.ToJsonString(),
-            _ => null,
-        };
-        if (text is null)
+        if (Unit is not { } unit || AggregateInputReader.ReadText(body, unit.Field.Text) is not { } text)
         {
             return null;
         }
 
         var mac = HMACSHA256.HashData(_unitKey, Encoding.UTF8.GetBytes(text));
         return mac[..UnitIdBytes];
-    }
-
-    private static JsonNode? Find(JsonObject body, FieldPath path)
-    {
-        JsonNode? node = body;
-        foreach (var part in path.Segments)
-        {
-            if (node is not JsonObject obj || !obj.TryGetPropertyValue(part, out node))
-            {
-                return null;
-            }
-        }
-
-        return node;
     }
 }
