@@ -24,41 +24,15 @@ internal sealed class MaskedSampleReader
     internal IReadOnlyDictionary<string, (long Visible, string Latest)> Snapshot() =>
         new Dictionary<string, (long, string)>(_segments, StringComparer.Ordinal);
 
-    internal Task RunAsync(CancellationToken cancellationToken) => Task.Factory.StartNew(() =>
-    {
-        using var consumer = new ConsumerBuilder<Ignore, byte[]>(new ConsumerConfig
+    internal Task RunAsync(CancellationToken cancellationToken) => CommittedTopicReader.RunAsync(
+        _bootstrapServers, "streammasking.demo-viewer.", _topics,
+        (record, value) =>
         {
-            BootstrapServers = _bootstrapServers,
-            GroupId = "streammasking.demo-viewer." + Guid.NewGuid().ToString("N"),
-            IsolationLevel = IsolationLevel.ReadCommitted,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-        }).SetLogHandler(static (_, _) => { }).Build();
-        consumer.Subscribe(_topics);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            ConsumeResult<Ignore, byte[]>? record;
-            try
-            {
-                record = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            }
-            catch (ConsumeException)
-            {
-                continue;
-            }
-
-            if (record?.Message?.Value is not { } value)
-            {
-                continue;
-            }
-
             var segment = record.Message.Headers.TryGetLastBytes(RecordHeaders.Segment, out var s)
                 ? Encoding.UTF8.GetString(s)
                 : record.Topic;
             var json = Encoding.UTF8.GetString(value);
             _segments.AddOrUpdate(segment, (1, json), (_, old) => (old.Visible + 1, json));
-        }
-
-        consumer.Close();
-    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        },
+        cancellationToken);
 }

@@ -48,34 +48,10 @@ internal sealed class ReleaseReader
     /// <summary>Takes the next release not handed out yet, in the order they became visible.</summary>
     internal bool TryTakeNew(out ReleaseView release) => _unreported.TryDequeue(out release!);
 
-    internal Task RunAsync(CancellationToken cancellationToken) => Task.Factory.StartNew(() =>
-    {
-        using var consumer = new ConsumerBuilder<Ignore, byte[]>(new ConsumerConfig
+    internal Task RunAsync(CancellationToken cancellationToken) => CommittedTopicReader.RunAsync(
+        _bootstrapServers, "streammasking.demo-release-viewer.", [_aggregatesTopic, _auditTopic],
+        (record, value) =>
         {
-            BootstrapServers = _bootstrapServers,
-            GroupId = "streammasking.demo-release-viewer." + Guid.NewGuid().ToString("N"),
-            IsolationLevel = IsolationLevel.ReadCommitted,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-        }).SetLogHandler(static (_, _) => { }).Build();
-        consumer.Subscribe([_aggregatesTopic, _auditTopic]);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            ConsumeResult<Ignore, byte[]>? record;
-            try
-            {
-                record = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            }
-            catch (ConsumeException)
-            {
-                continue;
-            }
-
-            if (record?.Message?.Value is not { } value)
-            {
-                continue;
-            }
-
             if (record.Topic == _aggregatesTopic)
             {
                 OnRelease(value);
@@ -84,10 +60,8 @@ internal sealed class ReleaseReader
             {
                 OnAudit(value);
             }
-        }
-
-        consumer.Close();
-    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        },
+        cancellationToken);
 
     /// <summary>Takes in one aggregates-topic record value.</summary>
     internal void OnRelease(byte[] value)
