@@ -28,26 +28,7 @@ internal sealed class PipelineFixture
         _cluster = cluster;
         Prefix = "rt" + Guid.NewGuid().ToString("N")[..12];
         Policy = TestPolicies.ThreeSegments(Prefix + ".masked");
-        Options = new StreamMaskingOptions
-        {
-            Kafka = { BootstrapServers = cluster.BootstrapServers },
-            Pipeline =
-            {
-                InputTopics = [Prefix + ".in"],
-                ConsumerGroupId = Prefix,
-                TransactionalIdPrefix = Prefix,
-                InstanceId = "i1",
-                RepartitionTopic = Prefix + ".repartition",
-                BatchMaxRecords = 50,
-                BatchMaxInterval = TimeSpan.FromMilliseconds(100),
-                RetryBackoff = TimeSpan.FromMilliseconds(50),
-            },
-            DeadLetters = { Topic = Prefix + ".dlq" },
-            Aggregates = { Topic = Prefix + ".aggregates" },
-            Audit = { Topic = Prefix + ".audit" },
-            Topics = { Partitions = 3, ProvisionInputTopics = true },
-            Policy = { File = "test-policy.yaml" },
-        };
+        Options = TestOptions.For(cluster.BootstrapServers, Prefix, "test-policy.yaml");
     }
 
     internal string Prefix { get; }

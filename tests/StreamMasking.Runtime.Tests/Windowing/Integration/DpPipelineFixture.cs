@@ -26,32 +26,12 @@ internal sealed class DpPipelineFixture : IDisposable
 
     private readonly KafkaCluster _cluster;
 
-    internal DpPipelineFixture(KafkaCluster cluster, Func<string, string> policyYaml, int partitions = 3)
+    internal DpPipelineFixture(KafkaCluster cluster, Func<string, string> policyYaml)
     {
         _cluster = cluster;
         Prefix = "dp" + Guid.NewGuid().ToString("N")[..12];
         Policy = ParsePolicy(policyYaml);
-        Options = new StreamMaskingOptions
-        {
-            Kafka = { BootstrapServers = cluster.BootstrapServers },
-            Pipeline =
-            {
-                InputTopics = [Prefix + ".in"],
-                ConsumerGroupId = Prefix,
-                TransactionalIdPrefix = Prefix,
-                InstanceId = "i1",
-                RepartitionTopic = Prefix + ".repartition",
-                BatchMaxRecords = 20,
-                BatchMaxInterval = TimeSpan.FromMilliseconds(100),
-                RetryBackoff = TimeSpan.FromMilliseconds(50),
-            },
-            DeadLetters = { Topic = Prefix + ".dlq" },
-            Aggregates = { Topic = Prefix + ".aggregates" },
-            Audit = { Topic = Prefix + ".audit" },
-            State = { Directory = StateDirectory.Path, TickInterval = TimeSpan.FromMilliseconds(100) },
-            Topics = { Partitions = partitions, ProvisionInputTopics = true },
-            Policy = { File = "dp-test-policy.yaml" },
-        };
+        Options = Build("i1", StateDirectory.Path, kafkaProperties: null);
     }
 
     internal string Prefix { get; }
@@ -79,20 +59,9 @@ internal sealed class DpPipelineFixture : IDisposable
     internal MaskingPipeline CreatePipeline(Action<string>? faultPoint = null, string? instanceId = null, string? stateDirectory = null,
         PrivacyPolicy? policy = null, IReadOnlyDictionary<string, string>? kafkaProperties = null)
     {
-        var options = Options;
-        if (instanceId is not null || stateDirectory is not null || kafkaProperties is not null)
-        {
-            options = Clone(instanceId ?? Options.Pipeline.InstanceId, stateDirectory ?? Options.State.Directory);
-            if (kafkaProperties is not null)
-            {
-                options.Kafka = new KafkaOptions
-                {
-                    BootstrapServers = Options.Kafka.BootstrapServers,
-                    Properties = new Dictionary<string, string>(kafkaProperties, StringComparer.Ordinal),
-                };
-            }
-        }
-
+        var options = instanceId is null && stateDirectory is null && kafkaProperties is null
+            ? Options
+            : Build(instanceId ?? Options.Pipeline.InstanceId, stateDirectory ?? Options.State.Directory, kafkaProperties);
         var factory = Logs.CreateFactory();
         var clients = new KafkaClientFactory(options.Kafka, factory.CreateLogger("kafka"));
         return new MaskingPipeline(options, policy ?? Policy, MasterSecret, clients, factory, TimeProvider.System, faultPoint: faultPoint);
@@ -182,25 +151,8 @@ internal sealed class DpPipelineFixture : IDisposable
 
     public void Dispose() => StateDirectory.Dispose();
 
-    private StreamMaskingOptions Clone(string instanceId, string stateDirectory) => new()
-    {
-        Kafka = Options.Kafka,
-        Pipeline = new PipelineOptions
-        {
-            InputTopics = Options.Pipeline.InputTopics,
-            ConsumerGroupId = Options.Pipeline.ConsumerGroupId,
-            TransactionalIdPrefix = Options.Pipeline.TransactionalIdPrefix,
-            InstanceId = instanceId,
-            RepartitionTopic = Options.Pipeline.RepartitionTopic,
-            BatchMaxRecords = Options.Pipeline.BatchMaxRecords,
-            BatchMaxInterval = Options.Pipeline.BatchMaxInterval,
-            RetryBackoff = Options.Pipeline.RetryBackoff,
-        },
-        DeadLetters = Options.DeadLetters,
-        Aggregates = Options.Aggregates,
-        Audit = Options.Audit,
-        State = new StateOptions { Directory = stateDirectory, TickInterval = Options.State.TickInterval },
-        Topics = Options.Topics,
-        Policy = Options.Policy,
-    };
+    // One transaction per 20 records and a 100 ms timer: windows seal and release quickly in small inputs.
+    private StreamMaskingOptions Build(string instanceId, string stateDirectory, IReadOnlyDictionary<string, string>? kafkaProperties) =>
+        TestOptions.For(_cluster.BootstrapServers, Prefix, "dp-test-policy.yaml", instanceId, batchMaxRecords: 20, stateDirectory,
+            kafkaProperties);
 }

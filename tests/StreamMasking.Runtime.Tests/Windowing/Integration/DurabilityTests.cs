@@ -51,13 +51,7 @@ public sealed class DurabilityTests(KafkaCluster cluster)
         using var fixture = new DpPipelineFixture(cluster, Limited);
         var input = DpPolicies.StandardScenario();
 
-        using (var first = fixture.CreatePipeline())
-        {
-            await first.ProvisionTopicsAsync(CancellationToken.None);
-            await fixture.ProduceAsync(input.Take(11));
-            // Windows 0 and 1 are sealed and released (3 releases each) before the stop.
-            await DpPipelineFixture.RunUntilAsync(first, 11, 6);
-        }
+        await RunFirstElevenAsync(fixture, input);
 
         Directory.Delete(fixture.StateDirectory.Path, recursive: true);
         await fixture.ProduceAsync(input.Skip(11));
@@ -76,12 +70,7 @@ public sealed class DurabilityTests(KafkaCluster cluster)
     {
         using var fixture = new DpPipelineFixture(cluster, Limited);
         var input = DpPolicies.StandardScenario();
-        using (var first = fixture.CreatePipeline())
-        {
-            await first.ProvisionTopicsAsync(CancellationToken.None);
-            await fixture.ProduceAsync(input.Take(11));
-            await DpPipelineFixture.RunUntilAsync(first, 11, 6);
-        }
+        await RunFirstElevenAsync(fixture, input);
 
         // Version 2: same budget. Its windows start after the old stream time (186 s, window 3), and its releases are
         // paid from the same ledger: windows 0 and 1 spent 2.0 of the lifetime ε 3 under version 1.
@@ -257,6 +246,15 @@ public sealed class DurabilityTests(KafkaCluster cluster)
     private async Task<List<string>> ReferenceAsync(Func<string, string> policy, List<Message<byte[]?, byte[]?>>? input = null,
         long releases = 15) =>
         (await RunReferenceAsync(policy, input ?? DpPolicies.StandardScenario(), releases)).Texts;
+
+    // The scenario's first 11 records, then a graceful stop: windows 0 and 1 are sealed and released (3 releases each).
+    private static async Task RunFirstElevenAsync(DpPipelineFixture fixture, List<Message<byte[]?, byte[]?>> input)
+    {
+        using var first = fixture.CreatePipeline();
+        await first.ProvisionTopicsAsync(CancellationToken.None);
+        await fixture.ProduceAsync(input.Take(11));
+        await DpPipelineFixture.RunUntilAsync(first, 11, 6);
+    }
 
     private static async Task<Diagnostics.PipelineSnapshot> RunScenarioAsync(DpPipelineFixture fixture)
     {
