@@ -89,8 +89,7 @@ public sealed class SegmentWindowEngine
 
         var window = Spec.Window;
         var index = window.IndexOf(timestampMs);
-        if (timestampMs is < 0 or > WindowSpec.MaxTimestampMs
-            || (_started && index - window.IndexOf(_streamTime) > window.MaxWindowsPerAdvance))
+        if (window.IsOutOfRange(timestampMs, _started ? _streamTime : long.MinValue))
         {
             return new ObserveResult(RecordOutcome.OutOfRange, index, 0, 0);
         }

@@ -70,8 +70,17 @@ public sealed record WindowSpec
     /// <summary>Exclusive end of window <paramref name="index"/>, Unix ms.</summary>
     public long EndOf(long index) => checked((index + 1) * SizeMs);
 
+    /// <summary>
+    /// Whether <paramref name="timestampMs"/> is unusable as event time: negative (Kafka's "no timestamp"), past year
+    /// 9999, or more than <see cref="MaxWindowsPerAdvance"/> windows ahead of <paramref name="streamTime"/>
+    /// (<see cref="long.MinValue"/> before any record).
+    /// </summary>
+    public bool IsOutOfRange(long timestampMs, long streamTime) =>
+        timestampMs is < 0 or > MaxTimestampMs
+        || (streamTime != long.MinValue && IndexOf(timestampMs) - IndexOf(streamTime) > MaxWindowsPerAdvance);
+
     /// <summary>The stream time at which window <paramref name="index"/> closes (end + grace, saturating).</summary>
-    internal long CloseTimeOf(long index)
+    public long CloseTimeOf(long index)
     {
         var end = EndOf(index);
         return end > long.MaxValue - GraceMs ? long.MaxValue : end + GraceMs;

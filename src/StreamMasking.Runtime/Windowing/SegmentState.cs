@@ -135,7 +135,7 @@ internal sealed class SegmentState
     /// <summary>Advances the unit-cap clock of a segment without aggregates; false when the record's window is closed.</summary>
     internal bool AdvanceCapClock(long timestampMs, long windowIndex)
     {
-        if (_capClock != long.MinValue && CloseTime(windowIndex) <= _capClock)
+        if (_capClock != long.MinValue && Segment.Window.CloseTimeOf(windowIndex) <= _capClock)
         {
             return false;
         }
@@ -206,13 +206,6 @@ internal sealed class SegmentState
         }
 
         _dirtyHighWater.Clear();
-    }
-
-    private long CloseTime(long windowIndex)
-    {
-        var end = Segment.Window.EndOf(windowIndex);
-        var grace = (long)Segment.Window.Grace.TotalMilliseconds;
-        return end > long.MaxValue - grace ? long.MaxValue : end + grace;
     }
 
     // Counts of closed windows are never needed again (their records are late): delete them as stream time passes.

@@ -262,8 +262,7 @@ internal sealed class WindowingStage : IDisposable
         {
             var window = segment.Window;
             windowIndex = window.IndexOf(timestampMs);
-            if (timestampMs is < 0 or > WindowSpec.MaxTimestampMs
-                || (state.StreamTime != long.MinValue && windowIndex - window.IndexOf(state.StreamTime) > window.MaxWindowsPerAdvance))
+            if (window.IsOutOfRange(timestampMs, state.StreamTime))
             {
                 return RecordVerdict.TimestampOutOfRange;
             }
