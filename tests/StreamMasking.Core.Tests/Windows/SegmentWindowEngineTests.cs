@@ -266,13 +266,22 @@ public sealed class SegmentWindowEngineTests
             engine.Observe(At(1, i % 60), null, inputs, _sealed);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
+        // The JIT may still be tiering these methods up while the suite runs in parallel, and its allocations count
+        // on this thread: take the least of three rounds. A per-record allocation (≥ 10,000 × 8 bytes) shows in every
+        // round.
+        var least = long.MaxValue;
+        for (var round = 0; round < 3; round++)
         {
-            engine.Observe(At(1, i % 60), null, inputs, _sealed);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10_000; i++)
+            {
+                engine.Observe(At(1, i % 60), null, inputs, _sealed);
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBeLessThan(1_000);
+        least.ShouldBeLessThan(1_000);
     }
 
     private SegmentWindowEngine NewEngine() => new(Segment(), _clock);
