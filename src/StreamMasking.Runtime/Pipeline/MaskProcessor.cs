@@ -9,6 +9,7 @@ using StreamMasking.Core.Segmentation;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
+using StreamMasking.Runtime.Serialization;
 using StreamMasking.Runtime.Windowing;
 
 namespace StreamMasking.Runtime.Pipeline;
@@ -33,14 +34,16 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
     private readonly byte[] _policyVersion;
     private readonly WindowingStage? _windowing;
     private readonly AuditEventFactory _audit;
+    private readonly InputDecoder _decoder;
     private bool _policyAuditPending = true;
     private bool _policyAuditInTransaction;
 
     // trustSourceHeaders: true behind stage "route", which stamps the original coordinates; false when consuming
     // inputs already keyed by segment, whose sm- headers are not ours.
     internal MaskProcessor(PrivacyPolicy policy, SegmentRouter router, RecordMasker masker, DeadLetterFactory deadLetters,
-        bool trustSourceHeaders, ILogger logger, AuditEventFactory audit, WindowingStage? windowing = null)
+        bool trustSourceHeaders, ILogger logger, AuditEventFactory audit, WindowingStage? windowing = null, InputDecoder? decoder = null)
     {
+        _decoder = decoder ?? InputDecoder.Json;
         _policy = policy;
         _router = router;
         _masker = masker;
@@ -96,9 +99,11 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
         var source = (_trustSourceHeaders ? SourceCoordinates.FromHeaders(record.Message.Headers) : null)
                      ?? SourceCoordinates.Of(record);
         var value = record.Message.Value;
-        if (!JsonBody.TryParse(value, out var body))
+        // Decoded by the format of the record's original topic (the repartition topic carries the raw value).
+        var decoded = _decoder.Decode(source.Topic, value);
+        if (decoded.Body is not { } body)
         {
-            context.Send(_deadLetters.Create(DeadLetterReason.MalformedRecord, StageName, source, value));
+            context.Send(_deadLetters.Create(decoded.Failure ?? DeadLetterReason.MalformedRecord, StageName, source, value));
             return;
         }
 

@@ -8,6 +8,7 @@ using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;
+using StreamMasking.Runtime.Serialization;
 using StreamMasking.Runtime.State;
 using StreamMasking.Runtime.Topics;
 using StreamMasking.Runtime.Windowing;
@@ -51,11 +52,12 @@ public sealed class MaskingPipeline : IDisposable
         _masker = new RecordMasker(policy, _keyring);
         var masker = _masker;
         var p = options.Pipeline;
+        var decoder = InputDecoder.Create(options, p.RetryBackoff, loggerFactory.CreateLogger<InputDecoder>());
         var stages = new List<(StageSettings, IRecordProcessor)>();
         if (!p.InputKeyedBySegment)
         {
             stages.Add((Settings(RouteProcessor.StageName, p.InputTopics, isEntry: true),
-                decorate(RouteProcessor.StageName, new RouteProcessor(router, deadLetters, p.RepartitionTopic))));
+                decorate(RouteProcessor.StageName, new RouteProcessor(router, deadLetters, p.RepartitionTopic, decoder))));
         }
 
         var maskInputs = p.InputKeyedBySegment ? p.InputTopics : [p.RepartitionTopic];
@@ -77,7 +79,7 @@ public sealed class MaskingPipeline : IDisposable
 
         stages.Add((Settings(MaskProcessor.StageName, maskInputs, isEntry: p.InputKeyedBySegment),
             decorate(MaskProcessor.StageName, new MaskProcessor(policy, router, masker, deadLetters,
-                trustSourceHeaders: !p.InputKeyedBySegment, loggerFactory.CreateLogger<MaskProcessor>(), audit, _windowing))));
+                trustSourceHeaders: !p.InputKeyedBySegment, loggerFactory.CreateLogger<MaskProcessor>(), audit, _windowing, decoder))));
         _stages = stages;
     }
 

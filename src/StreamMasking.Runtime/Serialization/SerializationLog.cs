@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace StreamMasking.Runtime.Serialization;
+
+/// <summary>Log lines of input decoding and schema registry access. Never record contents.</summary>
+internal static partial class SerializationLog
+{
+    [LoggerMessage(901, LogLevel.Warning, "Schema registry call {Operation} failed (attempt {Attempt} of {MaxAttempts}): {Cause}")]
+    internal static partial void RegistryCallFailed(this ILogger logger, string operation, int attempt, int maxAttempts, string cause);
+
+    [LoggerMessage(902, LogLevel.Error, "Schema registry unavailable for {Operation} after {MaxAttempts} attempts; the stage pauses on this record until it answers")]
+    internal static partial void RegistryUnavailable(this ILogger logger, string operation, int maxAttempts);
+
+    [LoggerMessage(903, LogLevel.Information, "Loaded {Count} Avro schemas for single-object inputs from {Directory}")]
+    internal static partial void LocalSchemasLoaded(this ILogger logger, int count, string directory);
+}

@@ -1,0 +1,129 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Confluent.Kafka;
+using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Tests.Serialization;
+using StreamMasking.Runtime.Tests.Support;
+using StreamMasking.Testing;
+using StreamMasking.Testing.SchemaRegistry;
+
+namespace StreamMasking.Runtime.Tests.Pipeline.Integration;
+
+/// <summary>Avro input in the Confluent wire format through the whole pipeline on the shared Kafka, with the test registry.</summary>
+[Collection(KafkaCluster.Collection)]
+public sealed class AvroInputPipelineTests(KafkaCluster cluster) : IDisposable
+{
+    private readonly TestSchemaRegistry _registry = TestSchemaRegistry.Start();
+
+    public void Dispose() => _registry.Dispose();
+
+    private (PipelineFixture Fixture, int SchemaId) Fixture()
+    {
+        var fixture = new PipelineFixture(cluster);
+        fixture.Options.Pipeline.InputFormats[fixture.InputTopic] = "avro-confluent";
+        fixture.Options.SchemaRegistry.Url = _registry.Url;
+        fixture.Options.SchemaRegistry.MaxAttempts = 2;
+        var id = _registry.Register(fixture.InputTopic + "-value", AvroFraming.TestRecordSchema);
+        return (fixture, id);
+    }
+
+    // The fixture's JSON records (well-formed ones) as Confluent-framed Avro.
+    private static List<Message<byte[]?, byte[]?>> AvroInput(PipelineFixture fixture, int schemaId) => fixture.Input()
+        .Select(m => m.Value!)
+        .Where(v => v[^1] == (byte)'}')
+        .Select(v => new Message<byte[]?, byte[]?>
+        {
+            Value = AvroFraming.Confluent(schemaId, AvroFraming.Body(AvroFraming.TestRecord, JsonNode.Parse(v)!.AsObject())),
+        })
+        .ToList();
+
+    [Fact]
+    public async Task RunAsync_AvroAndFuzzedAvro_GoodRecordsMaskedEveryBadOneDeadLetteredAccountingBalances()
+    {
+        var (fixture, id) = Fixture();
+        var good = AvroInput(fixture, id);
+        var sample = good[0].Value!;
+        var fuzzed = new List<(byte[] Value, string? Reason)>
+        {
+            (AvroFraming.Confluent(id + 777, sample.AsSpan(5)), "unknown_schema_id"),
+            ([1, .. sample.AsSpan(1)], "unknown_magic_byte"),
+            ([.. sample.AsSpan(0, sample.Length / 2)], "corrupt_avro"),
+            ([.. sample.AsSpan(0, 3)], "corrupt_avro"),
+            (AvroFraming.Confluent(id, [0xFE, 0xFF, 0xFF, 0xFF, 0x0F, (byte)'a']), "corrupt_avro"), // string length 2^31 - 1
+            (AvroFraming.Confluent(id, [.. sample.AsSpan(5), 0]), "corrupt_avro"), // trailing byte
+        };
+        var random = new Random(12);
+        for (var i = 0; i < 60; i++)
+        {
+            var flipped = (byte[])good[i % good.Count].Value!.Clone();
+            var bit = random.Next(5 * 8, flipped.Length * 8);
+            flipped[bit / 8] ^= (byte)(1 << (bit % 8));
+            fuzzed.Add((flipped, null)); // may still decode: published, unmatched or dead-lettered, never a crash
+        }
+
+        using var pipeline = fixture.CreatePipeline();
+        var input = good.Concat(fuzzed.Select(f => new Message<byte[]?, byte[]?> { Value = f.Value })).ToList();
+        await fixture.ProduceInputAsync(pipeline, input);
+
+        var snapshot = await PipelineFixture.RunUntilDrainedAsync(pipeline, input.Count);
+
+        snapshot.Consumed.ShouldBe(input.Count);
+        snapshot.IsBalanced.ShouldBeTrue();
+        (snapshot.Published + snapshot.DeadLettered + snapshot.Dropped).ShouldBe(input.Count);
+        snapshot.Published.ShouldBeGreaterThanOrEqualTo(PipelineFixture.PerSegment * 3);
+        foreach (var reason in fuzzed.Where(f => f.Reason is not null).GroupBy(f => f.Reason!))
+        {
+            snapshot.DeadLettersByReason.GetValueOrDefault(reason.Key).ShouldBeGreaterThanOrEqualTo(reason.Count(), reason.Key);
+        }
+
+        snapshot.DeadLettersByReason["unmatched_segment"].ShouldBeGreaterThanOrEqualTo(PipelineFixture.Unmatched);
+        var masked = cluster.DrainCommitted(fixture.MaskedTopic("alpha"), timeout: TimeSpan.FromSeconds(30));
+        masked.Count.ShouldBeGreaterThanOrEqualTo(PipelineFixture.PerSegment);
+        foreach (var record in masked.Take(PipelineFixture.PerSegment))
+        {
+            using var json = JsonDocument.Parse(record.Message.Value);
+            json.RootElement.TryGetProperty("notes", out _).ShouldBeFalse();
+            json.RootElement.GetProperty("patient").TryGetProperty("name", out _).ShouldBeFalse();
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_RegistryFailingThenBack_PausesWithoutDeadLetteringThenMasksEverything()
+    {
+        var (fixture, id) = Fixture();
+        var good = AvroInput(fixture, id);
+        using var pipeline = fixture.CreatePipeline();
+        await fixture.ProduceInputAsync(pipeline, good);
+        _registry.FailNextRequests(int.MaxValue);
+
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // Several aborted attempts prove the stage retried rather than moving on.
+        while (_registry.RequestCount("/schemas/ids/") < 6)
+        {
+            clock.Elapsed.ShouldBeLessThan(TimeSpan.FromMinutes(2));
+            run.IsCompleted.ShouldBeFalse();
+            await Task.Delay(100);
+        }
+
+        var paused = pipeline.Counters.Snapshot();
+        paused.DeadLettered.ShouldBe(0);
+        paused.Published.ShouldBe(0);
+        paused.AbortedTransactions.ShouldBeGreaterThan(0);
+
+        _registry.FailNextRequests(0);
+        while (pipeline.Counters.Snapshot() is var s && (s.Consumed < good.Count || s.InFlight != 0))
+        {
+            clock.Elapsed.ShouldBeLessThan(TimeSpan.FromMinutes(3), $"not drained: {s}");
+            await Task.Delay(100);
+        }
+
+        await stop.CancelAsync();
+        await run;
+        var snapshot = pipeline.Counters.Snapshot();
+        snapshot.Published.ShouldBe(PipelineFixture.PerSegment * 3);
+        snapshot.DeadLettersByReason.Keys.ShouldBe(["unmatched_segment"]);
+        snapshot.IsBalanced.ShouldBeTrue();
+    }
+}
