@@ -58,8 +58,12 @@ public sealed class ChartRenderTests
 
         if (chart.Find("ServiceMonitor") is { } monitor)
         {
-            var service = chart.Single("Service", "-streammasking");
-            ShouldSelect(monitor.Map("spec").Map("selector").Dict("matchLabels"), service.Map("metadata").Dict("labels"), "ServiceMonitor");
+            // Exactly one service is scraped (the headless one would scrape every pod a second time).
+            var selector = monitor.Map("spec").Map("selector");
+            var scraped = chart.Documents.Where(d => d.Str("kind") == "Service" && Selects(selector, d.Map("metadata").Dict("labels"))).ToList();
+            scraped.Count.ShouldBe(1);
+            var service = scraped[0];
+            service.Map("spec").Has("clusterIP").ShouldBeFalse();
             var endpoint = (YamlMappingNode)monitor.Map("spec").Seq("endpoints").Single();
             endpoint.Str("port").ShouldBe("http");
             endpoint.Str("path").ShouldBe("/metrics");
@@ -313,6 +317,20 @@ public sealed class ChartRenderTests
             "docker-compose.yml", "deploy"]);
 
         result.ExitCode.ShouldBe(0, result.ToString());
+    }
+
+    /// <summary>A label selector (matchLabels, and matchExpressions with Exists / DoesNotExist / In) against labels.</summary>
+    private static bool Selects(YamlMappingNode selector, IReadOnlyDictionary<string, string> labels)
+    {
+        var matchLabels = selector.Dict("matchLabels").All(kv => labels.TryGetValue(kv.Key, out var v) && v == kv.Value);
+        var expressions = !selector.Has("matchExpressions") || selector.Seq("matchExpressions").Cast<YamlMappingNode>().All(e => e.Str("operator") switch
+        {
+            "Exists" => labels.ContainsKey(e.Str("key")),
+            "DoesNotExist" => !labels.ContainsKey(e.Str("key")),
+            "In" => labels.TryGetValue(e.Str("key"), out var v) && e.Seq("values").Any(x => ((YamlScalarNode)x).Value == v),
+            var other => throw new InvalidOperationException($"operator {other} is not checked here"),
+        });
+        return matchLabels && expressions;
     }
 
     private static void ShouldSelect(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> labels, string what)
