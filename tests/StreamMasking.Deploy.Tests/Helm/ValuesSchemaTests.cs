@@ -50,6 +50,50 @@ public sealed class ValuesSchemaTests
         }
     }
 
+    [Fact]
+    public void Schema_EveryObject_ForbidsAdditionalProperties()
+    {
+        // Strict everywhere except maps of strings (labels, annotations, node selectors), the librdkafka
+        // pass-through properties (names checked by a pattern) and Kubernetes objects passed through unchanged.
+        var open = new List<string>();
+        void Walk(System.Text.Json.Nodes.JsonNode node, string path)
+        {
+            if (node is not System.Text.Json.Nodes.JsonObject schema)
+            {
+                return;
+            }
+
+            var isObject = schema["type"]?.ToString() == "object";
+            var extra = schema["additionalProperties"];
+            var strict = extra is System.Text.Json.Nodes.JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.False;
+            var stringMap = extra is System.Text.Json.Nodes.JsonObject e && e["type"]?.ToString() == "string";
+            var passThrough = ((string?)schema["description"])?.EndsWith("Passed to Kubernetes unchanged.", StringComparison.Ordinal) == true;
+            if (isObject && !strict && !stringMap && !passThrough && path is not ("/global" or "/kafka/properties"))
+            {
+                open.Add(path);
+            }
+
+            if (schema["properties"] is System.Text.Json.Nodes.JsonObject properties)
+            {
+                foreach (var (name, child) in properties)
+                {
+                    Walk(child!, $"{path}/{name}");
+                }
+            }
+
+            if (schema["items"] is { } items && !passThrough)
+            {
+                Walk(items, path + "/items");
+            }
+        }
+
+        var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Schema))!;
+        ((bool)root["additionalProperties"]!).ShouldBeFalse();
+        Walk(root, "");
+
+        open.ShouldBeEmpty();
+    }
+
     private static ToolResult Validate(string[] valuesFiles)
     {
         // Debian's interpreter, where python3-jsonschema installs the module (a PATH python may be another one).
