@@ -11,22 +11,22 @@ internal static class ExternalTool
     private static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The tool's full path; skips (or, in CI, fails) the test when it is not on PATH.</summary>
-    internal static string Require(string name, string debianPackage)
+    internal static string Require(string name, string debianPackage, bool? inCi = null)
     {
         var path = Find(name);
         if (path is null)
         {
-            Missing($"{name} is not installed", debianPackage);
+            Missing($"{name} is not installed", debianPackage, inCi);
         }
 
         return path!;
     }
 
     /// <summary>Skips the test, or fails it in CI, because something a Debian package provides is missing.</summary>
-    internal static void Missing(string what, string debianPackage)
+    internal static void Missing(string what, string debianPackage, bool? inCi = null)
     {
         var message = $"{what} (apt-get install {debianPackage}; scripts/install-test-tools.sh does it).";
-        if (InCi)
+        if (inCi ?? InCi)
         {
             throw new InvalidOperationException(message);
         }
