@@ -170,6 +170,18 @@ public sealed class ChartRenderTests
         chart.Container.Map("resources").Map("limits").Has("memory").ShouldBeTrue();
     }
 
+    [SkippableTheory]
+    [MemberData(nameof(CiValues))]
+    public void Render_CiValues_PolicyConfigMapHoldsAValidPolicy(string values)
+    {
+        var chart = RenderedChart.Render(values);
+        var policy = chart.Documents.Single(d => d.Str("kind") == "ConfigMap" && d.Map("metadata").Str("name").EndsWith("-policy", StringComparison.Ordinal));
+
+        var loaded = StreamMasking.Core.Policy.PolicyLoader.Parse(policy.Map("data").Str("policy.yaml"), values);
+
+        loaded.IsValid.ShouldBeTrue(string.Join(Environment.NewLine, loaded.Diagnostics));
+    }
+
     [SkippableFact]
     public void Render_Default_StatefulSetWithStateClaimsAndHeadlessService()
     {
