@@ -166,6 +166,7 @@ public sealed class ChartRenderTests
         container.Map("capabilities").Has("add").ShouldBeFalse();
         container.Map("seccompProfile").Str("type").ShouldBe("RuntimeDefault");
         chart.PodSpec.Str("automountServiceAccountToken").ShouldBe("false");
+        chart.PodSpec.Str("enableServiceLinks").ShouldBe("false");
         chart.Container.Map("resources").Map("requests").Has("memory").ShouldBeTrue();
         chart.Container.Map("resources").Map("limits").Has("memory").ShouldBeTrue();
     }
