@@ -42,6 +42,7 @@ internal sealed partial class PipelineHostedService : BackgroundService
             server = await StatusServer.StartAsync(options.Http, metrics, _settings.Policy, TimeProvider.System, stoppingToken);
             EndpointsListening(_logger, server.Address);
             await WaitForInputTopicsAsync(metrics, stoppingToken);
+            metrics.InputTopicsMissing([], _settings.Options.Pipeline.InputTopics);
             using var pipeline = MaskingPipeline.Create(options, _settings.Policy, _settings.MasterSecret, _loggerFactory, metrics: metrics);
             await pipeline.RunAsync(stoppingToken);
         }

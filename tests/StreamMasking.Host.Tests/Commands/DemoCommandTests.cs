@@ -15,6 +15,7 @@ public sealed partial class DemoCommandTests
 
         exit.ShouldBe(0, demo.Error);
         demo.Output.ShouldContain("Demo finished.");
+        demo.Output.ShouldContain("Endpoints: http://127.0.0.1:");
         demo.Output.ShouldContain("balanced=yes");
         var visible = VisibleLine().Matches(demo.Output).Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
         visible.ShouldNotBeEmpty();
