@@ -45,20 +45,16 @@ internal sealed class SegmentLabels
                 return label;
             }
 
-            // "other" and "none" are reserved so that no segment's series can merge with theirs.
-            label = _named < _max && segment is not (Other or None) ? segment : Other;
-            if (label != Other)
+            // "other" and "none" are reserved so that no segment's series can merge with theirs. Overflow names are
+            // not remembered: that map would itself grow without bound.
+            if (_named >= _max || segment is Other or None)
             {
-                _named++;
+                return Other;
             }
 
-            // Remembering every overflow name would itself grow without bound: only named segments are kept.
-            if (label != Other)
-            {
-                _labels[segment] = label;
-            }
-
-            return label;
+            _named++;
+            _labels[segment] = segment;
+            return segment;
         }
     }
 }
