@@ -29,7 +29,7 @@ namespace StreamMasking.Runtime.Audit;
 /// <b>Kafka record.</b> Key: the subject in UTF-8 (null without a subject), so one segment's events stay ordered on
 /// one partition. Value: the structured JSON. Header <c>content-type</c>:
 /// <c>application/cloudevents+json; charset=utf-8</c>. Timestamp: the event time. <see cref="OutputRecord.Kind"/> is
-/// <see cref="OutputKind.Auxiliary"/>, <see cref="OutputRecord.Segment"/> the segment when there is one.
+/// <see cref="OutputKind.Audit"/>, <see cref="OutputRecord.Segment"/> the segment when there is one.
 /// </para>
 /// <para>
 /// <b>Ids.</b> Release, budget-debit and suppression ids are deterministic: lowercase hex of the first 16 bytes of
@@ -447,6 +447,6 @@ internal sealed class AuditEventFactory
             Headers = new Headers { { ContentTypeHeader, Encoding.UTF8.GetBytes(StructuredContentType) } },
             Timestamp = new Timestamp(time),
         };
-        return new OutputRecord(Topic, message, OutputKind.Auxiliary, segment);
+        return new OutputRecord(Topic, message, OutputKind.Audit, segment);
     }
 }

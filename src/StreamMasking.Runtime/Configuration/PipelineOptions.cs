@@ -54,4 +54,10 @@ public sealed class PipelineOptions
 
     /// <summary>Pause after an aborted transaction or a retriable error before retrying. The default value is 500 ms.</summary>
     public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// When an input topic is missing at start: false (the default) stops the start with an error; true waits for it,
+    /// with <c>/readyz</c> false and <c>streammasking_input_topic_missing</c> saying which topic.
+    /// </summary>
+    public bool WaitForInputTopics { get; set; }
 }

@@ -120,9 +120,24 @@ public static class StreamMaskingOptionsValidator
             errors.Add(new($"{Root}:Secrets", "set MasterSecretFile or MasterSecretEnvironmentVariable"));
         }
 
-        if (options.EmbeddedBroker.Port is < 0 or > 65535)
+        if (options.Http.Port is < 0 or > 65535)
         {
-            errors.Add(new($"{Root}:EmbeddedBroker:Port", "must be between 0 and 65535"));
+            errors.Add(new($"{Root}:Http:Port", "must be between 0 and 65535"));
+        }
+
+        if (!System.Net.IPAddress.TryParse(options.Http.BindAddress, out _))
+        {
+            errors.Add(new($"{Root}:Http:BindAddress", "must be an IP address (127.0.0.1, 0.0.0.0, ::)"));
+        }
+
+        if (options.Http.LivenessTimeout <= TimeSpan.Zero)
+        {
+            errors.Add(new($"{Root}:Http:LivenessTimeout", "must be positive"));
+        }
+
+        if (options.Metrics.MaxSegmentLabels is < 1 or > 10_000)
+        {
+            errors.Add(new($"{Root}:Metrics:MaxSegmentLabels", "must be between 1 and 10000"));
         }
 
         return errors;

@@ -54,6 +54,8 @@ internal sealed class KafkaClientFactory : IKafkaClientFactory
             IsolationLevel = IsolationLevel.ReadCommitted,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnablePartitionEof = false,
+            // Consumer lag for the metrics comes from librdkafka's statistics (a pass-through property may change it).
+            StatisticsIntervalMs = 5000,
         };
         ApplyPassThrough(config);
         var builder = new ConsumerBuilder<byte[]?, byte[]?>(config)

@@ -8,6 +8,7 @@ using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;
+using StreamMasking.Runtime.Metrics;
 using StreamMasking.Runtime.State;
 using StreamMasking.Runtime.Topics;
 using StreamMasking.Runtime.Windowing;
@@ -92,10 +93,11 @@ public sealed class MaskingPipeline : IDisposable
 
     /// <summary>
     /// Creates a pipeline after validating the options (including the librdkafka pass-through properties).
-    /// Throws <see cref="StreamMaskingConfigurationException"/> naming every bad key.
+    /// Throws <see cref="StreamMaskingConfigurationException"/> naming every bad key. With <paramref name="metrics"/>,
+    /// every pipeline event feeds it.
     /// </summary>
     public static MaskingPipeline Create(StreamMaskingOptions options, PrivacyPolicy policy, ReadOnlySpan<byte> masterSecret,
-        ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+        ILoggerFactory loggerFactory, TimeProvider? timeProvider = null, PipelineMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(policy);
@@ -129,7 +131,14 @@ public sealed class MaskingPipeline : IDisposable
         }
 
         var clients = new KafkaClientFactory(options.Kafka, loggerFactory.CreateLogger("StreamMasking.Kafka"));
-        return new MaskingPipeline(options, policy, masterSecret, clients, loggerFactory, timeProvider ?? TimeProvider.System);
+        var pipeline = new MaskingPipeline(options, policy, masterSecret, clients, loggerFactory, timeProvider ?? TimeProvider.System);
+        if (metrics is not null)
+        {
+            pipeline.Counters.Observer = metrics;
+            metrics.RegisterStages(pipeline.StageNames);
+        }
+
+        return pipeline;
     }
 
     /// <summary>

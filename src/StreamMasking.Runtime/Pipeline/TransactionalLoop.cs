@@ -66,7 +66,8 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         using var consumer = _clients.CreateConsumer(_settings.GroupId, _settings.Name, b => b
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
-            .SetPartitionsLostHandler((_, partitions) => OnLost(partitions)));
+            .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
+            .SetStatisticsHandler((_, json) => _counters.Observer?.OnStatistics(_settings.Name, json)));
         _consumer = consumer;
         consumer.Subscribe(_settings.InputTopics);
         try
@@ -109,6 +110,8 @@ internal sealed partial class TransactionalLoop : IProcessorContext
             HandleConsumeError(e.Error);
         }
 
+        _counters.Observer?.OnPolled(_settings.Name);
+
         if (record is not null && record.Message is not null)
         {
             BeginIfNeeded();
@@ -118,9 +121,11 @@ internal sealed partial class TransactionalLoop : IProcessorContext
             _offsets[tp] = (first, record.Offset.Value + 1);
             _tally.AddConsumed();
             _transactionRecords++;
+            var processing = _time.GetTimestamp();
             try
             {
                 _processor.Process(record, this);
+                _counters.Observer?.OnProcessed(_settings.Name, record.Message.Timestamp, _time.GetElapsedTime(processing));
             }
             catch (KafkaException e)
             {
@@ -257,6 +262,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         }
 
         var aborted = false;
+        var committing = _time.GetTimestamp();
         if (offsets.Count > 0)
         {
             Attempt("SendOffsetsToTransaction",
@@ -275,6 +281,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
             return;
         }
 
+        _counters.Observer?.OnCommitted(_settings.Name, _tally, _time.GetElapsedTime(committing));
         _counters.ApplyCommitted(_tally, _settings.IsEntryStage);
         _logger.TransactionCommitted(_settings.Name, _transactionRecords);
         ResetTransaction();
@@ -330,6 +337,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
             }
         }
 
+        _counters.Observer?.OnAborted(_settings.Name, _tally);
         _counters.CountAbort();
         _logger.TransactionAborted(_settings.Name, _transactionRecords, cause);
         ResetTransaction();
@@ -348,6 +356,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
     private void OnRevoked(List<TopicPartitionOffset> partitions)
     {
         _logger.PartitionsRevoked(_settings.Name, Describe(partitions));
+        _counters.Observer?.OnRebalanced(_settings.Name, RebalanceKind.Revoked, partitions.Count);
         // Commit while the partitions are still ours, so the next owner starts exactly after our last output.
         Commit();
         _participant?.OnPartitionsRevoked(partitions.Select(p => p.TopicPartition).ToList());
@@ -356,12 +365,14 @@ internal sealed partial class TransactionalLoop : IProcessorContext
     private void OnAssigned(List<TopicPartition> partitions)
     {
         _logger.PartitionsAssigned(_settings.Name, Describe(partitions));
+        _counters.Observer?.OnRebalanced(_settings.Name, RebalanceKind.Assigned, partitions.Count);
         _participant?.OnPartitionsAssigned(partitions);
     }
 
     private void OnLost(List<TopicPartitionOffset> partitions)
     {
         _logger.PartitionsLost(_settings.Name, Describe(partitions));
+        _counters.Observer?.OnRebalanced(_settings.Name, RebalanceKind.Lost, partitions.Count);
         // Someone else may already own these partitions: committing could duplicate their work.
         if (_inTransaction)
         {

@@ -110,7 +110,7 @@ internal sealed class WindowingStage : IDisposable
     {
         _reader = new KafkaChangelogReader(_clients.BaseConsumerConfig("state-restore"), _operationTimeout);
         _manager = new StateStoreManager(_storeOptions, [StoreName], new ProducerChangelogSink(producer), _reader,
-            new RestoreCounter(_counters), metrics: null, _time, _logger);
+            _counters.RestoreObserver, _counters.Observer, _time, _logger);
         _stores = new StateStoreParticipant(_manager, _sourceTopic, stopping);
     }
 
@@ -163,6 +163,11 @@ internal sealed class WindowingStage : IDisposable
                 state.Releasable.UnionWith(state.SealedInTransaction);
                 state.SealedInTransaction.Clear();
                 _releasesPending = true;
+            }
+
+            if (state.Ledger is { } ledger)
+            {
+                _counters.Observer?.OnLedgerCommitted(state.Segment.Name, ledger);
             }
         }
     }
@@ -346,7 +351,7 @@ internal sealed class WindowingStage : IDisposable
             state.SealedInTransaction.Add(window.WindowIndex);
         }
 
-        context.Tally.AddSealed(sealedWindows.Count);
+        context.Tally.AddSealed(state.Segment.Name, sealedWindows.Count);
     }
 
     private void Release(int partition, SegmentState state, IProcessorContext context)
@@ -377,7 +382,7 @@ internal sealed class WindowingStage : IDisposable
             if (outcomes is null)
             {
                 _logger.SealedWindowAbandoned(segment.Name, partition, windowIndex);
-                context.Tally.AddSuppression("policy_changed");
+                context.Tally.AddSuppression(segment.Name, "policy_changed");
             }
             else
             {
@@ -420,7 +425,7 @@ internal sealed class WindowingStage : IDisposable
                     break;
                 case ReleaseOutcomeKind.Suppressed:
                     context.Send(_audit.Suppression(outcome, window, _policy.Version));
-                    context.Tally.AddSuppression(AuditCodes.SuppressionCode(outcome.Reason));
+                    context.Tally.AddSuppression(segment, AuditCodes.SuppressionCode(outcome.Reason));
                     _logger.ReleaseSuppressed(segment, outcome.Aggregate, window.WindowIndex, AuditCodes.SuppressionCode(outcome.Reason));
                     suppressed++;
                     break;
@@ -497,18 +502,5 @@ internal sealed class WindowingStage : IDisposable
         }
 
         return new ContinualTotals(spec, _noiseKey);
-    }
-
-    private sealed class RestoreCounter(PipelineCounters counters) : IStateRestoreObserver
-    {
-        public void OnRestoreStarted(string store, int partition, long startOffset, long endOffset)
-        {
-        }
-
-        public void OnBatchRestored(string store, int partition, long totalRestored, long position)
-        {
-        }
-
-        public void OnRestoreCompleted(StoreRestoreResult result) => counters.CountRestore(result.RecordsRestored, result.Duration);
     }
 }
