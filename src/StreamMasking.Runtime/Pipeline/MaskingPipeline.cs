@@ -69,6 +69,9 @@ public sealed class MaskingPipeline : IDisposable
                 StateDirectory = options.State.Directory,
                 ApplicationId = p.ConsumerGroupId,
                 CheckpointAfterRecords = options.State.CheckpointAfterRecords,
+                // A transaction a frozen former owner left open on a changelog is aborted by the broker once its
+                // timeout expires (instances share the setting); the operation timeout covers the broker's check.
+                StableChangelogTimeout = p.TransactionTimeout + p.OperationTimeout,
             };
             _windowing = new WindowingStage(windowed, storeOptions, maskInputs[0], masterSecret, options.Aggregates.Topic, audit,
                 policy, clients, p.OperationTimeout, options.State.TickInterval, Counters, time,
