@@ -222,6 +222,9 @@ public sealed class MaskingPipeline : IDisposable
             Name: stage,
             InputTopics: inputs,
             GroupId: $"{p.ConsumerGroupId}.{stage}",
+            // Static membership from the instance id (stable across restarts, a StatefulSet pod name): a restart
+            // resumes its partitions without a rebalance and without waiting for the old session to expire.
+            GroupInstanceId: $"{p.ConsumerGroupId}.{stage}.{p.InstanceId}",
             // One transactional id per stage and instance (KIP-447): zombies are fenced by the group generation
             // carried in the consumer group metadata, so ids need not be tied to partitions.
             TransactionalId: $"{p.TransactionalIdPrefix}.{stage}.{p.InstanceId}",

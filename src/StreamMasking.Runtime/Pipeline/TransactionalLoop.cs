@@ -63,7 +63,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         // InitTransactions fences any previous incarnation with this transactional id and aborts what it left open.
         Attempt("InitTransactions", () => producer.InitTransactions(_settings.OperationTimeout), onAbort: null);
         _stateful?.OnStarted(producer, cancellationToken);
-        using var consumer = _clients.CreateConsumer(_settings.GroupId, _settings.Name, b => b
+        using var consumer = _clients.CreateConsumer(_settings.GroupId, _settings.GroupInstanceId, _settings.Name, b => b
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
             .SetPartitionsLostHandler((_, partitions) => OnLost(partitions)));
@@ -87,6 +87,11 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         {
             TryAbortQuietly();
             throw;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped while a rebalance callback waited (a restore waiting for a stable changelog): a graceful stop.
+            TryAbortQuietly();
         }
         finally
         {
