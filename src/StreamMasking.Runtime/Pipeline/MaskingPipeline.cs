@@ -151,7 +151,8 @@ public sealed class MaskingPipeline : IDisposable
 
         if (!_options.Pipeline.InputKeyedBySegment)
         {
-            specs.Add(TopicProvisioner.Spec(_options.Pipeline.RepartitionTopic, t.Partitions, t.ReplicationFactor));
+            specs.Add(TopicProvisioner.Spec(_options.Pipeline.RepartitionTopic, t.Partitions, t.ReplicationFactor,
+                TopicProvisioner.RepartitionConfigs(t.RepartitionRetention, t.RepartitionRetentionBytes)));
         }
 
         specs.Add(TopicProvisioner.Spec(_options.DeadLetters.Topic, t.Partitions, t.ReplicationFactor));
@@ -187,8 +188,13 @@ public sealed class MaskingPipeline : IDisposable
         _logger.PipelineStarted(_policy.SourceName, _policy.Version, _policy.Segments.Count, string.Join(',', StageNames));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var loopLogger = _loggerFactory.CreateLogger<TransactionalLoop>();
+        // Stage "mask" purges the repartition topic behind its commits; input topics are never purged.
+        using var purger = _options.Pipeline.InputKeyedBySegment ? null
+            : new RepartitionPurger(_clients, _options.Pipeline.RepartitionTopic, _options.Pipeline.RepartitionPurgeInterval,
+                _options.Pipeline.OperationTimeout, _time, _loggerFactory.CreateLogger<RepartitionPurger>());
         var running = _stages
-            .Select(s => new TransactionalLoop(s.Settings, _clients, s.Processor, Counters, loopLogger, _time, _auditor).RunAsync(stop.Token))
+            .Select(s => new TransactionalLoop(s.Settings, _clients, s.Processor, Counters, loopLogger, _time, _auditor,
+                s.Settings.Name == MaskProcessor.StageName ? purger : null).RunAsync(stop.Token))
             .ToList();
         var first = await Task.WhenAny(running);
         if (first.IsFaulted)

@@ -21,6 +21,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
     private readonly ITransactionParticipant? _participant;
     private readonly IStatefulProcessor? _stateful;
     private readonly ITransactionAuditor? _auditor;
+    private readonly RepartitionPurger? _purger;
     private readonly PipelineCounters _counters;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -36,8 +37,10 @@ internal sealed partial class TransactionalLoop : IProcessorContext
     private int _transactionRecords;
 
     internal TransactionalLoop(StageSettings settings, IKafkaClientFactory clients, IRecordProcessor processor,
-        PipelineCounters counters, ILogger logger, TimeProvider time, ITransactionAuditor? auditor = null)
+        PipelineCounters counters, ILogger logger, TimeProvider time, ITransactionAuditor? auditor = null,
+        RepartitionPurger? purger = null)
     {
+        _purger = purger;
         _settings = settings;
         _clients = clients;
         _processor = processor;
@@ -284,6 +287,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         _logger.TransactionCommitted(_settings.Name, _transactionRecords);
         ResetTransaction();
         _participant?.OnCommitted();
+        _purger?.OnCommitted(offsets);
     }
 
     // The current positions of the assignment, else its committed offsets: re-sent unchanged, only to be fenced.
