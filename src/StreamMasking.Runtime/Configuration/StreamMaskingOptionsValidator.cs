@@ -63,6 +63,12 @@ public static class StreamMaskingOptionsValidator
         CheckDuration(errors, $"{Root}:Pipeline:TransactionTimeout", p.TransactionTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(15));
         CheckDuration(errors, $"{Root}:Pipeline:OperationTimeout", p.OperationTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
         CheckDuration(errors, $"{Root}:Pipeline:RetryBackoff", p.RetryBackoff, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        CheckDuration(errors, $"{Root}:Pipeline:RepartitionPurgeInterval", p.RepartitionPurgeInterval, TimeSpan.Zero, TimeSpan.FromDays(1));
+        CheckDuration(errors, $"{Root}:Topics:RepartitionRetention", options.Topics.RepartitionRetention, TimeSpan.FromMinutes(1), TimeSpan.FromDays(3650));
+        if (options.Topics.RepartitionRetentionBytes is 0 or < -1)
+        {
+            errors.Add(new($"{Root}:Topics:RepartitionRetentionBytes", "must be -1 (no size bound) or positive"));
+        }
         if (p.BatchMaxInterval >= p.TransactionTimeout)
         {
             errors.Add(new($"{Root}:Pipeline:BatchMaxInterval", "must be shorter than Pipeline:TransactionTimeout"));

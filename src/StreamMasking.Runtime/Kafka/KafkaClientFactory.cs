@@ -42,11 +42,15 @@ internal sealed class KafkaClientFactory : IKafkaClientFactory
         return WithHandlers(new ProducerBuilder<byte[]?, byte[]?>(config), clientId).Build();
     }
 
-    public IConsumer<byte[]?, byte[]?> CreateConsumer(string groupId, string clientId, Action<ConsumerBuilder<byte[]?, byte[]?>> configure)
+    public IConsumer<byte[]?, byte[]?> CreateConsumer(string groupId, string? groupInstanceId, string clientId,
+        Action<ConsumerBuilder<byte[]?, byte[]?>> configure)
     {
         var config = new ConsumerConfig(Base(clientId))
         {
             GroupId = groupId,
+            // Static membership: a restarted instance takes its old place (same assignment, no rebalance) instead
+            // of waiting for its previous incarnation's session to expire. It sends no LeaveGroup on close.
+            GroupInstanceId = groupInstanceId,
             // Offsets are committed through the producer inside each transaction, never by the consumer.
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,

@@ -21,6 +21,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
     private readonly ITransactionParticipant? _participant;
     private readonly IStatefulProcessor? _stateful;
     private readonly ITransactionAuditor? _auditor;
+    private readonly RepartitionPurger? _purger;
     private readonly PipelineCounters _counters;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -36,8 +37,10 @@ internal sealed partial class TransactionalLoop : IProcessorContext
     private int _transactionRecords;
 
     internal TransactionalLoop(StageSettings settings, IKafkaClientFactory clients, IRecordProcessor processor,
-        PipelineCounters counters, ILogger logger, TimeProvider time, ITransactionAuditor? auditor = null)
+        PipelineCounters counters, ILogger logger, TimeProvider time, ITransactionAuditor? auditor = null,
+        RepartitionPurger? purger = null)
     {
+        _purger = purger;
         _settings = settings;
         _clients = clients;
         _processor = processor;
@@ -63,7 +66,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         // InitTransactions fences any previous incarnation with this transactional id and aborts what it left open.
         Attempt("InitTransactions", () => producer.InitTransactions(_settings.OperationTimeout), onAbort: null);
         _stateful?.OnStarted(producer, cancellationToken);
-        using var consumer = _clients.CreateConsumer(_settings.GroupId, _settings.Name, b => b
+        using var consumer = _clients.CreateConsumer(_settings.GroupId, _settings.GroupInstanceId, _settings.Name, b => b
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
             .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
@@ -88,6 +91,11 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         {
             TryAbortQuietly();
             throw;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped while a rebalance callback waited (a restore waiting for a stable changelog): a graceful stop.
+            TryAbortQuietly();
         }
         finally
         {
@@ -286,6 +294,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         _logger.TransactionCommitted(_settings.Name, _transactionRecords);
         ResetTransaction();
         _participant?.OnCommitted();
+        _purger?.OnCommitted(offsets);
     }
 
     // The current positions of the assignment, else its committed offsets: re-sent unchanged, only to be fenced.
