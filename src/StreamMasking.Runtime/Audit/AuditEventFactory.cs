@@ -328,6 +328,32 @@ internal sealed class AuditEventFactory
     }
 
     /// <summary>
+    /// The stage stopped because the DP state's ownership invariant broke (see <c>StateOwnership</c>). Subject: the
+    /// segment, else the topic. Data: stage, topic, segment (when known), partition, reason code and the stop message
+    /// (topic, segment and partition numbers only). Random id.
+    /// </summary>
+    internal OutputRecord OwnershipViolated(string stage, string topic, string? segment, int partition, string reason, string message)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stage);
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        ArgumentNullException.ThrowIfNull(message);
+        return Build(AuditEventTypes.OwnershipViolated, RandomId(), segment ?? topic, segment, json =>
+        {
+            json.WriteString("stage", stage);
+            json.WriteString("topic", topic);
+            if (segment is not null)
+            {
+                json.WriteString("segment", segment);
+            }
+
+            json.WriteNumber("partition", partition);
+            json.WriteString("reason", reason);
+            json.WriteString("message", message);
+        });
+    }
+
+    /// <summary>
     /// The deterministic id of a release, budget-debit or suppression event: lowercase hex of the first 16 bytes of
     /// SHA-256 over the UTF-8 of <c>type\nsegment\npolicyVersion\nreleaseKey</c>.
     /// </summary>
