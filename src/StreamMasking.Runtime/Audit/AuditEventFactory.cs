@@ -304,8 +304,9 @@ internal sealed class AuditEventFactory
     }
 
     /// <summary>
-    /// One per committed transaction and segment that deliberately dropped records (e.g. <c>late_record</c>,
-    /// <c>unit_cap_exceeded</c>) or published events without their noised fields. Subject: the segment. Data: stage,
+    /// One per committed transaction and segment that deliberately dropped records for a public reason
+    /// (<c>already_processed</c>; never the counts of drops decided by DP state, see
+    /// <see cref="TransactionSummaryAuditor"/>) or published events without their noised fields. Subject: the segment. Data: stage,
     /// segment, dropped (reason code → count), totalDropped, strippedOverCap. Random id.
     /// </summary>
     /// <exception cref="ArgumentException">A count is negative or a key is null.</exception>
