@@ -304,8 +304,9 @@ internal sealed class AuditEventFactory
     }
 
     /// <summary>
-    /// One per committed transaction and segment that deliberately dropped records (e.g. <c>late_record</c>,
-    /// <c>unit_cap_exceeded</c>) or published events without their noised fields. Subject: the segment. Data: stage,
+    /// One per committed transaction and segment that deliberately dropped records for a public reason
+    /// (<c>already_processed</c>; never the counts of drops decided by DP state, see
+    /// <see cref="TransactionSummaryAuditor"/>) or published events without their noised fields. Subject: the segment. Data: stage,
     /// segment, dropped (reason code → count), totalDropped, strippedOverCap. Random id.
     /// </summary>
     /// <exception cref="ArgumentException">A count is negative or a key is null.</exception>
@@ -324,6 +325,32 @@ internal sealed class AuditEventFactory
             AuditJson.WriteCounts(json, "dropped", droppedByReason, nameof(droppedByReason));
             json.WriteNumber("totalDropped", total);
             json.WriteNumber("strippedOverCap", strippedOverCap);
+        });
+    }
+
+    /// <summary>
+    /// The stage stopped because the DP state's ownership invariant broke (see <c>StateOwnership</c>). Subject: the
+    /// segment, else the topic. Data: stage, topic, segment (when known), partition, reason code and the stop message
+    /// (topic, segment and partition numbers only). Random id.
+    /// </summary>
+    internal OutputRecord OwnershipViolated(string stage, string topic, string? segment, int partition, string reason, string message)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stage);
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        ArgumentNullException.ThrowIfNull(message);
+        return Build(AuditEventTypes.OwnershipViolated, RandomId(), segment ?? topic, segment, json =>
+        {
+            json.WriteString("stage", stage);
+            json.WriteString("topic", topic);
+            if (segment is not null)
+            {
+                json.WriteString("segment", segment);
+            }
+
+            json.WriteNumber("partition", partition);
+            json.WriteString("reason", reason);
+            json.WriteString("message", message);
         });
     }
 
