@@ -35,6 +35,9 @@ public sealed class SegmentPolicy
     /// <summary>Privacy unit, window, budget and aggregates (all optional; <see cref="SegmentPrivacy.None"/> when none).</summary>
     public SegmentPrivacy Privacy { get; }
 
+    /// <summary>The format masked records are written in (<c>output</c>); <see cref="OutputFormat.Json"/> unless declared.</summary>
+    public OutputFormat Output { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"Segment({Name})";
 }

@@ -25,6 +25,9 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
 {
     internal const string StageName = "mask";
 
+    private static readonly byte[] JsonContentType = Encoding.UTF8.GetBytes("application/json");
+    private static readonly byte[] AvroContentType = Encoding.UTF8.GetBytes(MaskedAvroWriter.ContentType);
+
     private readonly PrivacyPolicy _policy;
     private readonly SegmentRouter _router;
     private readonly RecordMasker _masker;
@@ -35,14 +38,17 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
     private readonly WindowingStage? _windowing;
     private readonly AuditEventFactory _audit;
     private readonly InputDecoder _decoder;
+    private readonly MaskedAvroWriter? _avroWriter;
     private bool _policyAuditPending = true;
     private bool _policyAuditInTransaction;
 
     // trustSourceHeaders: true behind stage "route", which stamps the original coordinates; false when consuming
     // inputs already keyed by segment, whose sm- headers are not ours.
     internal MaskProcessor(PrivacyPolicy policy, SegmentRouter router, RecordMasker masker, DeadLetterFactory deadLetters,
-        bool trustSourceHeaders, ILogger logger, AuditEventFactory audit, WindowingStage? windowing = null, InputDecoder? decoder = null)
+        bool trustSourceHeaders, ILogger logger, AuditEventFactory audit, WindowingStage? windowing = null, InputDecoder? decoder = null,
+        MaskedAvroWriter? avroWriter = null)
     {
+        _avroWriter = avroWriter;
         _decoder = decoder ?? InputDecoder.Json;
         _policy = policy;
         _router = router;
@@ -161,16 +167,37 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
             }
         }
 
+        byte[] output;
+        byte[] contentType;
+        if (keyed.Output == OutputFormat.Avro)
+        {
+            var (framed, failure) = _avroWriter!.Write(keyed, decoded.WriterSchema, masked);
+            if (framed is null)
+            {
+                context.Send(_deadLetters.Create(failure ?? DeadLetterReason.AvroSchemaMismatch, StageName, source, value, keyed.Name));
+                return;
+            }
+
+            output = framed;
+            contentType = AvroContentType;
+        }
+        else
+        {
+            output = MaskedJson.Serialize(masked);
+            contentType = JsonContentType;
+        }
+
         var headers = new Headers
         {
             { RecordHeaders.Segment, Encoding.UTF8.GetBytes(keyed.Name) },
             { RecordHeaders.PolicyVersion, _policyVersion },
+            { RecordHeaders.ContentType, contentType },
         };
         source.WriteTo(headers);
         var message = new Message<byte[]?, byte[]?>
         {
             Key = null,
-            Value = MaskedJson.Serialize(masked),
+            Value = output,
             Headers = headers,
             Timestamp = record.Message.Timestamp,
         };

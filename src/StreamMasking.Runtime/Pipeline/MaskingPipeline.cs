@@ -54,6 +54,18 @@ public sealed class MaskingPipeline : IDisposable
         var masker = _masker;
         var p = options.Pipeline;
         var decoder = InputDecoder.Create(options, p.RetryBackoff, loggerFactory.CreateLogger<InputDecoder>());
+        MaskedAvroWriter? avroWriter = null;
+        if (policy.Segments.Any(s => s.Output == OutputFormat.Avro))
+        {
+            if (string.IsNullOrWhiteSpace(options.SchemaRegistry.Url))
+            {
+                throw new StreamMaskingConfigurationException(
+                    "StreamMasking:SchemaRegistry:Url is required: a policy segment declares output: avro.");
+            }
+
+            avroWriter = MaskedAvroWriter.Create(options, p.RetryBackoff, policy.Version, loggerFactory.CreateLogger<MaskedAvroWriter>());
+        }
+
         var stages = new List<(StageSettings, IRecordProcessor)>();
         if (!p.InputKeyedBySegment)
         {
@@ -83,7 +95,8 @@ public sealed class MaskingPipeline : IDisposable
 
         stages.Add((Settings(MaskProcessor.StageName, maskInputs, isEntry: p.InputKeyedBySegment),
             decorate(MaskProcessor.StageName, new MaskProcessor(policy, router, masker, deadLetters,
-                trustSourceHeaders: !p.InputKeyedBySegment, loggerFactory.CreateLogger<MaskProcessor>(), audit, _windowing, decoder))));
+                trustSourceHeaders: !p.InputKeyedBySegment, loggerFactory.CreateLogger<MaskProcessor>(), audit, _windowing, decoder,
+                avroWriter))));
         _stages = stages;
     }
 

@@ -13,4 +13,10 @@ internal static partial class SerializationLog
 
     [LoggerMessage(903, LogLevel.Information, "Loaded {Count} Avro schemas for single-object inputs from {Directory}")]
     internal static partial void LocalSchemasLoaded(this ILogger logger, int count, string directory);
+
+    [LoggerMessage(904, LogLevel.Information, "Registered the masked schema of segment {Segment} under subject {Subject} as id {SchemaId}")]
+    internal static partial void MaskedSchemaRegistered(this ILogger logger, string subject, int schemaId, string segment);
+
+    [LoggerMessage(905, LogLevel.Error, "The schema registry refused the masked schema for subject {Subject} ({Cause}); the record is dead-lettered")]
+    internal static partial void MaskedSchemaRejected(this ILogger logger, string subject, string cause);
 }
