@@ -32,6 +32,7 @@ public sealed class MaskingPipeline : IDisposable
     private readonly TimeProvider _time;
     private readonly WindowingStage? _windowing;
     private readonly TransactionSummaryAuditor _auditor;
+    private readonly CatchUpSignal _catchUp;
 
     internal MaskingPipeline(StreamMaskingOptions options, PrivacyPolicy policy, ReadOnlySpan<byte> masterSecret,
         IKafkaClientFactory clients, ILoggerFactory loggerFactory, TimeProvider time,
@@ -59,6 +60,7 @@ public sealed class MaskingPipeline : IDisposable
         }
 
         var maskInputs = p.InputKeyedBySegment ? p.InputTopics : [p.RepartitionTopic];
+        _catchUp = new CatchUpSignal(p.InputKeyedBySegment ? [MaskProcessor.StageName] : [RouteProcessor.StageName, MaskProcessor.StageName]);
         var audit = new AuditEventFactory(options.Audit.Topic, p.InstanceId, time);
         _auditor = new TransactionSummaryAuditor(audit);
         var windowed = WindowedSegment.From(policy, masterSecret);
@@ -72,7 +74,7 @@ public sealed class MaskingPipeline : IDisposable
             };
             _windowing = new WindowingStage(windowed, storeOptions, maskInputs[0], masterSecret, options.Aggregates.Topic, audit,
                 policy, clients, p.OperationTimeout, options.State.TickInterval, Counters, time,
-                loggerFactory.CreateLogger<WindowingStage>(), faultPoint);
+                loggerFactory.CreateLogger<WindowingStage>(), faultPoint, _catchUp);
         }
 
         stages.Add((Settings(MaskProcessor.StageName, maskInputs, isEntry: p.InputKeyedBySegment),
@@ -184,8 +186,10 @@ public sealed class MaskingPipeline : IDisposable
         _logger.PipelineStarted(_policy.SourceName, _policy.Version, _policy.Segments.Count, string.Join(',', StageNames));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var loopLogger = _loggerFactory.CreateLogger<TransactionalLoop>();
+        _catchUp.Reset();
         var running = _stages
-            .Select(s => new TransactionalLoop(s.Settings, _clients, s.Processor, Counters, loopLogger, _time, _auditor).RunAsync(stop.Token))
+            .Select(s => new TransactionalLoop(s.Settings, _clients, s.Processor, Counters, loopLogger, _time, _auditor, _catchUp,
+                OrderingFor(s.Settings.Name)).RunAsync(stop.Token))
             .ToList();
         var first = await Task.WhenAny(running);
         if (first.IsFaulted)
@@ -211,6 +215,12 @@ public sealed class MaskingPipeline : IDisposable
         _masker.Dispose();
         _keyring.Dispose();
     }
+
+    // Stage "route" merges its source partitions in timestamp order, so a backlog reaches the segments' watermarks
+    // in event-time order. Stage "mask" needs no merge: each segment lives on one of its input partitions.
+    private TimestampOrderedBuffer? OrderingFor(string stage) => stage == RouteProcessor.StageName
+        ? new TimestampOrderedBuffer(maxBufferedPerPartition: 1_000, maxWait: TimeSpan.FromSeconds(1), _time)
+        : null;
 
     private StageSettings Settings(string stage, IReadOnlyList<string> inputs, bool isEntry)
     {

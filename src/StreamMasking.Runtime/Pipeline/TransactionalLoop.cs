@@ -36,8 +36,11 @@ internal sealed partial class TransactionalLoop : IProcessorContext
     private int _transactionRecords;
 
     internal TransactionalLoop(StageSettings settings, IKafkaClientFactory clients, IRecordProcessor processor,
-        PipelineCounters counters, ILogger logger, TimeProvider time, ITransactionAuditor? auditor = null)
+        PipelineCounters counters, ILogger logger, TimeProvider time, ITransactionAuditor? auditor = null,
+        CatchUpSignal? catchUp = null, TimestampOrderedBuffer? ordering = null)
     {
+        _catchUp = catchUp;
+        _ordering = ordering;
         _settings = settings;
         _clients = clients;
         _processor = processor;
@@ -102,12 +105,14 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         ConsumeResult<byte[]?, byte[]?>? record = null;
         try
         {
-            record = consumer.Consume(_settings.ConsumeTimeout);
+            record = NextRecord(consumer);
         }
         catch (ConsumeException e)
         {
             HandleConsumeError(e.Error);
         }
+
+        ReportCatchUp(nothingConsumed: record?.Message is null);
 
         if (record is not null && record.Message is not null)
         {
@@ -290,7 +295,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
             return [];
         }
 
-        var positions = assignment.Select(tp => new TopicPartitionOffset(tp, consumer.Position(tp)))
+        var positions = assignment.Select(tp => new TopicPartitionOffset(tp, PositionOf(consumer, tp)))
             .Where(o => o.Offset.Value >= 0).ToList();
         if (positions.Count > 0)
         {
@@ -322,6 +327,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
                 try
                 {
                     _consumer!.Seek(new TopicPartitionOffset(tp, new Offset(first)));
+                    Rewound(_consumer, tp);
                 }
                 catch (KafkaException)
                 {
@@ -350,6 +356,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         _logger.PartitionsRevoked(_settings.Name, Describe(partitions));
         // Commit while the partitions are still ours, so the next owner starts exactly after our last output.
         Commit();
+        ForgetBuffered(partitions.Select(p => p.TopicPartition));
         _participant?.OnPartitionsRevoked(partitions.Select(p => p.TopicPartition).ToList());
     }
 
@@ -368,6 +375,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
             AbortAndRewind("partitions lost", rewind: false);
         }
 
+        ForgetBuffered(partitions.Select(p => p.TopicPartition));
         _participant?.OnPartitionsLost(partitions.Select(p => p.TopicPartition).ToList());
     }
 

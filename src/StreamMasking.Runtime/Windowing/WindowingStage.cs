@@ -54,6 +54,7 @@ internal sealed class WindowingStage : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action<string>? _faultPoint;
+    private readonly CatchUpSignal? _catchUp;
     private readonly Dictionary<int, Dictionary<string, SegmentState>> _partitions = [];
     private readonly List<SealedWindow> _sealedScratch = [];
     private StateStoreManager? _manager;
@@ -76,7 +77,8 @@ internal sealed class WindowingStage : IDisposable
         PipelineCounters counters,
         TimeProvider time,
         ILogger logger,
-        Action<string>? faultPoint = null)
+        Action<string>? faultPoint = null,
+        CatchUpSignal? catchUp = null)
     {
         storeOptions.Validate();
         _segments = segments.ToDictionary(s => s.Name, StringComparer.Ordinal);
@@ -95,6 +97,7 @@ internal sealed class WindowingStage : IDisposable
         _time = time;
         _logger = logger;
         _faultPoint = faultPoint;
+        _catchUp = catchUp;
         _lastTick = time.GetTimestamp();
     }
 
@@ -190,6 +193,9 @@ internal sealed class WindowingStage : IDisposable
     internal void Punctuate(IProcessorContext context)
     {
         _lastTick = _time.GetTimestamp();
+        // Idle time is only what passes while every stage of this instance has read all its input: an outage, a
+        // restore or a backlog still being routed is never idleness. Without a signal nothing counts as idle.
+        var caughtUp = _catchUp?.AllCaughtUp ?? false;
         var sealedWindows = new List<SealedWindow>();
         foreach (var (partition, states) in _partitions)
         {
@@ -198,7 +204,7 @@ internal sealed class WindowingStage : IDisposable
                 if (state.Engine is { } engine)
                 {
                     sealedWindows.Clear();
-                    if (engine.CloseIdle(sealedWindows) > 0)
+                    if (engine.CloseIdle(sealedWindows, caughtUp) > 0)
                     {
                         state.EngineDirty = true;
                         Seal(state, sealedWindows, context);
@@ -242,7 +248,10 @@ internal sealed class WindowingStage : IDisposable
             Span<AggregateInput> inputs = stackalloc AggregateInput[spec.Aggregates.Count];
             AggregateInputReader.Read(body, spec, inputs);
             _sealedScratch.Clear();
-            var result = engine.Observe(timestampMs, unit is null ? null : Convert.ToBase64String(unit), inputs, _sealedScratch);
+            // Stream time is a watermark over the segment's source partitions (the input partitions themselves when
+            // the input is keyed by segment).
+            var result = engine.Observe(timestampMs, state.SourceKey(source.Topic, source.Partition),
+                unit is null ? null : Convert.ToBase64String(unit), inputs, _sealedScratch);
             if (result.Outcome == RecordOutcome.OutOfRange)
             {
                 return RecordVerdict.TimestampOutOfRange;
@@ -262,12 +271,13 @@ internal sealed class WindowingStage : IDisposable
         {
             var window = segment.Window;
             windowIndex = window.IndexOf(timestampMs);
-            if (window.IsOutOfRange(timestampMs, state.StreamTime))
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (window.IsOutOfRange(timestampMs, state.StreamTime, now))
             {
                 return RecordVerdict.TimestampOutOfRange;
             }
 
-            if (!state.AdvanceCapClock(timestampMs, windowIndex))
+            if (!state.AdvanceCapClock(timestampMs, windowIndex, now))
             {
                 return RecordVerdict.Late;
             }

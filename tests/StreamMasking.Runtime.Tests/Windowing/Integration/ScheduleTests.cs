@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Confluent.Kafka;
+using StreamMasking.Testing;
+
+namespace StreamMasking.Runtime.Tests.Windowing.Integration;
+
+/// <summary>
+/// The window schedule follows the data, not the service's history: an outage is not idleness, a backlog read over
+/// several source partitions is merged in timestamp order, and a source partition that lags the others holds the
+/// segment's stream time back instead of having its records declared late. Every test counts late records and checks
+/// consumed = published + dead-lettered + dropped.
+/// </summary>
+[Collection(KafkaCluster.Collection)]
+public sealed class ScheduleTests(KafkaCluster cluster)
+{
+    private const int Units = 60;
+
+    [Fact]
+    public async Task StoppedLongerThanGraceAndIdleClose_RestartedWithBacklog_NoOnTimeRecordIsLate()
+    {
+        using var fixture = new DpPipelineFixture(cluster, DpPolicies.Visits(window: "size: 2s, grace: 1s, idleClose: 2s"));
+        var seq = 0;
+        using (var first = fixture.CreatePipeline())
+        {
+            await first.ProvisionTopicsAsync(CancellationToken.None);
+            await fixture.ProduceAsync(Enumerable.Range(0, 3).Select(_ => Visit(seq, NowSeconds(), seq++)));
+            var before = await DpPipelineFixture.RunUntilAsync(first, 3, 0);
+            before.LateRecords.ShouldBe(0);
+        }
+
+        // The service is down for 8 s (more than grace + idle close) while records keep arriving in real time.
+        var outage = Stopwatch.StartNew();
+        var backlog = 0;
+        while (outage.Elapsed < TimeSpan.FromSeconds(8))
+        {
+            await fixture.ProduceAsync([Visit(seq, NowSeconds(), seq++)]);
+            backlog++;
+            await Task.Delay(200);
+        }
+
+        using var second = fixture.CreatePipeline();
+        var s = await DpPipelineFixture.RunUntilAsync(second, backlog, 0);
+
+        s.Consumed.ShouldBe(backlog);
+        s.LateRecords.ShouldBe(0, DpPipelineFixture.Describe(s));
+        s.IsBalanced.ShouldBeTrue(DpPipelineFixture.Describe(s));
+    }
+
+    [Fact]
+    public async Task BacklogOverSixSourcePartitionsKeyedByUnit_CaughtUpFromScratch_NoRecordIsLate()
+    {
+        // Grace 5 s against a 60-minute backlog: only a timestamp-ordered merge of the source partitions keeps it on time.
+        using var fixture = new DpPipelineFixture(cluster, DpPolicies.Visits(window: "size: 1m, grace: 5s"));
+        fixture.Options.Topics.Partitions = 6;
+        using var pipeline = fixture.CreatePipeline();
+        await pipeline.ProvisionTopicsAsync(CancellationToken.None);
+        var input = Backlog().ToList();
+        await fixture.ProduceAsync(input);
+
+        var s = await DpPipelineFixture.RunUntilAsync(pipeline, input.Count, 0);
+
+        s.LateRecords.ShouldBe(0, DpPipelineFixture.Describe(s));
+        s.DeadLettered.ShouldBe(0);
+        s.WindowsSealed.ShouldBeGreaterThanOrEqualTo(55);
+        s.IsBalanced.ShouldBeTrue(DpPipelineFixture.Describe(s));
+    }
+
+    [Fact]
+    public async Task OneSourcePartitionLagsTheOthers_ItsRecordsArriveLater_NoneIsLate()
+    {
+        using var fixture = new DpPipelineFixture(cluster, DpPolicies.Visits(window: "size: 5m, grace: 5s"));
+        fixture.Options.Topics.Partitions = 6;
+        using var pipeline = fixture.CreatePipeline();
+        await pipeline.ProvisionTopicsAsync(CancellationToken.None);
+        var input = Backlog().ToList();
+        // Partition 5 stops after 20 minutes of event time; its last 40 minutes arrive once the others are processed.
+        var lagging = input.Where(r => r.Partition == 5 && r.Message.Timestamp.UnixTimestampMs >= DpPipelineFixture.T0 + 1_200_000).ToList();
+        var onTime = input.Except(lagging).ToList();
+        await fixture.ProduceAsync(onTime);
+
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+        await DpPipelineFixture.WaitAsync(pipeline, run, onTime.Count, 0);
+        await fixture.ProduceAsync(lagging);
+        await DpPipelineFixture.WaitAsync(pipeline, run, input.Count, 0);
+        await stop.CancelAsync();
+        await run;
+        var s = pipeline.Counters.Snapshot();
+
+        s.LateRecords.ShouldBe(0, DpPipelineFixture.Describe(s));
+        s.DeadLettered.ShouldBe(0);
+        s.IsBalanced.ShouldBeTrue(DpPipelineFixture.Describe(s));
+    }
+
+    // 1,200 visits, one every 3 s of event time over 60 minutes, by 60 patients; each patient's records go to the
+    // partition of its key (patient mod 6), in time order, as a producer keyed by unit writes them.
+    private static IEnumerable<(int Partition, Message<byte[]?, byte[]?> Message)> Backlog()
+    {
+        for (var i = 0; i < 1_200; i++)
+        {
+            var patient = i % Units;
+            yield return (patient % 6, Visit(patient, i * 3, i));
+        }
+    }
+
+    private static double NowSeconds() => (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - DpPipelineFixture.T0) / 1000.0;
+
+    private static Message<byte[]?, byte[]?> Visit(int patient, double secondsAfterT0, int seq) => DpPipelineFixture.Event("visit", secondsAfterT0,
+        new JsonObject
+        {
+            ["seq"] = seq, ["tenant"] = "a", ["patient"] = new JsonObject { ["id"] = "P" + patient }, ["visit"] = new JsonObject { ["cost"] = 10 },
+        });
+}
