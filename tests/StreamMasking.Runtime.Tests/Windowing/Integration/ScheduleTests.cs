@@ -93,6 +93,60 @@ public sealed class ScheduleTests(KafkaCluster cluster)
         s.IsBalanced.ShouldBeTrue(DpPipelineFixture.Describe(s));
     }
 
+    [Fact]
+    public async Task OneRecord300HoursAhead_DeadLetteredOutOfRange_SealsNothingAndLaterRecordsAreOnTime()
+    {
+        using var fixture = new DpPipelineFixture(cluster, DpPolicies.Visits(window: "size: 1h, grace: 5m"));
+        using var pipeline = fixture.CreatePipeline();
+        await pipeline.ProvisionTopicsAsync(CancellationToken.None);
+        var now = NowSeconds();
+        var input = new List<Message<byte[]?, byte[]?>>();
+        input.AddRange(Enumerable.Range(0, 3).Select(i => Visit(i, now - 30 + i, input.Count + i)));
+        input.Add(Visit(9, now + (300 * 3_600), input.Count));
+        input.AddRange(Enumerable.Range(0, 3).Select(i => Visit(i, now - 20 + i, input.Count + i)));
+        await fixture.ProduceAsync(input);
+
+        var s = await DpPipelineFixture.RunUntilAsync(pipeline, input.Count, 0);
+
+        s.DeadLettersByReason.ShouldBe(new Dictionary<string, long> { ["timestamp_out_of_range"] = 1 });
+        s.LateRecords.ShouldBe(0, DpPipelineFixture.Describe(s));
+        // At most the window that was open at the start can have closed in real time meanwhile.
+        s.WindowsSealed.ShouldBeLessThanOrEqualTo(1, DpPipelineFixture.Describe(s));
+        s.Published.ShouldBe(6);
+        s.IsBalanced.ShouldBeTrue(DpPipelineFixture.Describe(s));
+    }
+
+    [Fact]
+    public async Task QuietSegment_InputEndsWithAnAbortedTransaction_StillCaughtUpAndIdleCloseReleases()
+    {
+        using var fixture = new DpPipelineFixture(cluster, DpPolicies.Visits(window: "size: 2s, grace: 0s, idleClose: 1s"));
+        using var pipeline = fixture.CreatePipeline();
+        await pipeline.ProvisionTopicsAsync(CancellationToken.None);
+        await fixture.ProduceAsync(Enumerable.Range(0, 3).Select(i => Visit(i, NowSeconds(), i)));
+        // Aborted records and the abort marker follow: the consumer never returns them, yet the partition is read to its end.
+        using (var aborted = new ProducerBuilder<byte[]?, byte[]?>(cluster.ProducerConfig(c =>
+               {
+                   c.TransactionalId = $"aborted-{Guid.NewGuid():N}";
+                   c.EnableIdempotence = true;
+               })).Build())
+        {
+            aborted.InitTransactions(TimeSpan.FromSeconds(30));
+            aborted.BeginTransaction();
+            for (var i = 0; i < 2; i++)
+            {
+                await aborted.ProduceAsync(new TopicPartition(fixture.InputTopic, 0), Visit(i, NowSeconds(), 10 + i));
+            }
+
+            aborted.AbortTransaction(TimeSpan.FromSeconds(30));
+        }
+
+        var s = await DpPipelineFixture.RunUntilAsync(pipeline, 3, 3);
+
+        s.WindowsSealed.ShouldBeGreaterThanOrEqualTo(1);
+        s.LateRecords.ShouldBe(0);
+        s.IsBalanced.ShouldBeTrue(DpPipelineFixture.Describe(s));
+    }
+
     // 1,200 visits, one every 3 s of event time over 60 minutes, by 60 patients; each patient's records go to the
     // partition of its key (patient mod 6), in time order, as a producer keyed by unit writes them.
     private static IEnumerable<(int Partition, Message<byte[]?, byte[]?> Message)> Backlog()
