@@ -54,4 +54,11 @@ public sealed class PipelineOptions
 
     /// <summary>Pause after an aborted transaction or a retriable error before retrying. The default value is 500 ms.</summary>
     public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How long stage "route", reading its partitions in timestamp order, waits for a partition that has nothing
+    /// buffered but may still hold older records before it goes on without it (Kafka Streams' <c>max.task.idle.ms</c>).
+    /// Zero never waits. The default value is 1 s.
+    /// </summary>
+    public TimeSpan MaxTaskIdle { get; set; } = TimeSpan.FromSeconds(1);
 }

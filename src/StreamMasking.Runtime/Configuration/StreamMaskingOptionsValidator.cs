@@ -63,6 +63,7 @@ public static class StreamMaskingOptionsValidator
         CheckDuration(errors, $"{Root}:Pipeline:TransactionTimeout", p.TransactionTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(15));
         CheckDuration(errors, $"{Root}:Pipeline:OperationTimeout", p.OperationTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
         CheckDuration(errors, $"{Root}:Pipeline:RetryBackoff", p.RetryBackoff, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        CheckDuration(errors, $"{Root}:Pipeline:MaxTaskIdle", p.MaxTaskIdle, TimeSpan.Zero, TimeSpan.FromMinutes(1));
         if (p.BatchMaxInterval >= p.TransactionTimeout)
         {
             errors.Add(new($"{Root}:Pipeline:BatchMaxInterval", "must be shorter than Pipeline:TransactionTimeout"));

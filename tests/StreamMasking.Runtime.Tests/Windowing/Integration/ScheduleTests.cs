@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
 using StreamMasking.Testing;
@@ -114,6 +115,12 @@ public sealed class ScheduleTests(KafkaCluster cluster)
         s.WindowsSealed.ShouldBeLessThanOrEqualTo(1, DpPipelineFixture.Describe(s));
         s.Published.ShouldBe(6);
         s.IsBalanced.ShouldBeTrue(DpPipelineFixture.Describe(s));
+        // The dead letter names its reason, and the audit topic's dead-letter summary counts it like any other.
+        fixture.DeadLetters().Select(r => JsonDocument.Parse(r.Message.Value!).RootElement.GetProperty("reason").GetString())
+            .ShouldBe(["timestamp_out_of_range"]);
+        fixture.AuditEvents().Where(e => e.GetProperty("type").GetString() == "io.streammasking.deadletter.summary")
+            .Sum(e => e.GetProperty("data").GetProperty("byReason").TryGetProperty("timestamp_out_of_range", out var n) ? n.GetInt64() : 0)
+            .ShouldBe(1);
     }
 
     [Fact]
