@@ -159,6 +159,52 @@ public sealed class ScheduleTests(KafkaCluster cluster)
         s.IsBalanced.ShouldBeTrue(DpPipelineFixture.Describe(s));
     }
 
+    [Fact]
+    public async Task InputHoldsAnOpenTransaction_LongerThanIdleClose_NotIdleAndItsRecordsAreOnTimeWhenCommitted()
+    {
+        // While a producer's transaction is open on the input, stage route is not caught up (records may still arrive):
+        // the mask stage, with nothing to read, must not count that time as idleness.
+        using var fixture = new DpPipelineFixture(cluster, DpPolicies.Visits(window: "size: 2s, grace: 0s, idleClose: 1s"));
+        using var pipeline = fixture.CreatePipeline();
+        await pipeline.ProvisionTopicsAsync(CancellationToken.None);
+        var start = NowSeconds();
+        await fixture.ProduceAsync(Enumerable.Range(0, 3).Select(i => Visit(i, start, i)));
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+        await DpPipelineFixture.WaitAsync(pipeline, run, 3, 0);
+
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(cluster.ProducerConfig(c =>
+        {
+            c.TransactionalId = $"slow-{Guid.NewGuid():N}";
+            c.EnableIdempotence = true;
+        })).Build();
+        producer.InitTransactions(TimeSpan.FromSeconds(30));
+        producer.BeginTransaction();
+        for (var i = 0; i < 3; i++)
+        {
+            await producer.ProduceAsync(new TopicPartition(fixture.InputTopic, 0), Visit(10 + i, start, 10 + i));
+        }
+
+        // Keep it open until wall time is past their window's end + idle close, with ticks to spare.
+        var clock = Stopwatch.StartNew();
+        while (NowSeconds() < start + 6)
+        {
+            clock.Elapsed.ShouldBeLessThan(TimeSpan.FromMinutes(1));
+            await Task.Delay(100);
+        }
+
+        pipeline.Counters.Snapshot().WindowsSealed.ShouldBe(0, "the open transaction holds the segment's windows open");
+        producer.CommitTransaction(TimeSpan.FromSeconds(30));
+        await DpPipelineFixture.WaitAsync(pipeline, run, 6, 0);
+        await stop.CancelAsync();
+        await run;
+        var s = pipeline.Counters.Snapshot();
+
+        s.LateRecords.ShouldBe(0, DpPipelineFixture.Describe(s));
+        s.Published.ShouldBe(6);
+        s.IsBalanced.ShouldBeTrue(DpPipelineFixture.Describe(s));
+    }
+
     // 1,200 visits, one every 3 s of event time over 60 minutes, by 60 patients; each patient's records go to the
     // partition of its key (patient mod 6), in time order, as a producer keyed by unit writes them.
     private static IEnumerable<(int Partition, Message<byte[]?, byte[]?> Message)> Backlog()
