@@ -11,10 +11,19 @@ namespace StreamMasking.Core.Windows;
 /// (checked on restore so state is never read under a different spec); started, sealed-any flags; next window to
 /// close, stream time, wall-clock and stream time of the last activity (int64); open windows in index order:
 /// index + one accumulator per aggregate; per aggregate: windows-per-unit map (count, then unit + windows).
+/// <para>
+/// Layout v2 = v1 followed by the source-progress block: source count, then per source partition (ordinal order)
+/// its name and largest timestamp (int64). v1 state is still read (no sources: the first records define them). The
+/// wall-clock time of the last activity is kept in the layout but no longer read: idle time is never carried across a
+/// restore (see <see cref="SourceWatermark"/>).
+/// </para>
 /// </remarks>
 internal static class SegmentWindowEngineSerializer
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+
+    // Versions this reader accepts: v1 lacks the source-progress block.
+    private const byte FirstVersion = 1;
 
     public static byte[] Write(SegmentWindowEngine engine)
     {
@@ -49,6 +58,8 @@ internal static class SegmentWindowEngineSerializer
                     writer.Write(windows);
                 }
             }
+
+            WriteSourceProgress(writer, engine.Watermark);
         }
 
         return stream.ToArray();
@@ -62,7 +73,8 @@ internal static class SegmentWindowEngineSerializer
         {
             using var stream = new MemoryStream(state.ToArray(), writable: false);
             using var reader = new BinaryReader(stream, Encoding.UTF8);
-            if (reader.ReadByte() != Version)
+            var version = reader.ReadByte();
+            if (version is < FirstVersion or > Version)
             {
                 throw new FormatException("Unsupported window-engine state version.");
             }
@@ -119,6 +131,11 @@ internal static class SegmentWindowEngineSerializer
                 }
             }
 
+            if (version >= 2)
+            {
+                ReadSourceProgress(reader, engine.Watermark);
+            }
+
             if (stream.Position != stream.Length)
             {
                 throw new FormatException("Trailing bytes after window-engine state.");
@@ -142,7 +159,7 @@ internal static class SegmentWindowEngineSerializer
         {
             using var stream = new MemoryStream(state.ToArray(), writable: false);
             using var reader = new BinaryReader(stream, Encoding.UTF8);
-            if (reader.ReadByte() != Version)
+            if (reader.ReadByte() is < FirstVersion or > Version)
             {
                 throw new FormatException("Unsupported window-engine state version.");
             }
@@ -180,6 +197,27 @@ internal static class SegmentWindowEngineSerializer
             writer.Write(aggregate.Name);
             writer.Write((byte)aggregate.Kind);
             writer.Write(aggregate.Domain.Count);
+        }
+    }
+
+    // --- Source progress (v2): the watermark's per-source largest timestamps. Idle time is deliberately absent. ---
+    private static void WriteSourceProgress(BinaryWriter writer, SourceWatermark watermark)
+    {
+        var progress = watermark.Progress.ToList();
+        writer.Write(progress.Count);
+        foreach (var (source, maxTimestamp) in progress)
+        {
+            writer.Write(source);
+            writer.Write(maxTimestamp);
+        }
+    }
+
+    private static void ReadSourceProgress(BinaryReader reader, SourceWatermark watermark)
+    {
+        var sources = ReadCount(reader);
+        for (var i = 0; i < sources; i++)
+        {
+            watermark.Restore(reader.ReadString(), reader.ReadInt64());
         }
     }
 

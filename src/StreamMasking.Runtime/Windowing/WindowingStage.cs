@@ -55,6 +55,7 @@ internal sealed class WindowingStage : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action<string>? _faultPoint;
+    private readonly CatchUpSignal? _catchUp;
     private readonly Dictionary<int, Dictionary<string, SegmentState>> _partitions = [];
     private readonly List<SealedWindow> _sealedScratch = [];
     private readonly StateOwnership _ownership;
@@ -78,7 +79,8 @@ internal sealed class WindowingStage : IDisposable
         PipelineCounters counters,
         TimeProvider time,
         ILogger logger,
-        Action<string>? faultPoint = null)
+        Action<string>? faultPoint = null,
+        CatchUpSignal? catchUp = null)
     {
         storeOptions.Validate();
         _segments = segments.ToDictionary(s => s.Name, StringComparer.Ordinal);
@@ -97,6 +99,7 @@ internal sealed class WindowingStage : IDisposable
         _time = time;
         _logger = logger;
         _faultPoint = faultPoint;
+        _catchUp = catchUp;
         _lastTick = time.GetTimestamp();
         _ownership = new StateOwnership(sourceTopic, ChangelogTopic, _segments.Keys.ToList());
     }
@@ -222,6 +225,9 @@ internal sealed class WindowingStage : IDisposable
     internal void Punctuate(IProcessorContext context)
     {
         _lastTick = _time.GetTimestamp();
+        // Idle time is only what passes while every stage of this instance has read all its input: an outage, a
+        // restore or a backlog still being routed is never idleness. Without a signal nothing counts as idle.
+        var caughtUp = _catchUp?.AllCaughtUp ?? false;
         var sealedWindows = new List<SealedWindow>();
         foreach (var (partition, states) in _partitions)
         {
@@ -230,7 +236,7 @@ internal sealed class WindowingStage : IDisposable
                 if (state.Engine is { } engine)
                 {
                     sealedWindows.Clear();
-                    if (engine.CloseIdle(sealedWindows) > 0)
+                    if (engine.CloseIdle(sealedWindows, caughtUp) > 0)
                     {
                         state.EngineDirty = true;
                         Seal(state, sealedWindows, context);
@@ -274,7 +280,10 @@ internal sealed class WindowingStage : IDisposable
             Span<AggregateInput> inputs = stackalloc AggregateInput[spec.Aggregates.Count];
             AggregateInputReader.Read(body, spec, inputs);
             _sealedScratch.Clear();
-            var result = engine.Observe(timestampMs, unit is null ? null : Convert.ToBase64String(unit), inputs, _sealedScratch);
+            // Stream time is a watermark over the segment's source partitions (the input partitions themselves when
+            // the input is keyed by segment).
+            var result = engine.Observe(timestampMs, state.SourceKey(source.Topic, source.Partition),
+                unit is null ? null : Convert.ToBase64String(unit), inputs, _sealedScratch);
             if (result.Outcome == RecordOutcome.OutOfRange)
             {
                 return RecordVerdict.TimestampOutOfRange;
@@ -294,12 +303,13 @@ internal sealed class WindowingStage : IDisposable
         {
             var window = segment.Window;
             windowIndex = window.IndexOf(timestampMs);
-            if (window.IsOutOfRange(timestampMs, state.StreamTime))
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (window.IsOutOfRange(timestampMs, state.StreamTime, now))
             {
                 return RecordVerdict.TimestampOutOfRange;
             }
 
-            if (!state.AdvanceCapClock(timestampMs, windowIndex))
+            if (!state.AdvanceCapClock(timestampMs, windowIndex, now))
             {
                 return RecordVerdict.Late;
             }

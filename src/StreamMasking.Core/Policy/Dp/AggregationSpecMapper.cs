@@ -33,7 +33,7 @@ public static class AggregationSpecMapper
         {
             Segment = segment.Name,
             PolicyVersion = policyVersion,
-            Window = new WindowSpec(window.Size, window.Grace, window.IdleClose),
+            Window = new WindowSpec(window.Size, window.Grace, window.IdleClose, maxFutureSkew: window.MaxFutureSkew),
             PrivacyUnit = privacy.Unit?.Field.Text,
             Aggregates = [.. privacy.Aggregates.Select(Map)],
             Budget = new BudgetSpec
