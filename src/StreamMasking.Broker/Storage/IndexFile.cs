@@ -4,12 +4,14 @@ namespace StreamMasking.Broker.Storage;
 
 /// <summary>
 /// The file behind a sparse index: fixed-size big-endian entries appended positionally. Without a path (a broker
-/// without a data directory) it stores nothing and the index lives in memory only.
+/// without a data directory) it stores nothing and the index lives in memory only. <see cref="Close"/> releases
+/// the handle of a sealed segment's index (entries are in memory); a later write opens it again.
 /// </summary>
 internal sealed class IndexFile : IDisposable
 {
     private readonly int _entrySize;
     private SafeFileHandle? _handle;
+    private bool _deleted;
 
     public IndexFile(string? path, int entrySize, bool create)
     {
@@ -50,32 +52,39 @@ internal sealed class IndexFile : IDisposable
 
     public void Write(int entryIndex, ReadOnlySpan<byte> entry)
     {
-        if (_handle is not null)
+        if (Handle() is { } handle)
         {
-            RandomAccess.Write(_handle, entry, (long)entryIndex * _entrySize);
+            RandomAccess.Write(handle, entry, (long)entryIndex * _entrySize);
         }
     }
 
     public void SetEntryCount(int count)
     {
-        if (_handle is not null)
+        if (Handle() is { } handle)
         {
-            RandomAccess.SetLength(_handle, (long)count * _entrySize);
+            RandomAccess.SetLength(handle, (long)count * _entrySize);
         }
+    }
+
+    private SafeFileHandle? Handle() =>
+        _handle ??= Path is null || _deleted ? null : File.OpenHandle(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+
+    /// <summary>Releases the handle; the file stays.</summary>
+    public void Close()
+    {
+        _handle?.Dispose();
+        _handle = null;
     }
 
     public void Delete()
     {
-        Dispose();
+        Close();
+        _deleted = true;
         if (Path is not null && File.Exists(Path))
         {
             File.Delete(Path);
         }
     }
 
-    public void Dispose()
-    {
-        _handle?.Dispose();
-        _handle = null;
-    }
+    public void Dispose() => Close();
 }

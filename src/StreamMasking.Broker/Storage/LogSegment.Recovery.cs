@@ -140,7 +140,8 @@ internal sealed partial class LogSegment
             position += batch.SizeInBytes;
         }
 
-        // The transaction index file was kept: the new instance has read it.
+        // The transaction index file was kept: the new instance has read it. Only closed segments are compacted.
+        rewritten.Seal();
         return rewritten;
     }
 

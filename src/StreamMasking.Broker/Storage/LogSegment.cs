@@ -184,6 +184,17 @@ internal sealed partial class LogSegment : IDisposable
     /// <summary>The offset from which to search for the first record with a timestamp at or after <paramref name="timestamp"/>.</summary>
     public long TimeSearchStart(long timestamp) => Math.Max(BaseOffset, _timeIndex.SearchStart(timestamp));
 
+    /// <summary>
+    /// The segment stops being the active one: its index handles are released (the entries are in memory, a
+    /// rare later write reopens the file), so a partition keeps one open file per closed segment.
+    /// </summary>
+    public void Seal()
+    {
+        _offsetIndex.Close();
+        _timeIndex.Close();
+        _txnIndex.Close();
+    }
+
     /// <summary>Closes the file handles and deletes the segment's files.</summary>
     public void Delete()
     {

@@ -106,6 +106,9 @@ internal sealed class OffsetIndex : IDisposable
         _file.SetEntryCount(keep);
     }
 
+    /// <summary>Releases the file handle (the segment is sealed); a later write reopens it.</summary>
+    public void Close() => _file.Close();
+
     public void Delete() => _file.Delete();
 
     public void Dispose() => _file.Dispose();

@@ -61,6 +61,11 @@ internal sealed partial class PartitionLog
 
             LogStartOffset = Math.Min(LogStartOffset, HighWatermark);
             RecoverProducerStateLocked();
+            foreach (var segment in _segments.SkipLast(1))
+            {
+                segment.Seal();
+            }
+
             RecoverLogStartOffsetLocked();
         }
 

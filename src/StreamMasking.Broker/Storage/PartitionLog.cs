@@ -308,6 +308,7 @@ internal sealed partial class PartitionLog : IDisposable
             // As Kafka at a roll: snapshot the producer state at the new segment's base, so recovery after a crash
             // replays at most the active segment's headers.
             WriteProducerSnapshotLocked();
+            active?.Seal();
             active = LogSegment.Create(_directory, batch.BaseOffset, now, _cache, config.IndexIntervalBytesValue);
             _segments.Add(active);
         }

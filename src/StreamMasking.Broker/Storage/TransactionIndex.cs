@@ -59,6 +59,9 @@ internal sealed class TransactionIndex : IDisposable
         }
     }
 
+    /// <summary>Releases the file handle (the segment is sealed); a later write reopens it.</summary>
+    public void Close() => _file.Close();
+
     public void Delete() => _file.Delete();
 
     public void Dispose() => _file.Dispose();
