@@ -53,7 +53,8 @@ internal static class ProducerStateSnapshot
         {
             buffer.Position = 0;
             buffer.CopyTo(file);
-            file.Flush(flushToDisk: true);
+            // Like the log itself, left to the OS: a snapshot torn by an OS crash fails its CRC and an older one is used.
+            file.Flush(flushToDisk: false);
         }
 
         File.Move(temp, path, overwrite: true);

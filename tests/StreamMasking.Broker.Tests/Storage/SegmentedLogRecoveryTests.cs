@@ -165,4 +165,28 @@ public sealed class SegmentedLogRecoveryTests : IDisposable
         reopened.Segments.ShouldAllBe(s => s.OffsetIndexEntries > 1 && s.TimeIndexEntries > 0);
         TestBatches.Decode(reopened.Read(777, 300, false).Batches).First().Value.ShouldBe(Value(777));
     }
+
+    [Fact]
+    public void Recover_RepeatedCrashes_KeepEachAbortedTransactionOnceInIndexAndFetch()
+    {
+        var crashed = Open();
+        for (var round = 0; round < 40; round++)
+        {
+            crashed.AppendFromProducer(TestBatches.Transactional(9, 0, round * 200, 200)).Error.ShouldBe(Broker.Protocol.ErrorCode.None);
+            crashed.AppendControlMarker(9, 0, commit: round % 2 == 0, coordinatorEpoch: 0);
+        }
+
+        for (var restart = 0; restart < 3; restart++)
+        {
+            // Not disposed: each restart replays the active segment after the last roll snapshot.
+            crashed = Open();
+        }
+
+        crashed.SegmentCount.ShouldBeGreaterThan(1);
+        var aborted = crashed.Read(0, int.MaxValue, readCommitted: true).AbortedTransactions!;
+        aborted.Count.ShouldBe(20);
+        aborted.Select(a => a.LastOffset).Distinct().Count().ShouldBe(20);
+        Directory.GetFiles(_dir, "*.txnindex").Sum(f => new FileInfo(f).Length).ShouldBe(20 * 34);
+        crashed.Dispose();
+    }
 }
