@@ -76,6 +76,33 @@ public sealed class SegmentedLogReadTests : IDisposable
         cache.Hits.ShouldBeGreaterThan(hits);
     }
 
+    [Theory]
+    [InlineData(1_000)]
+    [InlineData(64 * 1024)]
+    [InlineData(1024 * 1024)]
+    public void Read_SequentiallyWithPartlyEvictedCache_ReturnsEveryOffsetOnce(int maxBytes)
+    {
+        var cache = new BatchCache(20 * 1024);
+        using var log = Open(Config(("segment.bytes", "100000"), ("index.interval.bytes", "1000")), cache);
+        for (var i = 0; i < 600; i++)
+        {
+            var records = Enumerable.Range(0, 1 + (i % 7)).Select(r => ((string?)$"k{i}-{r}", (string?)new string('v', 50 + (i % 13)))).ToArray();
+            log.AppendFromProducer(TestBatches.Plain(records));
+        }
+
+        var offsets = new List<long>();
+        var offset = 0L;
+        while (offset < log.HighWatermark)
+        {
+            var slice = log.Read(offset, maxBytes, false);
+            slice.Batches.ShouldNotBeEmpty();
+            offsets.AddRange(TestBatches.Decode(slice.Batches).Select(r => r.Offset));
+            offset = slice.Batches[^1].LastOffset + 1;
+        }
+
+        offsets.ShouldBe(Enumerable.Range(0, (int)log.HighWatermark).Select(o => (long)o));
+    }
+
     [Fact]
     public void ApplyRetention_Time_DeletesExpiredSegmentFilesAndMovesTheLogStart()
     {
