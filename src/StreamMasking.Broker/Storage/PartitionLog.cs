@@ -316,29 +316,4 @@ internal sealed partial class PartitionLog : IDisposable
         active.Append(batch);
         HighWatermark = batch.LastOffset + 1;
     }
-
-    private void WriteProducerSnapshotLocked()
-    {
-        if (_directory is not null && _segments.Count > 0)
-        {
-            ProducerStateSnapshot.Write(_directory, HighWatermark, _producers);
-        }
-    }
-
-    /// <summary>Closes the files; a clean close snapshots the producer state at the log end, so a restart replays nothing.</summary>
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            if (_directory is not null && Directory.Exists(_directory))
-            {
-                WriteProducerSnapshotLocked();
-            }
-
-            foreach (var segment in _segments)
-            {
-                segment.Dispose();
-            }
-        }
-    }
 }
