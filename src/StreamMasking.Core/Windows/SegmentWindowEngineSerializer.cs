@@ -7,14 +7,16 @@ namespace StreamMasking.Core.Windows;
 /// Versioned little-endian binary state of a <see cref="SegmentWindowEngine"/>.
 /// </summary>
 /// <remarks>
-/// Layout v1: version byte; segment; policy version; aggregate count + (name, kind, domain size) per aggregate
-/// (checked on restore so state is never read under a different spec); started, sealed-any flags; next window to
+/// Layout v2: version byte; spec binding: segment and the spec's canonical content hash (checked on restore, so state
+/// is never read under different DP content: contribution bounds, clamp, ε, windowsPerUnit, domain, window size …;
+/// v1 had the policy version and only names, kinds and domain sizes); started, sealed-any flags; next window to
 /// close, stream time, wall-clock and stream time of the last activity (int64); open windows in index order:
 /// index + one accumulator per aggregate; per aggregate: windows-per-unit map (count, then unit + windows).
 /// </remarks>
 internal static class SegmentWindowEngineSerializer
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+    private const byte LegacyVersion = 1;
 
     public static byte[] Write(SegmentWindowEngine engine)
     {
@@ -142,20 +144,28 @@ internal static class SegmentWindowEngineSerializer
         {
             using var stream = new MemoryStream(state.ToArray(), writable: false);
             using var reader = new BinaryReader(stream, Encoding.UTF8);
-            if (reader.ReadByte() != Version)
-            {
-                throw new FormatException("Unsupported window-engine state version.");
-            }
-
-            reader.ReadString();
-            reader.ReadString();
-            reader.ReadInt64();
-            var aggregates = ReadCount(reader);
-            for (var i = 0; i < aggregates; i++)
+            var version = reader.ReadByte();
+            if (version == Version)
             {
                 reader.ReadString();
-                reader.ReadByte();
-                reader.ReadInt32();
+                reader.ReadString();
+            }
+            else if (version == LegacyVersion)
+            {
+                reader.ReadString();
+                reader.ReadString();
+                reader.ReadInt64();
+                var aggregates = ReadCount(reader);
+                for (var i = 0; i < aggregates; i++)
+                {
+                    reader.ReadString();
+                    reader.ReadByte();
+                    reader.ReadInt32();
+                }
+            }
+            else
+            {
+                throw new FormatException("Unsupported window-engine state version.");
             }
 
             var started = reader.ReadBoolean();
@@ -169,18 +179,11 @@ internal static class SegmentWindowEngineSerializer
         }
     }
 
+    // The spec binding: segment and canonical content hash (never the free-text policy version).
     private static void WriteSpecFingerprint(BinaryWriter writer, SegmentAggregationSpec spec)
     {
         writer.Write(spec.Segment);
-        writer.Write(spec.PolicyVersion);
-        writer.Write(spec.Window.SizeMs);
-        writer.Write(spec.Aggregates.Count);
-        foreach (var aggregate in spec.Aggregates)
-        {
-            writer.Write(aggregate.Name);
-            writer.Write((byte)aggregate.Kind);
-            writer.Write(aggregate.Domain.Count);
-        }
+        writer.Write(spec.ContentHash);
     }
 
     private static int ReadCount(BinaryReader reader)

@@ -72,7 +72,7 @@ public sealed class MaskingPipeline : IDisposable
             };
             _windowing = new WindowingStage(windowed, storeOptions, maskInputs[0], masterSecret, options.Aggregates.Topic, audit,
                 policy, clients, p.OperationTimeout, options.State.TickInterval, Counters, time,
-                loggerFactory.CreateLogger<WindowingStage>(), faultPoint);
+                loggerFactory.CreateLogger<WindowingStage>(), faultPoint, [.. options.State.StartNewContinualCounters]);
         }
 
         stages.Add((Settings(MaskProcessor.StageName, maskInputs, isEntry: p.InputKeyedBySegment),

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using StreamMasking.Core.Policy.Actions;
 using StreamMasking.Core.Records;
 using StreamMasking.Privacy.Mechanisms;
-using StreamMasking.Privacy.Randomness;
 
 namespace StreamMasking.Core.Masking.Operations;
 
@@ -11,7 +10,7 @@ namespace StreamMasking.Core.Masking.Operations;
 /// <c>randomized-response</c> on a JSON boolean, or on a value among the declared categories (matched by canonical
 /// text, ordinal). Where the segment declares a privacy unit the report is memoized per (unit, field, value), so the
 /// same person repeating the same value always gets the same report; otherwise the report's randomness is keyed by
-/// the record's coordinates and field. Values outside the domain, a missing unit id, or missing coordinates fail.
+/// the field's <see cref="EventNoiseLabel"/> (mechanism, k, categories, ε, policy content, coordinates, field, value). Values outside the domain, a missing unit id, or missing coordinates fail.
 /// </summary>
 internal sealed class RandomizedResponseOperation : FieldOperation
 {
@@ -19,9 +18,11 @@ internal sealed class RandomizedResponseOperation : FieldOperation
     private readonly byte[] _noiseKey;
     private readonly RandomizedResponse _mechanism;
     private readonly MemoizedRandomizedResponse? _memoized;
+    private readonly string _contentHash;
 
-    public RandomizedResponseOperation(RandomizedResponseAction action, byte[] noiseKey, string path, bool memoize)
+    public RandomizedResponseOperation(RandomizedResponseAction action, byte[] noiseKey, string path, bool memoize, string contentHash)
     {
+        _contentHash = contentHash;
         _action = action;
         _noiseKey = noiseKey;
         _mechanism = new RandomizedResponse(action.CategoryCount, action.Epsilon);
@@ -62,7 +63,7 @@ internal sealed class RandomizedResponseOperation : FieldOperation
                 return false;
             }
 
-            report = _mechanism.Report(new KeyedRandomSource(_noiseKey, EventNoiseLabel.For(coordinates, path)), index);
+            report = _mechanism.Report(EventNoiseLabel.For(_action, _contentHash, coordinates, path, index, _noiseKey), index);
         }
 
         result = _action.Categories is { } categories ? JsonValue.Create(categories[report]) : JsonValue.Create(report == 1);

@@ -66,19 +66,21 @@ public sealed class DurabilityTests(KafkaCluster cluster)
     }
 
     [Fact]
-    public async Task PolicyVersionChangedMidStream_LedgerCarriesOverAndClosedWindowsStayClosed()
+    public async Task PolicyContentChangedMidStream_LedgerCarriesOverAndClosedWindowsStayClosed()
     {
         using var fixture = new DpPipelineFixture(cluster, Limited);
         var input = DpPolicies.StandardScenario();
         await RunFirstElevenAsync(fixture, input);
 
-        // Version 2: same budget. Its windows start after the old stream time (186 s, window 3), and its releases are
-        // paid from the same ledger: windows 0 and 1 spent 2.0 of the lifetime ε 3 under version 1.
+        // Version 2 changes DP content (lifetime ε 3 → 3.01): the explicit policy transition. Its windows start after
+        // the old stream time (186 s, window 3), and its releases are paid from the same ledger: windows 0 and 1
+        // spent 2.0 of the lifetime ε under version 1.
         await fixture.ProduceAsync(input.Skip(11));
-        using var second = fixture.CreatePipeline(policy: fixture.ParsePolicy(DpPolicies.Visits(lifetimeEpsilon: 3, version: "dp-test-2")));
+        using var second = fixture.CreatePipeline(policy: fixture.ParsePolicy(DpPolicies.Visits(lifetimeEpsilon: 3.01, version: "dp-test-2")));
         var s = await DpPipelineFixture.RunUntilAsync(second, input.Count - 11, 3);
 
         // Window 4 is the first of version 2: count 0.5 + new continual 0.5 = 3.0; the sum (0.25) no longer fits.
+        // The continual counter starts anew (new content, new incarnation) and is charged anew.
         s.EpsilonChargedBySegment["visits"].ShouldBe(1.0, 1e-12);
         s.SuppressionsByReason.ShouldBe(new Dictionary<string, long> { ["lifetime_cap_exceeded"] = 1 });
         var v2 = fixture.Releases().Where(r => r.GetProperty("policyVersion").GetString() == "dp-test-2").ToList();
