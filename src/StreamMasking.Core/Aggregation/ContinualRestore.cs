@@ -16,13 +16,15 @@ public static class ContinualRestore
     /// <param name="everStarted">Whether the store records that a counter of this segment started (kept apart from
     /// <paramref name="state"/>, so losing one does not hide the other).</param>
     /// <param name="startNewIncarnation">The operator's explicit instruction to start new counters for lost ones.</param>
+    /// <param name="owner">The state owner (input partition) the counters belong to; part of their identity.</param>
     public static (ContinualTotals Totals, ContinualRestoreOutcome Outcome) Restore(
-        SegmentAggregationSpec spec, ReadOnlySpan<byte> noiseKey, byte[]? state, bool everStarted, bool startNewIncarnation)
+        SegmentAggregationSpec spec, ReadOnlySpan<byte> noiseKey, byte[]? state, bool everStarted, bool startNewIncarnation, string owner = "")
     {
         ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(owner);
         if (state is null)
         {
-            return everStarted ? LostOr(spec, noiseKey, startNewIncarnation) : (new ContinualTotals(spec, noiseKey), ContinualRestoreOutcome.Fresh);
+            return everStarted ? LostOr(spec, noiseKey, startNewIncarnation, owner) : (new ContinualTotals(spec, noiseKey, owner), ContinualRestoreOutcome.Fresh);
         }
 
         (byte Version, string Segment, string Binding) header;
@@ -32,28 +34,29 @@ public static class ContinualRestore
         }
         catch (FormatException)
         {
-            return LostOr(spec, noiseKey, startNewIncarnation);
+            return LostOr(spec, noiseKey, startNewIncarnation, owner);
         }
 
         // v1 counters were keyed by the policy version under an older label domain: new identities cannot collide.
         if (header.Segment == spec.Segment && (header.Version == 1 || (header.Version == ContinualTotals.Version && header.Binding != spec.ContentHash)))
         {
-            return (new ContinualTotals(spec, noiseKey), ContinualRestoreOutcome.Transition);
+            return (new ContinualTotals(spec, noiseKey, owner), ContinualRestoreOutcome.Transition);
         }
 
         try
         {
-            var totals = ContinualTotals.FromBytes(spec, noiseKey, state);
-            return totals.IsLost ? LostOr(spec, noiseKey, startNewIncarnation) : (totals, ContinualRestoreOutcome.Restored);
+            var totals = ContinualTotals.FromBytes(spec, noiseKey, state, owner);
+            return totals.IsLost ? LostOr(spec, noiseKey, startNewIncarnation, owner) : (totals, ContinualRestoreOutcome.Restored);
         }
         catch (FormatException)
         {
-            return LostOr(spec, noiseKey, startNewIncarnation);
+            return LostOr(spec, noiseKey, startNewIncarnation, owner);
         }
     }
 
-    private static (ContinualTotals, ContinualRestoreOutcome) LostOr(SegmentAggregationSpec spec, ReadOnlySpan<byte> noiseKey, bool startNew) =>
+    private static (ContinualTotals, ContinualRestoreOutcome) LostOr(
+        SegmentAggregationSpec spec, ReadOnlySpan<byte> noiseKey, bool startNew, string owner) =>
         startNew
-            ? (new ContinualTotals(spec, noiseKey), ContinualRestoreOutcome.NewIncarnation)
-            : (new ContinualTotals(spec, noiseKey) { IsLost = true }, ContinualRestoreOutcome.Lost);
+            ? (new ContinualTotals(spec, noiseKey, owner), ContinualRestoreOutcome.NewIncarnation)
+            : (new ContinualTotals(spec, noiseKey, owner) { IsLost = true }, ContinualRestoreOutcome.Lost);
 }

@@ -33,9 +33,12 @@ public sealed class ContinualTotals
     /// <summary>Creates empty totals for the continual aggregates of <paramref name="spec"/>.</summary>
     /// <param name="spec">Segment spec.</param>
     /// <param name="noiseKey">Master noise key (secret, ≥ 16 bytes); never persisted.</param>
-    public ContinualTotals(SegmentAggregationSpec spec, ReadOnlySpan<byte> noiseKey)
+    /// <param name="owner">The state owner that feeds these counters (the runtime's input partition; empty for a single
+    /// owner). Part of every counter's identity, so the same segment counted on two partitions never shares noise.</param>
+    public ContinualTotals(SegmentAggregationSpec spec, ReadOnlySpan<byte> noiseKey, string owner = "")
     {
         ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(owner);
         if (noiseKey.Length < 16)
         {
             throw new ArgumentException("A noise key needs at least 16 bytes.", nameof(noiseKey));
@@ -43,6 +46,7 @@ public sealed class ContinualTotals
 
         Spec = spec;
         ContentHash = spec.ContentHash;
+        Owner = owner;
         _key = noiseKey.ToArray();
         foreach (var aggregate in spec.Aggregates.Where(a => a.IsContinual))
         {
@@ -55,6 +59,9 @@ public sealed class ContinualTotals
 
     /// <summary>The spec content hash these totals are bound to.</summary>
     public string ContentHash { get; }
+
+    /// <summary>The state owner (input partition) these totals are counted by; part of each counter's identity.</summary>
+    public string Owner { get; }
 
     /// <summary>
     /// Whether these totals stand for counters whose state was lost: they release nothing until an operator starts
@@ -117,8 +124,8 @@ public sealed class ContinualTotals
     /// <see cref="FormatException"/> when the state is unreadable or bound to other content. Prefer
     /// <see cref="ContinualRestore.Restore"/>, which decides what a failure means.
     /// </summary>
-    public static ContinualTotals FromBytes(SegmentAggregationSpec spec, ReadOnlySpan<byte> noiseKey, ReadOnlySpan<byte> state) =>
-        ContinualTotalsReader.Read(spec, noiseKey, state);
+    public static ContinualTotals FromBytes(SegmentAggregationSpec spec, ReadOnlySpan<byte> noiseKey, ReadOnlySpan<byte> state, string owner = "") =>
+        ContinualTotalsReader.Read(spec, noiseKey, state, owner);
 
     internal ReleaseOutcome Release(SealedWindow window, SealedAggregate sealedAggregate, AggregateSpec spec, BudgetLedger ledger)
     {
@@ -174,7 +181,7 @@ public sealed class ContinualTotals
             : spec.MaxContributionsPerWindow * spec.Clamp!.Value.MaxMagnitude;
         return new ContinualCounterOptions
         {
-            CounterId = AggregateIdentity.For(Purpose, spec, Spec).Of("incarnation", incarnation).Label,
+            CounterId = AggregateIdentity.For(Purpose, spec, Spec).Of("owner", Owner).Of("incarnation", incarnation).Label,
             Mechanism = budget.Kind == PrivacyCostKind.PureDp ? CounterMechanism.BinaryTreeHonaker : CounterMechanism.BufferedToeplitz,
             Log2Horizon = spec.ContinualLog2Horizon,
             Sensitivity = sensitivity,

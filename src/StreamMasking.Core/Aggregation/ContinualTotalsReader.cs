@@ -21,9 +21,13 @@ internal static class ContinualTotalsReader
         }
     }
 
-    public static ContinualTotals Read(SegmentAggregationSpec spec, ReadOnlySpan<byte> noiseKey, ReadOnlySpan<byte> state)
+    /// <summary>
+    /// Reads totals of <paramref name="owner"/>. A counter written by another owner, or calibrated for other
+    /// parameters, has another identity and is refused (its options no longer match).
+    /// </summary>
+    public static ContinualTotals Read(SegmentAggregationSpec spec, ReadOnlySpan<byte> noiseKey, ReadOnlySpan<byte> state, string owner)
     {
-        var totals = new ContinualTotals(spec, noiseKey);
+        var totals = new ContinualTotals(spec, noiseKey, owner);
         try
         {
             using var stream = new MemoryStream(state.ToArray(), writable: false);
@@ -63,7 +67,8 @@ internal static class ContinualTotalsReader
                     var counter = ContinualCounter.Restore(reader.ReadBytes(length), totals.Key);
 
                     // Why: a counter restored with other options (sensitivity, budget, horizon) than the spec now
-                    // states would release under stale calibration while reporting the new ε.
+                    // states would release under stale calibration while reporting the new ε; one written by another
+                    // owner carries that owner's identity (its CounterId differs).
                     var aggregate = spec.Aggregates.First(a => a.Name == name);
                     if (counter.Options != totals.Options(aggregate, aggregateState.Incarnation))
                     {

@@ -17,18 +17,22 @@ internal static class ReleaseCalculator
     /// <summary>Purpose of window-release draws in their <see cref="NoiseIdentity"/>.</summary>
     public const string Purpose = "window-release";
 
-    /// <summary>The identity of the draws of <paramref name="spec"/>'s release for window <paramref name="windowIndex"/>.</summary>
-    public static NoiseIdentity Identity(AggregateSpec spec, SegmentAggregationSpec segment, long windowIndex) =>
-        AggregateIdentity.For(Purpose, spec, segment).Of("window", windowIndex);
+    /// <summary>
+    /// The identity of the draws of <paramref name="spec"/>'s release for window <paramref name="windowIndex"/> by the
+    /// state owner <paramref name="owner"/> (input partition; empty for a single owner).
+    /// </summary>
+    public static NoiseIdentity Identity(AggregateSpec spec, SegmentAggregationSpec segment, long windowIndex, string owner = "") =>
+        AggregateIdentity.For(Purpose, spec, segment).Of("owner", owner).Of("window", windowIndex);
 
     public static (WindowRelease Release, PrivacyCost Cost) Compute(
         SealedWindow window,
         SealedAggregate sealedAggregate,
         AggregateSpec spec,
         SegmentAggregationSpec segment,
-        ReadOnlySpan<byte> noiseKey)
+        ReadOnlySpan<byte> noiseKey,
+        string owner = "")
     {
-        var random = Identity(spec, segment, window.WindowIndex).Stream(noiseKey);
+        var random = Identity(spec, segment, window.WindowIndex, owner).Stream(noiseKey);
         var template = new WindowRelease
         {
             Segment = segment.Segment,

@@ -22,14 +22,18 @@ public static class WindowReleaser
     /// <param name="noiseKey">Master noise key (secret, ≥ 16 bytes).</param>
     /// <param name="ledger">The segment's budget ledger.</param>
     /// <param name="continual">The segment's continual totals; required when the spec has continual aggregates.</param>
+    /// <param name="owner">The state owner releasing the window (the runtime's input partition; empty for a single
+    /// owner): part of the noise identity, so two owners releasing the same window never share noise.</param>
     /// <returns>One outcome per aggregate in declared order, each followed by its continual outcome if continual.</returns>
     public static IReadOnlyList<ReleaseOutcome> Release(
         SealedWindow window,
         SegmentAggregationSpec spec,
         ReadOnlySpan<byte> noiseKey,
         BudgetLedger ledger,
-        ContinualTotals? continual = null)
+        ContinualTotals? continual = null,
+        string owner = "")
     {
+        ArgumentNullException.ThrowIfNull(owner);
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(ledger);
@@ -43,6 +47,11 @@ public static class WindowReleaser
             throw new ArgumentException("Continual aggregates need the segment's continual totals.", nameof(continual));
         }
 
+        if (continual is not null && continual.Owner != owner)
+        {
+            throw new ArgumentException("The continual totals belong to another owner.", nameof(continual));
+        }
+
         var outcomes = new List<ReleaseOutcome>(spec.Aggregates.Count);
         for (var i = 0; i < spec.Aggregates.Count; i++)
         {
@@ -53,7 +62,7 @@ public static class WindowReleaser
                 throw new ArgumentException($"Sealed aggregate {i} does not match the spec.", nameof(window));
             }
 
-            outcomes.Add(ReleaseOne(window, sealedAggregate, aggregate, spec, noiseKey, ledger));
+            outcomes.Add(ReleaseOne(window, sealedAggregate, aggregate, spec, noiseKey, ledger, owner));
             if (aggregate.IsContinual)
             {
                 outcomes.Add(continual!.Release(window, sealedAggregate, aggregate, ledger));
@@ -87,13 +96,15 @@ public static class WindowReleaser
         AggregateSpec aggregate,
         SegmentAggregationSpec spec,
         ReadOnlySpan<byte> noiseKey,
-        BudgetLedger ledger)
+        BudgetLedger ledger,
+        string owner)
     {
         var key = KeyOf(window.WindowIndex, aggregate, spec);
-        var digest = AggregateIdentity.ValueDigest(ReleaseCalculator.Identity(aggregate, spec, window.WindowIndex), sealedAggregate, noiseKey);
+        var identity = ReleaseCalculator.Identity(aggregate, spec, window.WindowIndex, owner);
+        var digest = AggregateIdentity.ValueDigest(identity, sealedAggregate, noiseKey);
 
         // Computing first is safe: nothing leaves this method unless the debit below succeeds.
-        var (release, cost) = ReleaseCalculator.Compute(window, sealedAggregate, aggregate, spec, noiseKey);
+        var (release, cost) = ReleaseCalculator.Compute(window, sealedAggregate, aggregate, spec, noiseKey, owner);
         var debit = ledger.TryDebit(key, cost, digest);
         if (!debit.IsPaid)
         {

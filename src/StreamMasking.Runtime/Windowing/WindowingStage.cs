@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -367,7 +368,7 @@ internal sealed class WindowingStage : IDisposable
             {
                 try
                 {
-                    outcomes = WindowReleaser.Release(sealedWindow, spec, _noiseKey, ledger, continual);
+                    outcomes = WindowReleaser.Release(sealedWindow, spec, _noiseKey, ledger, continual, Owner(partition));
                 }
                 catch (ArgumentException)
                 {
@@ -508,7 +509,7 @@ internal sealed class WindowingStage : IDisposable
         var name = state.Segment.Name;
         var everStarted = state.Store.Get(StateKeys.ContinualStarted(name)) is not null;
         var (totals, outcome) = ContinualRestore.Restore(
-            spec, _noiseKey, state.Store.Get(StateKeys.Continual(name)), everStarted, _startNewCounters.Contains(name));
+            spec, _noiseKey, state.Store.Get(StateKeys.Continual(name)), everStarted, _startNewCounters.Contains(name), Owner(partition));
         switch (outcome)
         {
             case ContinualRestoreOutcome.Lost:
@@ -524,6 +525,10 @@ internal sealed class WindowingStage : IDisposable
 
         return totals;
     }
+
+    // The state owner in noise identities: the input partition whose store holds the segment's DP state, so the same
+    // segment counted on two partitions (a topic not partitioned by segment) never shares noise.
+    private static string Owner(int partition) => partition.ToString(CultureInfo.InvariantCulture);
 
     private sealed class RestoreCounter(PipelineCounters counters) : IStateRestoreObserver
     {

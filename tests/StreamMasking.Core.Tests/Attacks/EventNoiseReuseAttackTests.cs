@@ -86,6 +86,27 @@ public sealed class EventNoiseReuseAttackTests
         exact.ShouldBeLessThanOrEqualTo(40);
     }
 
+    [Fact]
+    public void Mask_SameRecordSameContentOtherVersionString_ReplayIsByteIdentical()
+    {
+        // The defence must not cost replay stability: the same record under the same DP content (a restart, an offset
+        // reset, or a version bump that changes nothing DP-relevant) gets exactly the same output.
+        var values = Values()[..100];
+        var first = MaskAll(Policy(epsilon: 1), values, topic: "events");
+        var replay = MaskAll(Policy(epsilon: 1), values, topic: "events");
+        var bumped = MaskAll(TestPolicies.Valid("""
+            version: "2-no-dp-change"
+            segments:
+              - name: s
+                match: { all: [] }
+                fields:
+                  cost: { action: laplace, epsilon: 1, clamp: { min: 0, max: 100 } }
+            """), values, topic: "events");
+
+        replay.ShouldBe(first);
+        bumped.ShouldBe(first);
+    }
+
     private static double Solve(double y1, double b1, double y2, double b2) => Math.Round(((b2 * y1) - (b1 * y2)) / (b2 - b1));
 
     private static double[] Values()

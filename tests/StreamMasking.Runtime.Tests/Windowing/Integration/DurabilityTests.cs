@@ -6,7 +6,8 @@ namespace StreamMasking.Runtime.Tests.Windowing.Integration;
 /// <summary>
 /// Budgets and releases survive restarts, lost state directories, injected aborts, replays and rebalances: each
 /// scenario's committed releases are compared byte for byte with an uninterrupted reference run of the same input
-/// (noise is keyed by segment, window, aggregate and policy version under the same master secret, never by topic).
+/// (noise is keyed by the mechanism and its parameters, the spec's content hash, segment, owning input partition,
+/// aggregate and window under the same master secret, never by topic or policy version string).
 /// </summary>
 [Collection(KafkaCluster.Collection)]
 public sealed class DurabilityTests(KafkaCluster cluster)
@@ -89,6 +90,37 @@ public sealed class DurabilityTests(KafkaCluster cluster)
         // The late record (30 s) and the window-3 records of the new run are late under version 2 as well.
         s.LateRecords.ShouldBe(1);
         fixture.Logs.Lines.ShouldContain(l => l.Contains("written under another policy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StopMidStream_ContinualStateLost_RunningTotalsRefusedNotRestarted()
+    {
+        using var fixture = new DpPipelineFixture(cluster, Limited);
+        var input = DpPolicies.StandardScenario();
+        await RunFirstElevenAsync(fixture, input);
+
+        // Lose the counter state only: the local directory goes and its changelog record is deleted (tombstone), while
+        // the ledger and the started marker survive. A fresh counter here would start under the identity that already
+        // released windows 0 and 1.
+        Directory.Delete(fixture.StateDirectory.Path, recursive: true);
+        using (var producer = new ProducerBuilder<byte[]?, byte[]?>(cluster.ProducerConfig()).Build())
+        {
+            var changelog = Runtime.State.ChangelogTopics.NameFor(fixture.Options.Pipeline.ConsumerGroupId, Runtime.Windowing.WindowingStage.StoreName);
+            await producer.ProduceAsync(new TopicPartition(changelog, 0),
+                new Message<byte[]?, byte[]?> { Key = Runtime.Windowing.StateKeys.Continual("visits"), Value = null });
+        }
+
+        await fixture.ProduceAsync(input.Skip(11));
+        using var second = fixture.CreatePipeline();
+        var s = await DpPipelineFixture.RunUntilAsync(second, input.Count - 11, 9);
+
+        // Windows 2–4: every running total is suppressed (audited and counted); count and sum are paid as before.
+        s.SuppressionsByReason.ShouldBe(new Dictionary<string, long> { ["continual_state_lost"] = 3, ["lifetime_cap_exceeded"] = 3 });
+        var window2 = (DpPipelineFixture.T0 / 60_000) + 2;
+        fixture.Releases().ShouldNotContain(r => r.GetProperty("continual").GetBoolean() && r.GetProperty("window").GetProperty("index").GetInt64() >= window2);
+        fixture.AuditEvents().Count(e => e.GetProperty("type").GetString() == "io.streammasking.release.suppressed"
+            && e.GetProperty("data").GetProperty("reason").GetString() == "continual_state_lost").ShouldBe(3);
+        fixture.Logs.Lines.ShouldContain(l => l.Contains("continual counter state is missing or unreadable", StringComparison.Ordinal));
     }
 
     [Fact]
