@@ -93,15 +93,16 @@ public sealed class DurabilityTests(KafkaCluster cluster)
     }
 
     [Fact]
-    public async Task StopMidStream_ContinualStateLost_RunningTotalsRefusedNotRestarted()
+    public async Task StopMidStream_ContinualStateLost_RunningTotalsRefusedUntilTheOperatorStartsNewCounters()
     {
-        using var fixture = new DpPipelineFixture(cluster, Limited);
+        // A roomy lifetime budget, so that only the lost state decides what is refused.
+        using var fixture = new DpPipelineFixture(cluster, DpPolicies.Visits());
         var input = DpPolicies.StandardScenario();
         await RunFirstElevenAsync(fixture, input);
 
         // Lose the counter state only: the local directory goes and its changelog record is deleted (tombstone), while
         // the ledger and the started marker survive. A fresh counter here would start under the identity that already
-        // released windows 0 and 1.
+        // released windows 0 and 1, and replay its noise on other prefix sums.
         Directory.Delete(fixture.StateDirectory.Path, recursive: true);
         using (var producer = new ProducerBuilder<byte[]?, byte[]?>(cluster.ProducerConfig()).Build())
         {
@@ -111,16 +112,42 @@ public sealed class DurabilityTests(KafkaCluster cluster)
         }
 
         await fixture.ProduceAsync(input.Skip(11));
-        using var second = fixture.CreatePipeline();
-        var s = await DpPipelineFixture.RunUntilAsync(second, input.Count - 11, 9);
+        using (var second = fixture.CreatePipeline())
+        {
+            var s = await DpPipelineFixture.RunUntilAsync(second, input.Count - 11, 9);
 
-        // Windows 2–4: every running total is suppressed (audited and counted); count and sum are paid as before.
-        s.SuppressionsByReason.ShouldBe(new Dictionary<string, long> { ["continual_state_lost"] = 3, ["lifetime_cap_exceeded"] = 3 });
+            // Windows 2–4: every running total is suppressed (audited and counted); count and sum are paid as before.
+            s.SuppressionsByReason.ShouldBe(new Dictionary<string, long> { ["continual_state_lost"] = 3 });
+        }
+
         var window2 = (DpPipelineFixture.T0 / 60_000) + 2;
         fixture.Releases().ShouldNotContain(r => r.GetProperty("continual").GetBoolean() && r.GetProperty("window").GetProperty("index").GetInt64() >= window2);
         fixture.AuditEvents().Count(e => e.GetProperty("type").GetString() == "io.streammasking.release.suppressed"
             && e.GetProperty("data").GetProperty("reason").GetString() == "continual_state_lost").ShouldBe(3);
         fixture.Logs.Lines.ShouldContain(l => l.Contains("continual counter state is missing or unreadable", StringComparison.Ordinal));
+
+        // The operator's explicit action: a new incarnation for windows 5 and 6, charged anew (0.5) and counted from 1.
+        fixture.Options.State.StartNewContinualCounters.Add("visits");
+        await fixture.ProduceAsync([Visit(330, 100), Visit(400, 101), Visit(470, 102)]);
+        using (var third = fixture.CreatePipeline())
+        {
+            var s = await DpPipelineFixture.RunUntilAsync(third, 3, 6);
+            s.Suppressions.ShouldBe(0);
+            s.EpsilonChargedBySegment["visits"].ShouldBe((2 * 0.75) + 0.5, 1e-12);
+        }
+
+        var window5 = (DpPipelineFixture.T0 / 60_000) + 5;
+        fixture.Releases().Where(r => r.GetProperty("continual").GetBoolean() && r.GetProperty("window").GetProperty("index").GetInt64() >= window5)
+            .Select(r => r.GetProperty("step").GetInt64()).ShouldBe([1, 2]);
+        fixture.Logs.Lines.ShouldContain(l => l.Contains("the operator started new ones", StringComparison.Ordinal));
+
+        static Message<byte[]?, byte[]?> Visit(double at, int seq) => DpPipelineFixture.Event("visit", at, new System.Text.Json.Nodes.JsonObject
+        {
+            ["seq"] = seq,
+            ["tenant"] = "a",
+            ["patient"] = new System.Text.Json.Nodes.JsonObject { ["id"] = "CANARY-P9" },
+            ["visit"] = new System.Text.Json.Nodes.JsonObject { ["cost"] = 100 },
+        });
     }
 
     [Fact]
