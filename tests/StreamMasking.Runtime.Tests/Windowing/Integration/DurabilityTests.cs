@@ -93,6 +93,44 @@ public sealed class DurabilityTests(KafkaCluster cluster)
     }
 
     [Fact]
+    public async Task PolicyRollbackV1V2V1_RestoredV1CounterIsANewIncarnationChargedAnew()
+    {
+        using var fixture = new DpPipelineFixture(cluster, DpPolicies.Visits());
+        var input = DpPolicies.StandardScenario();
+        await RunFirstElevenAsync(fixture, input);
+
+        // v2 changes DP content (lifetime ε 100 → 99): window 4 is released under it with its own counter.
+        await fixture.ProduceAsync(input.Skip(11));
+        using (var second = fixture.CreatePipeline(policy: fixture.ParsePolicy(DpPolicies.Visits(lifetimeEpsilon: 99, version: "dp-test-2"))))
+        {
+            await DpPipelineFixture.RunUntilAsync(second, input.Count - 11, 3);
+        }
+
+        // Back to v1 (same content, same version string as the first run): its counter must not continue, or restart
+        // under, the first v1 counter's identity; it starts a new incarnation, charged anew. Window 5 holds the v2
+        // stream time (320 s) and stays closed, so v1 releases windows 6 and 7.
+        await fixture.ProduceAsync([Visit(400, 100), Visit(470, 101), Visit(540, 102)]);
+        using (var third = fixture.CreatePipeline())
+        {
+            var s = await DpPipelineFixture.RunUntilAsync(third, 3, 6);
+            s.Suppressions.ShouldBe(0);
+            s.EpsilonChargedBySegment["visits"].ShouldBe((2 * 0.75) + 0.5, 1e-12);
+        }
+
+        var v1Totals = fixture.Releases()
+            .Where(r => r.GetProperty("continual").GetBoolean() && r.GetProperty("policyVersion").GetString() == "dp-test-1")
+            .Select(r => (Window: r.GetProperty("window").GetProperty("index").GetInt64() - (DpPipelineFixture.T0 / 60_000),
+                Step: r.GetProperty("step").GetInt64(), Value: r.GetProperty("value").GetDouble()))
+            .ToList();
+        v1Totals.Select(t => (t.Window, t.Step)).ShouldBe([(0L, 1L), (1L, 2L), (6L, 1L), (7L, 2L)]);
+
+        // Step 1 of both v1 counters has the true total 1 (window 0: P1 once; window 6: P9): replayed noise would give
+        // the same output.
+        v1Totals[2].Value.ShouldNotBe(v1Totals[0].Value);
+        fixture.Logs.Lines.ShouldContain(l => l.Contains("were bound to other policy content", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task StopMidStream_ContinualStateLost_RunningTotalsRefusedUntilTheOperatorStartsNewCounters()
     {
         // A roomy lifetime budget, so that only the lost state decides what is refused.
@@ -140,15 +178,16 @@ public sealed class DurabilityTests(KafkaCluster cluster)
         fixture.Releases().Where(r => r.GetProperty("continual").GetBoolean() && r.GetProperty("window").GetProperty("index").GetInt64() >= window5)
             .Select(r => r.GetProperty("step").GetInt64()).ShouldBe([1, 2]);
         fixture.Logs.Lines.ShouldContain(l => l.Contains("the operator started new ones", StringComparison.Ordinal));
-
-        static Message<byte[]?, byte[]?> Visit(double at, int seq) => DpPipelineFixture.Event("visit", at, new System.Text.Json.Nodes.JsonObject
-        {
-            ["seq"] = seq,
-            ["tenant"] = "a",
-            ["patient"] = new System.Text.Json.Nodes.JsonObject { ["id"] = "CANARY-P9" },
-            ["visit"] = new System.Text.Json.Nodes.JsonObject { ["cost"] = 100 },
-        });
     }
+
+    // A visit of patient P9 after the standard scenario (whose last window-closing record is at 320 s).
+    private static Message<byte[]?, byte[]?> Visit(double at, int seq) => DpPipelineFixture.Event("visit", at, new System.Text.Json.Nodes.JsonObject
+    {
+        ["seq"] = seq,
+        ["tenant"] = "a",
+        ["patient"] = new System.Text.Json.Nodes.JsonObject { ["id"] = "CANARY-P9" },
+        ["visit"] = new System.Text.Json.Nodes.JsonObject { ["cost"] = 100 },
+    });
 
     [Fact]
     public async Task AbortBetweenSealAndRelease_Retried_ReleasesAreByteIdentical()
