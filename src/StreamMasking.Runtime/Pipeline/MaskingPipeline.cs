@@ -78,7 +78,7 @@ public sealed class MaskingPipeline : IDisposable
             };
             _windowing = new WindowingStage(windowed, storeOptions, maskInputs[0], masterSecret, options.Aggregates.Topic, audit,
                 policy, clients, p.OperationTimeout, options.State.TickInterval, Counters, time,
-                loggerFactory.CreateLogger<WindowingStage>(), faultPoint, _catchUp);
+                loggerFactory.CreateLogger<WindowingStage>(), faultPoint, _catchUp, [.. options.State.StartNewContinualCounters]);
         }
 
         stages.Add((Settings(MaskProcessor.StageName, maskInputs, isEntry: p.InputKeyedBySegment),

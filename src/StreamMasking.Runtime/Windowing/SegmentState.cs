@@ -67,7 +67,7 @@ internal sealed class SegmentState
         if (segment.Spec is { } spec)
         {
             var bytes = store.Get(StateKeys.Engine(segment.Name));
-            var unitWindows = spec.Aggregates.Any(a => a.IsContinual) ? new StoreUnitWindows(store, segment.Name, spec.PolicyVersion) : null;
+            var unitWindows = spec.Aggregates.Any(a => a.IsContinual) ? new StoreUnitWindows(store, segment.Name, spec.ContentHash) : null;
             state._unitWindows = unitWindows;
             try
             {

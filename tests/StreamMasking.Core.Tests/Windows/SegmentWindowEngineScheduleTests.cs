@@ -163,21 +163,45 @@ public sealed class SegmentWindowEngineScheduleTests
     }
 
     [Fact]
-    public void FromBytes_Version1State_ReadWithoutSourceProgress()
+    public void FromBytes_EarlierLayoutsWithoutContentBinding_RefusedButTheirClockIsStillRead()
     {
         var engine = new SegmentWindowEngine(Segment(), _clock);
         Observe(engine, At(3, 20));
-        var v2 = engine.ToBytes();
-        // v1 = the same layout without the trailing source block (count 1, name "" as one length byte, int64).
-        var v1 = v2[..^13];
-        v1[0] = 1;
+        var current = engine.ToBytes();
+        // v2 = the current layout with the earlier version byte: its spec binding cannot be checked against the
+        // content hash, so the engine refuses it (the owner treats that as a policy transition) ...
+        var earlier = current.ToArray();
+        earlier[0] = 2;
 
-        var restored = SegmentWindowEngine.FromBytes(engine.Spec, _clock, v1);
+        Should.Throw<FormatException>(() => SegmentWindowEngine.FromBytes(engine.Spec, _clock, earlier));
 
-        restored.StreamTime.ShouldBe(At(3, 20));
-        restored.OpenWindowCount.ShouldBe(1);
-        restored.Observe(At(4, 15), null, Inputs(engine.Spec), _sealed).SealedWindows.ShouldBe(1);
-        _sealed.ShouldHaveSingleItem().Aggregates[0].Count.ShouldBe(1);
+        // ... while the header of a real v1/v2 state (policy version and aggregate names instead of the hash) is read.
+        var legacy = LegacyHeader(version: 1, started: true, streamTime: At(3, 20));
+        SegmentWindowEngineSerializer.ReadClock(legacy).ShouldBe((true, At(3, 20)));
+        SegmentWindowEngineSerializer.ReadClock(current).ShouldBe((true, At(3, 20)));
+    }
+
+    // The v1/v2 header: version, segment, policy version, window size, aggregates (name, kind, domain size), then the clock.
+    private static byte[] LegacyHeader(byte version, bool started, long streamTime)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(version);
+            writer.Write("visits");
+            writer.Write("v1");
+            writer.Write(60_000L);
+            writer.Write(1);
+            writer.Write("count");
+            writer.Write((byte)0);
+            writer.Write(0);
+            writer.Write(started);
+            writer.Write(true);
+            writer.Write(0L);
+            writer.Write(streamTime);
+        }
+
+        return stream.ToArray();
     }
 
     private ObserveResult Observe(SegmentWindowEngine engine, long time) =>

@@ -209,7 +209,8 @@ public sealed class SegmentWindowEngineTests
         var engine = NewEngine();
         Observe(engine, At(1));
         var state = engine.ToBytes();
-        Should.Throw<FormatException>(() => SegmentWindowEngine.FromBytes(Segment(policyVersion: "v2"), _clock, state));
+        Should.Throw<FormatException>(() => SegmentWindowEngine.FromBytes(Segment([Count(perWindow: 10)]), _clock, state));
+        Should.Throw<FormatException>(() => SegmentWindowEngine.FromBytes(Segment([Count(epsilon: 2)]), _clock, state));
         Should.Throw<FormatException>(() => SegmentWindowEngine.FromBytes(Segment(), _clock, state.AsSpan(0, state.Length - 1)));
     }
 

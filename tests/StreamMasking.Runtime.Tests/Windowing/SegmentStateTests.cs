@@ -118,7 +118,7 @@ public sealed class SegmentStateTests : IDisposable
         state.Engine!.Observe(1_000, unit, [Core.Aggregation.AggregateInput.Present], sealedWindows).CappedAggregates.ShouldBe(0);
         state.EngineDirty = true;
         state.Flush();
-        store.Get(StateKeys.UnitWindows("a", "v1", "n", unit)).ShouldNotBeNull();
+        store.Get(StateKeys.UnitWindows("a", segment.Spec!.ContentHash, "n", unit)).ShouldNotBeNull();
 
         // After a reload the unit's one window (windowsPerUnit 1) is remembered: the next window leaves it out.
         var reloaded = SegmentState.Load(segment, store, TimeProvider.System, out _);

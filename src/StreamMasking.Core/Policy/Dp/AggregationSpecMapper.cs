@@ -63,6 +63,7 @@ public static class AggregationSpecMapper
         K = aggregate.K,
         MaxContributionsPerWindow = aggregate.MaxContributionsPerUnit,
         MaxWindowsPerUnit = aggregate.WindowsPerUnit,
+        PostProcess = aggregate.PostProcess,
         Noise = aggregate.Noise,
         Continual = !aggregate.Continual ? null
             : aggregate.Noise.Kind == NoiseKind.Laplace ? PrivacyCost.Pure(aggregate.Noise.Epsilon)
