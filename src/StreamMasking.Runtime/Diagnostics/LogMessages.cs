@@ -89,4 +89,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(27, LogLevel.Warning, "Segment {Segment}: release of {Aggregate} for window {WindowIndex} suppressed: {Reason}")]
     internal static partial void ReleaseSuppressed(this ILogger logger, string segment, string aggregate, long windowIndex, string reason);
+
+    [LoggerMessage(28, LogLevel.Warning, "Segment {Segment}: lifetime budget exhausted at window {WindowIndex}; from now on every release that no longer fits is suppressed (lifetime_cap_exceeded, audited per release, logged once)")]
+    internal static partial void LifetimeBudgetExhausted(this ILogger logger, string segment, long windowIndex);
 }
