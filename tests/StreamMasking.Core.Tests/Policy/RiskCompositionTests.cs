@@ -157,6 +157,20 @@ public sealed class RiskCompositionTests
     }
 
     [Fact]
+    public void Compute_FirstWindowExactlyAtTheCap_IsShortByTheLedgersRoundingAndSaysSo()
+    {
+        // The example's first window costs 0.2 + 0.2 + 0.2 + 0.1 + 0.2 + 0.1 = 1.0 = perWindow; the ledger's sums round
+        // up, so its last release does not fit there, as at run time. Later windows (0.8) fit.
+        var policy = PolicyLoader.LoadFile(TestPolicies.RepoPath("policies", "examples", "dp.yaml")).Policy!;
+
+        var runway = LifetimeRunway.Compute(policy.Segments.Single(s => s.Name == "visits").Privacy);
+
+        runway.FirstWindowShort.ShouldBeTrue();
+        runway.EveryWindowShort.ShouldBeFalse();
+        LifetimeRunway.Describe(runway, TimeSpan.FromHours(1)).ShouldContain("the first window's releases (continual counters included) exceed the perWindow cap");
+    }
+
+    [Fact]
     public void For_NoiseWithoutUnitAndLargeWindowEpsilon_Warns()
     {
         var policy = TestPolicies.Valid("""

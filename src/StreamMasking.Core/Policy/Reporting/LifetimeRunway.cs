@@ -26,47 +26,45 @@ public sealed record LifetimeRunway(long? FullWindows, bool FirstWindowShort, bo
         ArgumentNullException.ThrowIfNull(privacy);
         var budget = privacy.Budget ?? throw new ArgumentException("No budget declared.", nameof(privacy));
         var accountant = budget.CreateAccountant();
-        var first = new List<PrivacyCost>();
-        var later = new List<PrivacyCost>();
-        foreach (var a in privacy.Aggregates)
-        {
-            var cost = DpCosts.AggregateWindowCost(a, budget.Accountant);
-            first.Add(cost);
-            later.Add(cost);
-            if (DpCosts.ContinualCost(a) is { } c)
-            {
-                first.Add(c);
-            }
-        }
+        var costs = privacy.Aggregates
+            .Select(a => (Window: DpCosts.AggregateWindowCost(a, budget.Accountant), Continual: DpCosts.ContinualCost(a)))
+            .ToList();
 
+        // A continual counter is paid once, with the first window whose cap holds it (refused ones retry next window).
+        var unpaid = costs.Select(c => c.Continual is not null).ToArray();
+        var hasContinual = unpaid.Any(u => u);
         var lifetime = default(PrivacySpend);
         var firstShort = false;
         var everyShort = false;
         for (long w = 0; w < Horizon; w++)
         {
             var window = default(PrivacySpend);
-            foreach (var cost in w == 0 ? first : later)
+            for (var i = 0; i < costs.Count; i++)
             {
-                var nextWindow = window.Add(cost);
-                var nextLifetime = lifetime.Add(cost);
-                if (!accountant.IsWithin(nextWindow, budget.PerWindow))
+                foreach (var (cost, continual) in unpaid[i] ? new[] { (costs[i].Window, false), (costs[i].Continual!.Value, true) } : [(costs[i].Window, false)])
                 {
-                    firstShort |= w == 0;
-                    everyShort |= w > 0;
-                    continue;
-                }
+                    var nextWindow = window.Add(cost);
+                    var nextLifetime = lifetime.Add(cost);
+                    if (!accountant.IsWithin(nextWindow, budget.PerWindow))
+                    {
+                        firstShort |= w == 0;
+                        everyShort |= w > 0;
+                        continue;
+                    }
 
-                if (!accountant.IsWithin(nextLifetime, budget.Lifetime))
-                {
-                    return new LifetimeRunway(w, firstShort, everyShort, privacy.Aggregates.Any(a => a.Continual));
-                }
+                    if (!accountant.IsWithin(nextLifetime, budget.Lifetime))
+                    {
+                        return new LifetimeRunway(w, firstShort, everyShort, hasContinual);
+                    }
 
-                window = nextWindow;
-                lifetime = nextLifetime;
+                    window = nextWindow;
+                    lifetime = nextLifetime;
+                    unpaid[i] &= !continual;
+                }
             }
         }
 
-        return new LifetimeRunway(null, firstShort, everyShort, privacy.Aggregates.Any(a => a.Continual));
+        return new LifetimeRunway(null, firstShort, everyShort, hasContinual);
     }
 
     /// <summary>One line for the risk map, e.g. <c>lifetime cap lasts 12 window(s) of 5s (1m of event time) …</c>.</summary>
