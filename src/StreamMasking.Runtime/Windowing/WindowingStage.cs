@@ -61,6 +61,7 @@ internal sealed class WindowingStage : IDisposable
     private readonly Dictionary<int, Dictionary<string, SegmentState>> _partitions = [];
     private readonly List<SealedWindow> _sealedScratch = [];
     private readonly StateOwnership _ownership;
+    private readonly ExhaustedCaps _exhausted = new();
     private StateStoreManager? _manager;
     private StateStoreParticipant? _stores;
     private KafkaChangelogReader? _reader;
@@ -499,7 +500,15 @@ internal sealed class WindowingStage : IDisposable
                 case ReleaseOutcomeKind.Suppressed:
                     context.Send(_audit.Suppression(outcome, window, _policy.Version));
                     context.Tally.AddSuppression(segment, AuditCodes.SuppressionCode(outcome.Reason));
-                    _logger.ReleaseSuppressed(segment, outcome.Aggregate, window.WindowIndex, AuditCodes.SuppressionCode(outcome.Reason));
+                    if (!ExhaustedCaps.IsExhaustion(outcome.Reason))
+                    {
+                        _logger.ReleaseSuppressed(segment, outcome.Aggregate, window.WindowIndex, AuditCodes.SuppressionCode(outcome.Reason));
+                    }
+                    else if (_exhausted.FirstTime(segment, outcome.Reason))
+                    {
+                        _logger.LifetimeBudgetExhausted(segment, window.WindowIndex);
+                    }
+
                     suppressed++;
                     break;
                 case ReleaseOutcomeKind.Replayed:
