@@ -24,6 +24,9 @@ public sealed class BrokerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Operating-system id of the broker process (for resource measurements).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts the broker process and waits for its LISTENING line.</summary>
     public static async Task<BrokerProcess> StartAsync(string dataDirectory, int port = 0, TimeSpan? timeout = null, params string[] extraArguments)
     {
