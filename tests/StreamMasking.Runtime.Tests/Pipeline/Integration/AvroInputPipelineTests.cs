@@ -5,6 +5,7 @@ using StreamMasking.Runtime.Pipeline;
 using StreamMasking.Runtime.Tests.Serialization;
 using StreamMasking.Runtime.Tests.Support;
 using StreamMasking.Testing;
+using StreamMasking.Testing.Json;
 using StreamMasking.Testing.SchemaRegistry;
 
 namespace StreamMasking.Runtime.Tests.Pipeline.Integration;
@@ -17,9 +18,9 @@ public sealed class AvroInputPipelineTests(KafkaCluster cluster) : IDisposable
 
     public void Dispose() => _registry.Dispose();
 
-    private (PipelineFixture Fixture, int SchemaId) Fixture()
+    private (PipelineFixture Fixture, int SchemaId) Fixture(string alphaOutput = "json")
     {
-        var fixture = new PipelineFixture(cluster);
+        var fixture = new PipelineFixture(cluster, alphaOutput);
         fixture.Options.Pipeline.InputFormats[fixture.InputTopic] = "avro-confluent";
         fixture.Options.SchemaRegistry.Url = _registry.Url;
         fixture.Options.SchemaRegistry.MaxAttempts = 2;
@@ -28,14 +29,81 @@ public sealed class AvroInputPipelineTests(KafkaCluster cluster) : IDisposable
     }
 
     // The fixture's JSON records (well-formed ones) as Confluent-framed Avro.
-    private static List<Message<byte[]?, byte[]?>> AvroInput(PipelineFixture fixture, int schemaId) => fixture.Input()
-        .Select(m => m.Value!)
-        .Where(v => v[^1] == (byte)'}')
+    private static List<Message<byte[]?, byte[]?>> AvroInput(PipelineFixture fixture, int schemaId) =>
+        AvroInput(WellFormedJson(fixture), schemaId);
+
+    private static List<Message<byte[]?, byte[]?>> AvroInput(IEnumerable<byte[]> json, int schemaId) => json
         .Select(v => new Message<byte[]?, byte[]?>
         {
             Value = AvroFraming.Confluent(schemaId, AvroFraming.Body(AvroFraming.TestRecord, JsonNode.Parse(v)!.AsObject())),
         })
         .ToList();
+
+    private static List<byte[]> WellFormedJson(PipelineFixture fixture) =>
+        fixture.Input().Select(m => m.Value!).Where(v => v[^1] == (byte)'}').ToList();
+
+    private static string Header(ConsumeResult<byte[]?, byte[]?> record, string name) =>
+        record.Message.Headers.TryGetLastBytes(name, out var bytes) ? System.Text.Encoding.UTF8.GetString(bytes) : "";
+
+    [Fact]
+    public async Task RunAsync_SegmentWithAvroOutput_ConfluentFramedUnderRegisteredSchemaAndEqualToJsonOutput()
+    {
+        var (avro, id) = Fixture(alphaOutput: "avro");
+        var json = WellFormedJson(avro);
+        var avroInput = AvroInput(json, id);
+        using (var pipeline = avro.CreatePipeline())
+        {
+            await avro.ProduceInputAsync(pipeline, avroInput);
+            var snapshot = await PipelineFixture.RunUntilDrainedAsync(pipeline, avroInput.Count);
+            snapshot.Published.ShouldBe(PipelineFixture.PerSegment * 3);
+            snapshot.IsBalanced.ShouldBeTrue();
+        }
+
+        // The same records as JSON through a pipeline writing JSON everywhere: same segment names, same master
+        // secret, so the same tokens.
+        var reference = new PipelineFixture(cluster);
+        var jsonInput = json.Select(v => new Message<byte[]?, byte[]?> { Value = v }).ToList();
+        using (var pipeline = reference.CreatePipeline())
+        {
+            await reference.ProduceInputAsync(pipeline, jsonInput);
+            (await PipelineFixture.RunUntilDrainedAsync(pipeline, jsonInput.Count)).Published.ShouldBe(PipelineFixture.PerSegment * 3);
+        }
+
+        var subject = avro.MaskedTopic("alpha") + "-value";
+        using var client = new Confluent.SchemaRegistry.CachedSchemaRegistryClient(
+            new Confluent.SchemaRegistry.SchemaRegistryConfig { Url = _registry.Url });
+        (await client.GetAllSubjectsAsync()).ShouldContain(subject);
+        (await client.GetSubjectVersionsAsync(subject)).Count.ShouldBe(1);
+        var registered = await client.GetLatestSchemaAsync(subject);
+        var schema = (Avro.RecordSchema)Avro.Schema.Parse(registered.SchemaString);
+        schema.Namespace.ShouldBe("io.streammasking.masked.alpha");
+        schema.Fields.Select(f => f.Name).ShouldBe(["tenant", "seq", "patient"]);
+
+        var expected = cluster.DrainCommitted(reference.MaskedTopic("alpha"), timeout: TimeSpan.FromSeconds(60), expectedCount: PipelineFixture.PerSegment)
+            .Select(r => JsonNode.Parse(r.Message.Value)!.AsObject())
+            .ToDictionary(o => o["seq"]!.ToJsonString());
+        expected.Count.ShouldBe(PipelineFixture.PerSegment);
+        var masked = cluster.DrainCommitted(avro.MaskedTopic("alpha"), timeout: TimeSpan.FromSeconds(60), expectedCount: PipelineFixture.PerSegment);
+        masked.Count.ShouldBe(PipelineFixture.PerSegment);
+        foreach (var record in masked)
+        {
+            Header(record, RecordHeaders.ContentType).ShouldBe("application/vnd.apache.avro+binary; framing=confluent");
+            var value = record.Message.Value!;
+            value[0].ShouldBe((byte)0);
+            System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(value.AsSpan(1, 4)).ShouldBe(registered.Id);
+            var decoded = StreamMasking.Core.Schemas.AvroJsonDecoder.Decode(schema, value.AsSpan(5));
+            var seq = decoded["seq"]!.ToJsonString();
+            JsonEquivalence.Difference(expected[seq], decoded).ShouldBeNull();
+            decoded["patient"]!["id"]!.GetValue<string>().ShouldStartWith("tok_");
+        }
+
+        // The segments declaring no output format still write JSON.
+        foreach (var record in cluster.DrainCommitted(avro.MaskedTopic("beta"), timeout: TimeSpan.FromSeconds(60), expectedCount: PipelineFixture.PerSegment))
+        {
+            Header(record, RecordHeaders.ContentType).ShouldBe("application/json");
+            JsonNode.Parse(record.Message.Value).ShouldNotBeNull();
+        }
+    }
 
     [Fact]
     public async Task RunAsync_AvroAndFuzzedAvro_GoodRecordsMaskedEveryBadOneDeadLetteredAccountingBalances()
