@@ -71,6 +71,9 @@ public sealed class TestSchemaRegistry : IDisposable
     /// <summary>Registers a schema under a subject directly (test setup); returns its id.</summary>
     public int Register(string subject, string schema) => _store.Register(subject, schema);
 
+    /// <summary>The schema text registered under <paramref name="id"/>.</summary>
+    public string SchemaById(int id) => _store.SchemaById(id);
+
     /// <summary>Stops listening; later calls fail to connect.</summary>
     public void Dispose()
     {
