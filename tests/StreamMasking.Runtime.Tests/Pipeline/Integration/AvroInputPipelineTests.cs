@@ -108,7 +108,8 @@ public sealed class AvroInputPipelineTests(KafkaCluster cluster) : IDisposable
     [Fact]
     public async Task RunAsync_AvroAndFuzzedAvro_GoodRecordsMaskedEveryBadOneDeadLetteredAccountingBalances()
     {
-        var (fixture, id) = Fixture();
+        // Segment alpha writes Avro, so records that survive decoding go through the Avro writer as well.
+        var (fixture, id) = Fixture(alphaOutput: "avro");
         var good = AvroInput(fixture, id);
         var sample = good[0].Value!;
         var fuzzed = new List<(byte[] Value, string? Reason)>
@@ -145,13 +146,36 @@ public sealed class AvroInputPipelineTests(KafkaCluster cluster) : IDisposable
         }
 
         snapshot.DeadLettersByReason["unmatched_segment"].ShouldBeGreaterThanOrEqualTo(PipelineFixture.Unmatched);
-        var masked = cluster.DrainCommitted(fixture.MaskedTopic("alpha"), timeout: TimeSpan.FromSeconds(30));
+        // A flipped bit that still decodes may change the tenant (unmatched) or nothing a policy reads; any other
+        // outcome is one of the decoding reasons.
+        snapshot.DeadLettersByReason.Keys.ShouldBeSubsetOf(
+            ["unknown_schema_id", "unknown_magic_byte", "corrupt_avro", "avro_schema_mismatch", "unmatched_segment"]);
+
+        // Every dead letter is on the topic with its reason, and the counts agree with the records.
+        var deadLetters = cluster.DrainCommitted(fixture.Options.DeadLetters.Topic, timeout: TimeSpan.FromSeconds(60), expectedCount: (int)snapshot.DeadLettered);
+        deadLetters.Count.ShouldBe((int)snapshot.DeadLettered);
+        deadLetters.GroupBy(d => Records.Header(d.Message, RecordHeaders.DeadLetterReason))
+            .ToDictionary(g => g.Key, g => (long)g.Count())
+            .ShouldBe(snapshot.DeadLettersByReason.ToDictionary(r => r.Key, r => r.Value), ignoreOrder: true);
+
+        var masked = cluster.DrainCommitted(fixture.MaskedTopic("beta"), timeout: TimeSpan.FromSeconds(30));
         masked.Count.ShouldBeGreaterThanOrEqualTo(PipelineFixture.PerSegment);
         foreach (var record in masked.Take(PipelineFixture.PerSegment))
         {
             using var json = JsonDocument.Parse(record.Message.Value);
             json.RootElement.TryGetProperty("notes", out _).ShouldBeFalse();
             json.RootElement.GetProperty("patient").TryGetProperty("name", out _).ShouldBeFalse();
+        }
+
+        var alpha = cluster.DrainCommitted(fixture.MaskedTopic("alpha"), timeout: TimeSpan.FromSeconds(30));
+        alpha.Count.ShouldBeGreaterThanOrEqualTo(PipelineFixture.PerSegment);
+        foreach (var record in alpha)
+        {
+            record.Message.Value![0].ShouldBe((byte)0);
+            var schema = (Avro.RecordSchema)Avro.Schema.Parse(
+                _registry.SchemaById(System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(record.Message.Value.AsSpan(1, 4))));
+            var decoded = StreamMasking.Core.Schemas.AvroJsonDecoder.Decode(schema, record.Message.Value.AsSpan(5));
+            decoded.ContainsKey("notes").ShouldBeFalse();
         }
     }
 
