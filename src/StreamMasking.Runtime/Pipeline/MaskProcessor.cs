@@ -39,6 +39,7 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
     private readonly AuditEventFactory _audit;
     private readonly InputDecoder _decoder;
     private readonly MaskedAvroWriter? _avroWriter;
+    private readonly SchemaTagPlans? _tagPlans;
     private bool _policyAuditPending = true;
     private bool _policyAuditInTransaction;
 
@@ -46,9 +47,10 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
     // inputs already keyed by segment, whose sm- headers are not ours.
     internal MaskProcessor(PrivacyPolicy policy, SegmentRouter router, RecordMasker masker, DeadLetterFactory deadLetters,
         bool trustSourceHeaders, ILogger logger, AuditEventFactory audit, WindowingStage? windowing = null, InputDecoder? decoder = null,
-        MaskedAvroWriter? avroWriter = null)
+        MaskedAvroWriter? avroWriter = null, SchemaTagPlans? tagPlans = null)
     {
         _avroWriter = avroWriter;
+        _tagPlans = tagPlans;
         _decoder = decoder ?? InputDecoder.Json;
         _policy = policy;
         _router = router;
@@ -124,10 +126,26 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
             return;
         }
 
+        // Fields an Avro writer schema tags join the segment's rules (the routing decision above is the configured one's).
+        var masker = _masker;
+        var segment = keyed;
+        if (_tagPlans?.For(decoded.WriterSchema) is { } plan)
+        {
+            if (plan.Refused.TryGetValue(keyed.Name, out var refusal))
+            {
+                context.Send(_deadLetters.Create(DeadLetterReason.AvroSchemaMismatch, StageName, source, value, keyed.Name,
+                    refusal[..refusal.IndexOf(':', StringComparison.Ordinal)]));
+                return;
+            }
+
+            masker = plan.Masker;
+            segment = plan.Policy.Segments[keyed.Index];
+        }
+
         MaskOutcome outcome;
         try
         {
-            outcome = _masker.Mask(keyed, envelope);
+            outcome = masker.Mask(segment, envelope);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -156,7 +174,7 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
             if (verdict == RecordVerdict.PublishStripped)
             {
                 // Over the unit's cap: the event still flows, without any field that spends privacy budget.
-                if (_masker.Mask(keyed, envelope, stripNoisedFields: true).Output is not { } stripped)
+                if (masker.Mask(segment, envelope, stripNoisedFields: true).Output is not { } stripped)
                 {
                     context.Send(_deadLetters.Create(DeadLetterReason.FieldActionFailed, StageName, source, value, keyed.Name));
                     return;
@@ -171,7 +189,7 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
         byte[] contentType;
         if (keyed.Output == OutputFormat.Avro)
         {
-            var (framed, failure) = _avroWriter!.Write(keyed, decoded.WriterSchema, masked);
+            var (framed, failure) = _avroWriter!.Write(segment, decoded.WriterSchema, masked);
             if (framed is null)
             {
                 context.Send(_deadLetters.Create(failure ?? DeadLetterReason.AvroSchemaMismatch, StageName, source, value, keyed.Name));

@@ -24,6 +24,7 @@ namespace StreamMasking.Runtime.Pipeline;
 public sealed class MaskingPipeline : IDisposable
 {
     private readonly TokenKeyring _keyring;
+    private readonly SchemaTagPlans _tagPlans;
     private readonly RecordMasker _masker;
     private readonly StreamMaskingOptions _options;
     private readonly PrivacyPolicy _policy;
@@ -55,6 +56,7 @@ public sealed class MaskingPipeline : IDisposable
         var masker = _masker;
         var p = options.Pipeline;
         var decoder = InputDecoder.Create(options, p.RetryBackoff, loggerFactory.CreateLogger<InputDecoder>());
+        _tagPlans = new SchemaTagPlans(policy, masker, _keyring, loggerFactory.CreateLogger<SchemaTagPlans>());
         MaskedAvroWriter? avroWriter = null;
         if (policy.Segments.Any(s => s.Output == OutputFormat.Avro))
         {
@@ -98,7 +100,7 @@ public sealed class MaskingPipeline : IDisposable
         stages.Add((Settings(MaskProcessor.StageName, maskInputs, isEntry: p.InputKeyedBySegment),
             decorate(MaskProcessor.StageName, new MaskProcessor(policy, router, masker, deadLetters,
                 trustSourceHeaders: !p.InputKeyedBySegment, loggerFactory.CreateLogger<MaskProcessor>(), audit, _windowing, decoder,
-                avroWriter))));
+                avroWriter, _tagPlans))));
         _stages = stages;
     }
 
@@ -244,6 +246,7 @@ public sealed class MaskingPipeline : IDisposable
     public void Dispose()
     {
         _windowing?.Dispose();
+        _tagPlans.Dispose();
         _masker.Dispose();
         _keyring.Dispose();
     }

@@ -19,4 +19,10 @@ internal static partial class SerializationLog
 
     [LoggerMessage(905, LogLevel.Error, "The schema registry refused the masked schema for subject {Subject} ({Cause}); the record is dead-lettered")]
     internal static partial void MaskedSchemaRejected(this ILogger logger, string subject, string cause);
+
+    [LoggerMessage(906, LogLevel.Information, "Writer schema {WriterSchema} tags fields: segments now also rule {Count} tag-selected fields")]
+    internal static partial void SchemaTagsApplied(this ILogger logger, string writerSchema, int count);
+
+    [LoggerMessage(907, LogLevel.Error, "Segment {Segment} refuses writer schema {WriterSchema} ({Reason}); its records of that schema are dead-lettered")]
+    internal static partial void SchemaTagsRefused(this ILogger logger, string segment, string writerSchema, string reason);
 }

@@ -63,7 +63,7 @@ internal static class SegmentParser
         }
 
         var rules = EffectiveRules.Build(name, reader, explicitRules, segmentTags, ctx);
-        return rules is null ? (null, nameNode) : (new SegmentPolicy(index, name, topic!, match, rules, privacy) { Output = output.Value }, nameNode);
+        return rules is null ? (null, nameNode) : (new SegmentPolicy(index, name, topic!, match, rules, privacy) { Output = output.Value, TagActions = segmentTags }, nameNode);
     }
 
     private static OutputFormat? ParseOutput(MappingReader reader, PolicyDiagnosticBag bag)

@@ -18,9 +18,9 @@ public sealed class AvroInputPipelineTests(KafkaCluster cluster) : IDisposable
 
     public void Dispose() => _registry.Dispose();
 
-    private (PipelineFixture Fixture, int SchemaId) Fixture(string alphaOutput = "json")
+    private (PipelineFixture Fixture, int SchemaId) Fixture(string alphaOutput = "json", string tags = "{}")
     {
-        var fixture = new PipelineFixture(cluster, alphaOutput);
+        var fixture = new PipelineFixture(cluster, alphaOutput, tags);
         fixture.Options.Pipeline.InputFormats[fixture.InputTopic] = "avro-confluent";
         fixture.Options.SchemaRegistry.Url = _registry.Url;
         fixture.Options.SchemaRegistry.MaxAttempts = 2;
@@ -176,6 +176,40 @@ public sealed class AvroInputPipelineTests(KafkaCluster cluster) : IDisposable
                 _registry.SchemaById(System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(record.Message.Value.AsSpan(1, 4))));
             var decoded = StreamMasking.Core.Schemas.AvroJsonDecoder.Decode(schema, record.Message.Value.AsSpan(5));
             decoded.ContainsKey("notes").ShouldBeFalse();
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_WriterSchemaTagsAField_SegmentsApplyTheTagActionInRecordsAndDerivedSchema()
+    {
+        // TestVisit tags patient.name PII; the policy names no such path, only the tag's action.
+        var (fixture, id) = Fixture(alphaOutput: "avro", tags: "{ PII: tokenize }");
+        var input = AvroInput(fixture, id);
+        using (var pipeline = fixture.CreatePipeline())
+        {
+            await fixture.ProduceInputAsync(pipeline, input);
+            var snapshot = await PipelineFixture.RunUntilDrainedAsync(pipeline, input.Count);
+            snapshot.Published.ShouldBe(PipelineFixture.PerSegment * 3);
+        }
+
+        fixture.Logs.Lines.ShouldContain(m => m.Contains("tags fields", StringComparison.Ordinal));
+        foreach (var record in cluster.DrainCommitted(fixture.MaskedTopic("beta"), timeout: TimeSpan.FromSeconds(60), expectedCount: PipelineFixture.PerSegment))
+        {
+            var json = JsonNode.Parse(record.Message.Value)!;
+            json["patient"]!["name"]!.GetValue<string>().ShouldStartWith("tok_");
+            json.AsObject().ContainsKey("notes").ShouldBeFalse();
+        }
+
+        var alpha = cluster.DrainCommitted(fixture.MaskedTopic("alpha"), timeout: TimeSpan.FromSeconds(60), expectedCount: PipelineFixture.PerSegment);
+        alpha.Count.ShouldBe(PipelineFixture.PerSegment);
+        var schema = (Avro.RecordSchema)Avro.Schema.Parse(
+            _registry.SchemaById(System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(alpha[0].Message.Value.AsSpan(1, 4))));
+        var patient = (Avro.RecordSchema)schema["patient"].Schema;
+        patient["name"].Documentation.ShouldContain("(from tag PII)");
+        foreach (var record in alpha)
+        {
+            StreamMasking.Core.Schemas.AvroJsonDecoder.Decode(schema, record.Message.Value.AsSpan(5))["patient"]!["name"]!
+                .GetValue<string>().ShouldStartWith("tok_");
         }
     }
 
