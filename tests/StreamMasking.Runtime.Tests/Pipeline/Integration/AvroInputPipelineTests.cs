@@ -214,6 +214,60 @@ public sealed class AvroInputPipelineTests(KafkaCluster cluster) : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_WriterSchemaEvolvesMidStream_NewOptionalFieldRemovedFieldAndNewIdsAllMaskedWithoutRestart()
+    {
+        var (fixture, v1) = Fixture();
+        var subject = fixture.InputTopic + "-value";
+        var withWard = JsonNode.Parse(AvroFraming.TestRecordSchema)!.AsObject();
+        withWard["fields"]!.AsArray().Add(JsonNode.Parse("""{ "name": "ward", "type": ["null", "string"], "default": null }"""));
+        var withoutNotes = JsonNode.Parse(AvroFraming.TestRecordSchema)!.AsObject();
+        var fields = withoutNotes["fields"]!.AsArray();
+        fields.Remove(fields.Single(f => f!["name"]!.GetValue<string>() == "notes"));
+        var v2 = _registry.Register(subject, withWard.ToJsonString());
+        var v3 = _registry.Register(subject, withoutNotes.ToJsonString());
+        new[] { v1, v2, v3 }.Distinct().Count().ShouldBe(3);
+        var schemas = new[] { (v1, AvroFraming.TestRecord), (v2, (Avro.RecordSchema)Avro.Schema.Parse(withWard.ToJsonString())),
+            (v3, (Avro.RecordSchema)Avro.Schema.Parse(withoutNotes.ToJsonString())) };
+
+        // Records in order; each third of the stream under the next writer schema, so the ids change mid-stream.
+        var json = WellFormedJson(fixture);
+        var input = json.Select((v, i) =>
+        {
+            var (id, schema) = schemas[i * 3 / json.Count];
+            var body = JsonNode.Parse(v)!.AsObject();
+            if (id == v2)
+            {
+                body["ward"] = "W-" + i;
+            }
+            else if (id == v3)
+            {
+                body.Remove("notes");
+            }
+
+            return new Message<byte[]?, byte[]?> { Value = AvroFraming.Confluent(id, AvroFraming.Body(schema, body)) };
+        }).ToList();
+
+        using var pipeline = fixture.CreatePipeline();
+        await fixture.ProduceInputAsync(pipeline, input);
+        var snapshot = await PipelineFixture.RunUntilDrainedAsync(pipeline, input.Count);
+
+        snapshot.Published.ShouldBe(PipelineFixture.PerSegment * 3);
+        snapshot.DeadLettersByReason.Keys.ShouldBe(["unmatched_segment"]);
+        snapshot.IsBalanced.ShouldBeTrue();
+        _registry.RequestCount("/schemas/ids/").ShouldBeGreaterThanOrEqualTo(3); // every writer id was looked up
+        foreach (var segment in PipelineFixture.Segments)
+        {
+            foreach (var record in cluster.DrainCommitted(fixture.MaskedTopic(segment), timeout: TimeSpan.FromSeconds(60), expectedCount: PipelineFixture.PerSegment))
+            {
+                var masked = JsonNode.Parse(record.Message.Value)!.AsObject();
+                masked.ContainsKey("ward").ShouldBeFalse(); // the new field is not named: dropped
+                masked.ContainsKey("notes").ShouldBeFalse();
+                masked["patient"]!["id"]!.GetValue<string>().ShouldStartWith("tok_");
+            }
+        }
+    }
+
+    [Fact]
     public async Task RunAsync_RegistryFailingThenBack_PausesWithoutDeadLetteringThenMasksEverything()
     {
         var (fixture, id) = Fixture();
