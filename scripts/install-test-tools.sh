@@ -2,7 +2,8 @@
 # Installs the Debian packages the test suite talks to: an independent Kafka client (kcat, python3-kafka), for the
 # end-to-end test a real Prometheus server, and for the deployment tests (tests/StreamMasking.Deploy.Tests)
 # promtool (in the prometheus package), Go with the sprig and yaml.v3 sources the offline chart renderer builds
-# against, yamllint and python3-jsonschema. Does nothing when they are present.
+# against, yamllint and python3-jsonschema; for the independent Avro decoder test python3-avro and
+# python3-confluent-kafka. Does nothing when they are present.
 set -euo pipefail
 missing=()
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
@@ -14,6 +15,8 @@ command -v go >/dev/null 2>&1 || missing+=(golang-go)
 [ -d /usr/share/gocode/src/gopkg.in/yaml.v3 ] || missing+=(golang-gopkg-yaml.v3-dev)
 command -v yamllint >/dev/null 2>&1 || missing+=(yamllint)
 /usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1 || missing+=(python3-jsonschema)
+/usr/bin/python3 -c 'import avro.io' >/dev/null 2>&1 || missing+=(python3-avro)
+/usr/bin/python3 -c 'import confluent_kafka' >/dev/null 2>&1 || missing+=(python3-confluent-kafka)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "missing test tools: ${missing[*]} (install them with apt-get as root)" >&2

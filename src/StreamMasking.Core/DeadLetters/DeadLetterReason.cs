@@ -29,4 +29,26 @@ public enum DeadLetterReason
     /// 9999, or implausibly far ahead of stream time.
     /// </summary>
     TimestampOutOfRange,
+
+    /// <summary>
+    /// An Avro input record does not start with its framing: the Confluent wire format's magic byte 0 (followed by a
+    /// 4-byte schema id), or single-object encoding's <c>C3 01</c> (followed by an 8-byte fingerprint).
+    /// </summary>
+    UnknownMagicByte,
+
+    /// <summary>
+    /// The schema id of an Avro record is not known to the schema registry (error 40403), or the single-object
+    /// fingerprint names no schema of the local schema directory. A registry that cannot be reached is not this: the
+    /// stage retries and pauses instead.
+    /// </summary>
+    UnknownSchemaId,
+
+    /// <summary>The Avro body does not decode under its writer schema (truncated, a length beyond the record, a bad union or enum index, invalid UTF-8, bytes left over).</summary>
+    CorruptAvro,
+
+    /// <summary>
+    /// The Avro record decodes but cannot be masked: its writer schema is not a record schema (or not Avro), or a value
+    /// has no JSON form (NaN, a date outside years 1–9999).
+    /// </summary>
+    AvroSchemaMismatch,
 }

@@ -12,6 +12,10 @@ public static class DeadLetterReasonExtensions
         DeadLetterReason.SchemaMismatch => "schema_mismatch",
         DeadLetterReason.LateRecord => "late_record",
         DeadLetterReason.TimestampOutOfRange => "timestamp_out_of_range",
+        DeadLetterReason.UnknownMagicByte => "unknown_magic_byte",
+        DeadLetterReason.UnknownSchemaId => "unknown_schema_id",
+        DeadLetterReason.CorruptAvro => "corrupt_avro",
+        DeadLetterReason.AvroSchemaMismatch => "avro_schema_mismatch",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Unknown dead-letter reason."),
     };
 }

@@ -26,6 +26,10 @@ public sealed class PrivacyPolicy
         Segments = segments;
     }
 
+    /// <summary>This policy with other segments (each the same segment with other field rules).</summary>
+    internal PrivacyPolicy WithSegments(IReadOnlyList<SegmentPolicy> segments) =>
+        new(Version, SourceName, MaskedTopicPattern, Defaults, SchemaTags, TagActions, segments);
+
     /// <summary>The policy's version string; stamped into every output record's headers.</summary>
     public string Version { get; }
 

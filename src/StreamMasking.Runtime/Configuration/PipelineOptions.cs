@@ -26,6 +26,14 @@ public sealed class PipelineOptions
     public string InstanceId { get; set; } = Environment.MachineName;
 
     /// <summary>
+    /// Format of each input topic's values, by topic name: <c>json</c> (UTF-8 JSON object), <c>avro-confluent</c>
+    /// (Avro in the Confluent wire format; writer schemas from <see cref="SchemaRegistryOptions"/>) or
+    /// <c>avro-single-object</c> (Avro single-object encoding; schemas from
+    /// <see cref="SchemaRegistryOptions.LocalSchemaDirectory"/>). A topic not listed is JSON.
+    /// </summary>
+    public Dictionary<string, string> InputFormats { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
     /// Set when the input topics are already keyed by segment name (partitioned by segment upstream); the "route"
     /// stage is then skipped and "mask" consumes the input topics directly. The default value is <c>false</c>.
     /// </summary>

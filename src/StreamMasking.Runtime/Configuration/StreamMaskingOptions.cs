@@ -15,6 +15,9 @@ public sealed class StreamMaskingOptions
     /// <summary>Input topics, consumer group, transactions and batching of the pipeline.</summary>
     public PipelineOptions Pipeline { get; set; } = new();
 
+    /// <summary>The schema registry (and local schema directory) Avro inputs and outputs use.</summary>
+    public SchemaRegistryOptions SchemaRegistry { get; set; } = new();
+
     /// <summary>Provisioning of the topics the service writes to.</summary>
     public TopicOptions Topics { get; set; } = new();
 

@@ -41,6 +41,7 @@ public static class StreamMaskingOptionsValidator
             CheckTopicName(errors, $"{Root}:Pipeline:InputTopics:{i}", p.InputTopics[i]);
         }
 
+        errors.AddRange(Serialization.InputFormatsValidator.Validate(options, Root));
         CheckName(errors, $"{Root}:Pipeline:ConsumerGroupId", p.ConsumerGroupId);
         CheckName(errors, $"{Root}:Pipeline:TransactionalIdPrefix", p.TransactionalIdPrefix);
         CheckName(errors, $"{Root}:Pipeline:InstanceId", p.InstanceId);

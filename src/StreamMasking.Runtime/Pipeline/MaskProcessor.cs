@@ -9,6 +9,7 @@ using StreamMasking.Core.Segmentation;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
+using StreamMasking.Runtime.Serialization;
 using StreamMasking.Runtime.Windowing;
 
 namespace StreamMasking.Runtime.Pipeline;
@@ -24,6 +25,9 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
 {
     internal const string StageName = "mask";
 
+    private static readonly byte[] JsonContentType = Encoding.UTF8.GetBytes("application/json");
+    private static readonly byte[] AvroContentType = Encoding.UTF8.GetBytes(MaskedAvroWriter.ContentType);
+
     private readonly PrivacyPolicy _policy;
     private readonly SegmentRouter _router;
     private readonly RecordMasker _masker;
@@ -33,14 +37,21 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
     private readonly byte[] _policyVersion;
     private readonly WindowingStage? _windowing;
     private readonly AuditEventFactory _audit;
+    private readonly InputDecoder _decoder;
+    private readonly MaskedAvroWriter? _avroWriter;
+    private readonly SchemaTagPlans? _tagPlans;
     private bool _policyAuditPending = true;
     private bool _policyAuditInTransaction;
 
     // trustSourceHeaders: true behind stage "route", which stamps the original coordinates; false when consuming
     // inputs already keyed by segment, whose sm- headers are not ours.
     internal MaskProcessor(PrivacyPolicy policy, SegmentRouter router, RecordMasker masker, DeadLetterFactory deadLetters,
-        bool trustSourceHeaders, ILogger logger, AuditEventFactory audit, WindowingStage? windowing = null)
+        bool trustSourceHeaders, ILogger logger, AuditEventFactory audit, WindowingStage? windowing = null, InputDecoder? decoder = null,
+        MaskedAvroWriter? avroWriter = null, SchemaTagPlans? tagPlans = null)
     {
+        _avroWriter = avroWriter;
+        _tagPlans = tagPlans;
+        _decoder = decoder ?? InputDecoder.Json;
         _policy = policy;
         _router = router;
         _masker = masker;
@@ -96,9 +107,11 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
         var source = (_trustSourceHeaders ? SourceCoordinates.FromHeaders(record.Message.Headers) : null)
                      ?? SourceCoordinates.Of(record);
         var value = record.Message.Value;
-        if (!JsonBody.TryParse(value, out var body))
+        // Decoded by the format of the record's original topic (the repartition topic carries the raw value).
+        var decoded = _decoder.Decode(source.Topic, value);
+        if (decoded.Body is not { } body)
         {
-            context.Send(_deadLetters.Create(DeadLetterReason.MalformedRecord, StageName, source, value));
+            context.Send(_deadLetters.Create(decoded.Failure ?? DeadLetterReason.MalformedRecord, StageName, source, value));
             return;
         }
 
@@ -113,10 +126,26 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
             return;
         }
 
+        // Fields an Avro writer schema tags join the segment's rules (the routing decision above is the configured one's).
+        var masker = _masker;
+        var segment = keyed;
+        if (_tagPlans?.For(decoded.WriterSchema) is { } plan)
+        {
+            if (plan.Refused.TryGetValue(keyed.Name, out var refusal))
+            {
+                context.Send(_deadLetters.Create(DeadLetterReason.AvroSchemaMismatch, StageName, source, value, keyed.Name,
+                    refusal[..refusal.IndexOf(':', StringComparison.Ordinal)]));
+                return;
+            }
+
+            masker = plan.Masker;
+            segment = plan.Policy.Segments[keyed.Index];
+        }
+
         MaskOutcome outcome;
         try
         {
-            outcome = _masker.Mask(keyed, envelope);
+            outcome = masker.Mask(segment, envelope);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -145,7 +174,7 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
             if (verdict == RecordVerdict.PublishStripped)
             {
                 // Over the unit's cap: the event still flows, without any field that spends privacy budget.
-                if (_masker.Mask(keyed, envelope, stripNoisedFields: true).Output is not { } stripped)
+                if (masker.Mask(segment, envelope, stripNoisedFields: true).Output is not { } stripped)
                 {
                     context.Send(_deadLetters.Create(DeadLetterReason.FieldActionFailed, StageName, source, value, keyed.Name));
                     return;
@@ -156,16 +185,37 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
             }
         }
 
+        byte[] output;
+        byte[] contentType;
+        if (keyed.Output == OutputFormat.Avro)
+        {
+            var (framed, failure) = _avroWriter!.Write(segment, decoded.WriterSchema, masked);
+            if (framed is null)
+            {
+                context.Send(_deadLetters.Create(failure ?? DeadLetterReason.AvroSchemaMismatch, StageName, source, value, keyed.Name));
+                return;
+            }
+
+            output = framed;
+            contentType = AvroContentType;
+        }
+        else
+        {
+            output = MaskedJson.Serialize(masked);
+            contentType = JsonContentType;
+        }
+
         var headers = new Headers
         {
             { RecordHeaders.Segment, Encoding.UTF8.GetBytes(keyed.Name) },
             { RecordHeaders.PolicyVersion, _policyVersion },
+            { RecordHeaders.ContentType, contentType },
         };
         source.WriteTo(headers);
         var message = new Message<byte[]?, byte[]?>
         {
             Key = null,
-            Value = MaskedJson.Serialize(masked),
+            Value = output,
             Headers = headers,
             Timestamp = record.Message.Timestamp,
         };

@@ -9,6 +9,7 @@ using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;
 using StreamMasking.Runtime.Metrics;
+using StreamMasking.Runtime.Serialization;
 using StreamMasking.Runtime.State;
 using StreamMasking.Runtime.Topics;
 using StreamMasking.Runtime.Windowing;
@@ -23,6 +24,7 @@ namespace StreamMasking.Runtime.Pipeline;
 public sealed class MaskingPipeline : IDisposable
 {
     private readonly TokenKeyring _keyring;
+    private readonly SchemaTagPlans _tagPlans;
     private readonly RecordMasker _masker;
     private readonly StreamMaskingOptions _options;
     private readonly PrivacyPolicy _policy;
@@ -53,11 +55,25 @@ public sealed class MaskingPipeline : IDisposable
         _masker = new RecordMasker(policy, _keyring);
         var masker = _masker;
         var p = options.Pipeline;
+        var decoder = InputDecoder.Create(options, p.RetryBackoff, loggerFactory.CreateLogger<InputDecoder>());
+        _tagPlans = new SchemaTagPlans(policy, masker, _keyring, loggerFactory.CreateLogger<SchemaTagPlans>());
+        MaskedAvroWriter? avroWriter = null;
+        if (policy.Segments.Any(s => s.Output == OutputFormat.Avro))
+        {
+            if (string.IsNullOrWhiteSpace(options.SchemaRegistry.Url))
+            {
+                throw new StreamMaskingConfigurationException(
+                    "StreamMasking:SchemaRegistry:Url is required: a policy segment declares output: avro.");
+            }
+
+            avroWriter = MaskedAvroWriter.Create(options, p.RetryBackoff, policy.Version, loggerFactory.CreateLogger<MaskedAvroWriter>());
+        }
+
         var stages = new List<(StageSettings, IRecordProcessor)>();
         if (!p.InputKeyedBySegment)
         {
             stages.Add((Settings(RouteProcessor.StageName, p.InputTopics, isEntry: true),
-                decorate(RouteProcessor.StageName, new RouteProcessor(router, deadLetters, p.RepartitionTopic))));
+                decorate(RouteProcessor.StageName, new RouteProcessor(router, deadLetters, p.RepartitionTopic, decoder))));
         }
 
         var maskInputs = p.InputKeyedBySegment ? p.InputTopics : [p.RepartitionTopic];
@@ -83,7 +99,8 @@ public sealed class MaskingPipeline : IDisposable
 
         stages.Add((Settings(MaskProcessor.StageName, maskInputs, isEntry: p.InputKeyedBySegment),
             decorate(MaskProcessor.StageName, new MaskProcessor(policy, router, masker, deadLetters,
-                trustSourceHeaders: !p.InputKeyedBySegment, loggerFactory.CreateLogger<MaskProcessor>(), audit, _windowing))));
+                trustSourceHeaders: !p.InputKeyedBySegment, loggerFactory.CreateLogger<MaskProcessor>(), audit, _windowing, decoder,
+                avroWriter, _tagPlans))));
         _stages = stages;
     }
 
@@ -229,6 +246,7 @@ public sealed class MaskingPipeline : IDisposable
     public void Dispose()
     {
         _windowing?.Dispose();
+        _tagPlans.Dispose();
         _masker.Dispose();
         _keyring.Dispose();
     }

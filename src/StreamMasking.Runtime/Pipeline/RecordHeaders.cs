@@ -18,6 +18,12 @@ public static class RecordHeaders
     /// <summary>Offset of the original input record (decimal text).</summary>
     public const string SourceOffset = "sm-source-offset";
 
+    /// <summary>
+    /// Content type of a masked record's value: <c>application/json</c>, or
+    /// <c>application/vnd.apache.avro+binary; framing=confluent</c> (Confluent wire format, schema in the registry).
+    /// </summary>
+    public const string ContentType = "content-type";
+
     /// <summary>Dead-letter reason code (on dead-letter records).</summary>
     public const string DeadLetterReason = "sm-dlq-reason";
 

@@ -4,6 +4,7 @@ using StreamMasking.Core.DeadLetters;
 using StreamMasking.Core.Segmentation;
 using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
+using StreamMasking.Runtime.Serialization;
 
 namespace StreamMasking.Runtime.Pipeline;
 
@@ -19,9 +20,11 @@ internal sealed class RouteProcessor : IRecordProcessor
     private readonly SegmentRouter _router;
     private readonly DeadLetterFactory _deadLetters;
     private readonly string _repartitionTopic;
+    private readonly InputDecoder _decoder;
 
-    internal RouteProcessor(SegmentRouter router, DeadLetterFactory deadLetters, string repartitionTopic)
+    internal RouteProcessor(SegmentRouter router, DeadLetterFactory deadLetters, string repartitionTopic, InputDecoder? decoder = null)
     {
+        _decoder = decoder ?? InputDecoder.Json;
         _router = router;
         _deadLetters = deadLetters;
         _repartitionTopic = repartitionTopic;
@@ -31,9 +34,11 @@ internal sealed class RouteProcessor : IRecordProcessor
     {
         var source = SourceCoordinates.Of(record);
         var value = record.Message.Value;
-        if (!JsonBody.TryParse(value, out var body))
+        // The value is forwarded as it came (JSON or Avro); stage mask decodes it again by its source topic's format.
+        var decoded = _decoder.Decode(record.Topic, value);
+        if (decoded.Body is not { } body)
         {
-            context.Send(_deadLetters.Create(DeadLetterReason.MalformedRecord, StageName, source, value));
+            context.Send(_deadLetters.Create(decoded.Failure ?? DeadLetterReason.MalformedRecord, StageName, source, value));
             return;
         }
 

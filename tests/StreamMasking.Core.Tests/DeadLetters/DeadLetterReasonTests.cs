@@ -11,6 +11,10 @@ public sealed class DeadLetterReasonTests
     [InlineData(DeadLetterReason.SchemaMismatch, "schema_mismatch")]
     [InlineData(DeadLetterReason.LateRecord, "late_record")]
     [InlineData(DeadLetterReason.TimestampOutOfRange, "timestamp_out_of_range")]
+    [InlineData(DeadLetterReason.UnknownMagicByte, "unknown_magic_byte")]
+    [InlineData(DeadLetterReason.UnknownSchemaId, "unknown_schema_id")]
+    [InlineData(DeadLetterReason.CorruptAvro, "corrupt_avro")]
+    [InlineData(DeadLetterReason.AvroSchemaMismatch, "avro_schema_mismatch")]
     public void ToCode_IsStableSnakeCase(DeadLetterReason reason, string code) => reason.ToCode().ShouldBe(code);
 
     [Fact]
@@ -18,7 +22,8 @@ public sealed class DeadLetterReasonTests
         Enum.GetValues<DeadLetterReason>().Select(r => ((int)r, r.ToCode())).ShouldBe(
         [
             (0, "unmatched_segment"), (1, "malformed_record"), (2, "field_action_failed"), (3, "schema_mismatch"),
-            (4, "late_record"), (5, "timestamp_out_of_range"),
+            (4, "late_record"), (5, "timestamp_out_of_range"), (6, "unknown_magic_byte"), (7, "unknown_schema_id"),
+            (8, "corrupt_avro"), (9, "avro_schema_mismatch"),
         ]);
 
     [Fact]

@@ -98,7 +98,7 @@ public sealed class AuditEventSchemaTests
 
     private static JsonObject Json(OutputRecord record) => JsonNode.Parse(record.Message.Value)!.AsObject();
 
-    private static IEnumerable<OutputRecord> AllEvents()
+    internal static IEnumerable<OutputRecord> AllEvents()
     {
         var factory = Factory();
         yield return factory.PolicyLoaded(DpPolicy(), "mask");

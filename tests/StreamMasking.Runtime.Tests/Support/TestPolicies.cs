@@ -5,14 +5,16 @@ namespace StreamMasking.Runtime.Tests.Support;
 /// <summary>A three-segment policy over invented patient records, with a unique masked-topic prefix per test.</summary>
 internal static class TestPolicies
 {
-    internal static PrivacyPolicy ThreeSegments(string topicPrefix)
+    internal static PrivacyPolicy ThreeSegments(string topicPrefix, string alphaOutput = "json", string tags = "{}")
     {
         var yaml = $$"""
             version: "test-7"
             maskedTopic: "{{topicPrefix}}.{segment}"
+            tags: {{tags}}
             segments:
               - name: alpha
                 match: { field: tenant, equals: alpha }
+                output: {{alphaOutput}}
                 fields: &fields
                   seq: keep
                   tenant: keep

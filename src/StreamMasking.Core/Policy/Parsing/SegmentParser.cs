@@ -10,7 +10,7 @@ namespace StreamMasking.Core.Policy.Parsing;
 /// </summary>
 internal static class SegmentParser
 {
-    private static readonly string[] Keys = ["name", "match", "fields", "tags", "privacyUnit", "window", "budget", "aggregates"];
+    private static readonly string[] Keys = ["name", "match", "fields", "tags", "privacyUnit", "window", "budget", "aggregates", "output"];
 
     public static (SegmentPolicy? Segment, YNode? NameNode) Parse(YNode node, int index, string path, PolicyContext ctx)
     {
@@ -56,13 +56,35 @@ internal static class SegmentParser
         var fieldsOk = reader.Get("fields") is not { } fieldsNode || ParseFields(fieldsNode, reader.ChildPath("fields"), ctx, explicitRules);
 
         var privacy = DpRules.Parse(reader, bag);
-        if (name is null || match is null || !tagsOk || !fieldsOk || privacy is null)
+        var output = ParseOutput(reader, bag);
+        if (name is null || match is null || !tagsOk || !fieldsOk || privacy is null || output is null)
         {
             return (null, nameNode);
         }
 
         var rules = EffectiveRules.Build(name, reader, explicitRules, segmentTags, ctx);
-        return rules is null ? (null, nameNode) : (new SegmentPolicy(index, name, topic!, match, rules, privacy), nameNode);
+        return rules is null ? (null, nameNode) : (new SegmentPolicy(index, name, topic!, match, rules, privacy) { Output = output.Value, TagActions = segmentTags }, nameNode);
+    }
+
+    private static OutputFormat? ParseOutput(MappingReader reader, PolicyDiagnosticBag bag)
+    {
+        if (reader.Get("output") is not { } node)
+        {
+            return OutputFormat.Json;
+        }
+
+        switch (YamlValues.Text(node, reader.ChildPath("output"), bag))
+        {
+            case "json":
+                return OutputFormat.Json;
+            case "avro":
+                return OutputFormat.Avro;
+            case null:
+                return null;
+            default:
+                bag.Add(node, reader.ChildPath("output"), "output must be 'json' or 'avro'");
+                return null;
+        }
     }
 
     private static bool ParseFields(YNode node, string path, PolicyContext ctx, List<(FieldRule, YNode)> rules)

@@ -23,11 +23,11 @@ internal sealed class PipelineFixture
 
     private readonly KafkaCluster _cluster;
 
-    internal PipelineFixture(KafkaCluster cluster)
+    internal PipelineFixture(KafkaCluster cluster, string alphaOutput = "json", string tags = "{}")
     {
         _cluster = cluster;
         Prefix = "rt" + Guid.NewGuid().ToString("N")[..12];
-        Policy = TestPolicies.ThreeSegments(Prefix + ".masked");
+        Policy = TestPolicies.ThreeSegments(Prefix + ".masked", alphaOutput, tags);
         Options = TestOptions.For(cluster.BootstrapServers, Prefix, "test-policy.yaml");
     }
 
