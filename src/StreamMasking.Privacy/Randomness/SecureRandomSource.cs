@@ -3,16 +3,24 @@ using System.Security.Cryptography;
 namespace StreamMasking.Privacy.Randomness;
 
 /// <summary>
-/// Cryptographically secure randomness from the operating system (<see cref="RandomNumberGenerator"/>), buffered per
-/// thread so that drawing 64 bits costs a copy, not a system call. Thread-safe; use <see cref="Instance"/>.
+/// Cryptographically secure randomness for fresh (never replayed) noise. With AES-NI each thread draws from its own
+/// <see cref="FastKeyErasureGenerator"/> (AES-256-CTR with fast key erasure, seeded with 256 bits from
+/// <see cref="RandomNumberGenerator"/> when the thread first draws), so 64 bits cost a few nanoseconds and no system
+/// call; without AES-NI it serves the operating system's generator through a per-thread buffer. Thread-safe; use
+/// <see cref="Instance"/>.
 /// </summary>
 public sealed class SecureRandomSource : IRandomSource
 {
     private const int BufferSize = 16384;
 
-    // Per-thread buffers: the OS generator is thread-safe but a buffer is not, and a lock would dominate the cost.
+    // Per-thread state: a generator or buffer is not thread-safe, and a lock would dominate the cost.
+    [ThreadStatic]
+    private static FastKeyErasureGenerator? t_generator;
+
     [ThreadStatic]
     private static ThreadBuffer? t_buffer;
+
+    private static readonly bool s_useGenerator = FastKeyErasureGenerator.IsSupported;
 
     private SecureRandomSource()
     {
@@ -24,6 +32,11 @@ public sealed class SecureRandomSource : IRandomSource
     /// <inheritdoc />
     public ulong NextUInt64()
     {
+        if (s_useGenerator)
+        {
+            return (t_generator ??= FastKeyErasureGenerator.FromOperatingSystem()).NextUInt64();
+        }
+
         var buffer = t_buffer ??= new ThreadBuffer();
         if (buffer.Position > BufferSize - sizeof(ulong))
         {
@@ -41,6 +54,12 @@ public sealed class SecureRandomSource : IRandomSource
         if (destination.Length >= BufferSize / 4)
         {
             RandomNumberGenerator.Fill(destination);
+            return;
+        }
+
+        if (s_useGenerator)
+        {
+            (t_generator ??= FastKeyErasureGenerator.FromOperatingSystem()).NextBytes(destination);
             return;
         }
 
