@@ -1,4 +1,5 @@
-using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Security.Cryptography;
@@ -22,8 +23,8 @@ namespace StreamMasking.Privacy.Randomness;
 /// </remarks>
 internal sealed class FastKeyErasureGenerator
 {
-    /// <summary>Blocks encrypted per refill: 2 become the next key, 62 (992 bytes) are served.</summary>
-    internal const int BlocksPerRefill = 64;
+    /// <summary>Blocks encrypted per refill: 2 become the next key, 254 (4,064 bytes) are served.</summary>
+    internal const int BlocksPerRefill = 256;
 
     internal const int KeyBytes = 32;
 
@@ -77,9 +78,10 @@ internal sealed class FastKeyErasureGenerator
             Refill();
         }
 
-        var slot = _buffer.AsSpan(_position, sizeof(ulong));
-        var value = BinaryPrimitives.ReadUInt64LittleEndian(slot);
-        slot.Clear();
+        // AES-NI implies x86, so the platform is little-endian; the position was checked just above.
+        ref var slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), _position);
+        var value = Unsafe.ReadUnaligned<ulong>(ref slot);
+        Unsafe.WriteUnaligned(ref slot, 0UL);
         _position += sizeof(ulong);
         return value;
     }
@@ -121,6 +123,18 @@ internal sealed class FastKeyErasureGenerator
         // A tail shorter than a word is discarded; it was never served, so zeroing it is all that is needed.
         CryptographicOperations.ZeroMemory(_buffer.AsSpan(_position));
         var keys = _roundKeys;
+        EncryptCounters();
+
+        // The first 32 bytes become the next key: expand them over the old schedule, then erase them.
+        var nextKey = _buffer.AsSpan(0, KeyBytes);
+        ExpandKey(nextKey, keys);
+        CryptographicOperations.ZeroMemory(nextKey);
+        _position = KeyBytes;
+    }
+
+    private void EncryptCounters()
+    {
+        var keys = _roundKeys;
         for (var block = 0; block < BlocksPerRefill; block += 8)
         {
             // Eight independent blocks in flight keep the AES units busy.
@@ -156,15 +170,9 @@ internal sealed class FastKeyErasureGenerator
             X86Aes.EncryptLast(s6, last).CopyTo(output[96..]);
             X86Aes.EncryptLast(s7, last).CopyTo(output[112..]);
         }
-
-        // The first 32 bytes become the next key: expand them over the old schedule, then erase them.
-        var nextKey = _buffer.AsSpan(0, KeyBytes);
-        ExpandKey(nextKey, keys);
-        CryptographicOperations.ZeroMemory(nextKey);
-        _position = KeyBytes;
     }
 
-    // Counter block i: a 128-bit little-endian integer (the low 32 bits suffice for 64 blocks).
+    // Counter block i: a 128-bit little-endian integer (the low 32 bits suffice for 256 blocks).
     private static Vector128<byte> Counter(int block) => Vector128.CreateScalar((uint)block).AsByte();
 
     /// <summary>The AES-256 key schedule (FIPS-197 §5.2) computed with AESKEYGENASSIST, written into <paramref name="roundKeys"/>.</summary>

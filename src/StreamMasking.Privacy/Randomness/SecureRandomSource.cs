@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace StreamMasking.Privacy.Randomness;
@@ -20,8 +21,6 @@ public sealed class SecureRandomSource : IRandomSource
     [ThreadStatic]
     private static ThreadBuffer? t_buffer;
 
-    private static readonly bool s_useGenerator = FastKeyErasureGenerator.IsSupported;
-
     private SecureRandomSource()
     {
     }
@@ -29,12 +28,19 @@ public sealed class SecureRandomSource : IRandomSource
     /// <summary>The process-wide secure source.</summary>
     public static SecureRandomSource Instance { get; } = new();
 
+    /// <summary>
+    /// The calling thread's generator (created on first use), or null without AES-NI. Drawing from it directly gives
+    /// exactly the words <see cref="NextUInt64"/> would, without the interface call and thread-local look-up per word.
+    /// </summary>
+    internal static FastKeyErasureGenerator? ThreadGenerator =>
+        FastKeyErasureGenerator.IsSupported ? Generator() : null;
+
     /// <inheritdoc />
     public ulong NextUInt64()
     {
-        if (s_useGenerator)
+        if (FastKeyErasureGenerator.IsSupported)
         {
-            return (t_generator ??= FastKeyErasureGenerator.FromOperatingSystem()).NextUInt64();
+            return Generator().NextUInt64();
         }
 
         var buffer = t_buffer ??= new ThreadBuffer();
@@ -57,9 +63,9 @@ public sealed class SecureRandomSource : IRandomSource
             return;
         }
 
-        if (s_useGenerator)
+        if (FastKeyErasureGenerator.IsSupported)
         {
-            (t_generator ??= FastKeyErasureGenerator.FromOperatingSystem()).NextBytes(destination);
+            Generator().NextBytes(destination);
             return;
         }
 
@@ -77,6 +83,11 @@ public sealed class SecureRandomSource : IRandomSource
             destination = destination[take..];
         }
     }
+
+    private static FastKeyErasureGenerator Generator() => t_generator ?? CreateGenerator();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static FastKeyErasureGenerator CreateGenerator() => t_generator = FastKeyErasureGenerator.FromOperatingSystem();
 
     private sealed class ThreadBuffer
     {

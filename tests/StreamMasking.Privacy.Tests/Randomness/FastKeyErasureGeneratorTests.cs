@@ -38,7 +38,7 @@ public class FastKeyErasureGeneratorTests
         var expected = PlatformKeystream(seed, refills: 2);
         var generator = new FastKeyErasureGenerator(seed);
 
-        // 124 whole words per refill: the second refill starts exactly at its own served bytes.
+        // 508 whole words per refill: the second refill starts exactly at its own served bytes.
         for (var word = 0; word < 2 * ServedPerRefill / 8; word++)
         {
             generator.NextUInt64().ShouldBe(BitConverter.ToUInt64(expected, word * 8));
