@@ -14,6 +14,14 @@ if (args is ["--pipeline-ratio", ..])
     return;
 }
 
+// `--sampler-ratio [rounds]`: secure samplers against MathNet in alternating blocks (medians of per-round ratios).
+if (args is ["--sampler-ratio", ..])
+{
+    var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 301;
+    StreamMasking.Benchmarks.Sampling.SamplerRatioHarness.Run(Console.Out, rounds);
+    return;
+}
+
 // `--broker-throughput [records] [rounds]`: the local broker (data directory) against librdkafka's mock cluster.
 if (args is ["--broker-throughput", ..])
 {

@@ -5,7 +5,8 @@ namespace StreamMasking.Privacy.Randomness;
 /// so the quality of the noise (and therefore the privacy guarantee) is exactly the quality of this source.
 /// </summary>
 /// <remarks>
-/// Implementations: <see cref="SecureRandomSource"/> (operating-system CSPRNG, for fresh noise),
+/// Implementations: <see cref="SecureRandomSource"/> (for fresh noise: AES-256-CTR with fast key erasure seeded by
+/// the operating system's CSPRNG, or that CSPRNG itself without AES-NI),
 /// <see cref="KeyedRandomSource"/> (a keyed PRF stream, for noise that must be identical when a release is replayed)
 /// and <see cref="SeededRandomSource"/> (tests only). Instances are not required to be thread-safe unless documented.
 /// </remarks>

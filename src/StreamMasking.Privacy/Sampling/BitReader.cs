@@ -20,6 +20,9 @@ internal sealed class BitReader
     private ulong _word;
     private int _bitsLeft;
 
+    // The thread's secure generator when Source is SecureRandomSource: the same words, fetched without dispatch.
+    private FastKeyErasureGenerator? _generator;
+
     private BitReader(IRandomSource source) => Source = source;
 
     public IRandomSource Source { get; private set; }
@@ -29,15 +32,17 @@ internal sealed class BitReader
     {
         var reader = t_reader ??= new BitReader(source);
         reader.Source = source;
+        reader._generator = source is SecureRandomSource ? SecureRandomSource.ThreadGenerator : null;
         reader._bitsLeft = 0;
         return reader;
     }
+
 
     public ulong NextChunk()
     {
         if (_bitsLeft < ChunkBits)
         {
-            _word = Source.NextUInt64();
+            _word = NextWord();
             _bitsLeft = 64;
         }
 
@@ -52,7 +57,7 @@ internal sealed class BitReader
     {
         if (_bitsLeft < 32)
         {
-            _word = Source.NextUInt64();
+            _word = NextWord();
             _bitsLeft = 64;
         }
 
@@ -66,7 +71,7 @@ internal sealed class BitReader
     {
         if (_bitsLeft == 0)
         {
-            _word = Source.NextUInt64();
+            _word = NextWord();
             _bitsLeft = 64;
         }
 
@@ -75,6 +80,9 @@ internal sealed class BitReader
         _bitsLeft--;
         return bit;
     }
+
+    /// <summary>The next 64 bits of the source.</summary>
+    public ulong NextWord() => _generator is { } generator ? generator.NextUInt64() : Source.NextUInt64();
 
     /// <summary>Uniform in [0, k) for 1 ≤ k ≤ 2^16 (Lemire's method on 16-bit chunks).</summary>
     public ulong NextBelowSmall(ulong k)

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Globalization;
+using MathNet.Numerics.Distributions;
+using StreamMasking.Privacy.Randomness;
+using StreamMasking.Privacy.Sampling;
+
+namespace StreamMasking.Benchmarks.Sampling;
+
+/// <summary>
+/// `--sampler-ratio [rounds]`: each secure sampler against MathNet's sampler of the same distribution, timed in
+/// alternating blocks of 20,000 draws so that both sides of a ratio see the same machine load; prints the median
+/// time per draw and the median of the per-round ratios. A companion to <see cref="SamplerBenchmarks"/> for a busy
+/// machine, where BenchmarkDotNet's separate runs see different loads.
+/// </summary>
+public static class SamplerRatioHarness
+{
+    private const int Block = 20_000;
+
+    public static void Run(TextWriter output, int rounds)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var random = new Random(42);
+        var secure = SecureRandomSource.Instance;
+        var keyed = new KeyedRandomSource(new byte[32], "benchmark");
+        var generator = SecureRandomSource.ThreadGenerator ?? throw new PlatformNotSupportedException("AES-NI needed.");
+        var pairs = new (string Name, Func<double> Baseline, Func<double> Secure)[]
+        {
+            ("discrete Laplace t=2^40 vs MathNet Laplace", () => Laplace.Sample(random, 0, 1), () => DiscreteLaplace.Sample(secure, 1UL << 40, 1UL)),
+            ("GranularNoise.AddLaplace b=1 vs MathNet Laplace", () => Laplace.Sample(random, 0, 1), () => GranularNoise.AddLaplace(secure, 12.5, 1.0)),
+            ("keyed GranularNoise.AddLaplace vs MathNet Laplace", () => Laplace.Sample(random, 0, 1), () => GranularNoise.AddLaplace(keyed, 12.5, 1.0)),
+            ("discrete Gaussian sigma=2^20 vs MathNet Normal", () => Normal.Sample(random, 0, 1), () => DiscreteGaussian.SampleWithIntegerSigma(secure, 1UL << 20)),
+            ("GranularNoise.AddGaussian s=1 vs MathNet Normal", () => Normal.Sample(random, 0, 1), () => GranularNoise.AddGaussian(secure, 12.5, 1.0)),
+            ("SecureRandomSource.NextUInt64 vs MathNet Laplace", () => Laplace.Sample(random, 0, 1), () => secure.NextUInt64()),
+            ("FastKeyErasureGenerator.NextUInt64 vs MathNet Laplace", () => Laplace.Sample(random, 0, 1), () => generator.NextUInt64()),
+            ("System.Random.NextInt64 vs MathNet Laplace", () => Laplace.Sample(random, 0, 1), () => random.NextInt64()),
+        };
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Alternating blocks of {Block:N0} draws, {rounds} rounds, medians."));
+        output.WriteLine("| pair | baseline ns/draw | secure ns/draw | ratio (median of rounds) |");
+        output.WriteLine("|---|---:|---:|---:|");
+        foreach (var (name, baseline, sample) in pairs)
+        {
+            Time(baseline);
+            Time(sample);
+            var baseTimes = new double[rounds];
+            var secureTimes = new double[rounds];
+            var ratios = new double[rounds];
+            for (var r = 0; r < rounds; r++)
+            {
+                baseTimes[r] = Time(baseline);
+                secureTimes[r] = Time(sample);
+                ratios[r] = secureTimes[r] / baseTimes[r];
+            }
+
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"| {name} | {Median(baseTimes):F1} | {Median(secureTimes):F1} | {Median(ratios):F2} |"));
+        }
+    }
+
+    private static double Time(Func<double> draw)
+    {
+        double sink = 0;
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < Block; i++)
+        {
+            sink += draw();
+        }
+
+        watch.Stop();
+        GC.KeepAlive(sink);
+        return watch.Elapsed.TotalNanoseconds / Block;
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
