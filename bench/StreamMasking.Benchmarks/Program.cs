@@ -22,6 +22,16 @@ if (args is ["--sampler-ratio", ..])
     return;
 }
 
+// `--limit [records] [rounds]`: bare exactly-once copies (1 and 2 hops) against the pipeline, plain and windowed;
+// then latency at half the maximum rate and changelog restore against a raw read.
+if (args is ["--limit", ..])
+{
+    var records = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000;
+    var rounds = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3;
+    await StreamMasking.Benchmarks.Pipeline.LimitHarness.RunAsync(Console.Out, records, rounds);
+    return;
+}
+
 // `--broker-throughput [records] [rounds]`: the local broker (data directory) against librdkafka's mock cluster.
 if (args is ["--broker-throughput", ..])
 {

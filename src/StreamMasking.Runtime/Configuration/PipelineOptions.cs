@@ -82,4 +82,11 @@ public sealed class PipelineOptions
     /// Zero never waits. The default value is 1 s.
     /// </summary>
     public TimeSpan MaxTaskIdle { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Bytes (keys, values, headers) stage "route" buffers over its partitions to read them in timestamp order
+    /// (Kafka Streams' <c>input.buffer.max.bytes</c>); above it the partitions holding buffered records are paused
+    /// until half has drained. The default value is 64 MiB.
+    /// </summary>
+    public long InputBufferMaxBytes { get; set; } = 64L * 1024 * 1024;
 }

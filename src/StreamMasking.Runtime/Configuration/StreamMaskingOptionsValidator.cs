@@ -71,6 +71,11 @@ public static class StreamMaskingOptionsValidator
             errors.Add(new($"{Root}:Topics:RepartitionRetentionBytes", "must be -1 (no size bound) or positive"));
         }
         CheckDuration(errors, $"{Root}:Pipeline:MaxTaskIdle", p.MaxTaskIdle, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        if (p.InputBufferMaxBytes is < 1024 * 1024 or > 16L * 1024 * 1024 * 1024)
+        {
+            errors.Add(new($"{Root}:Pipeline:InputBufferMaxBytes", "must be between 1048576 (1 MiB) and 17179869184 (16 GiB)"));
+        }
+
         if (p.BatchMaxInterval >= p.TransactionTimeout)
         {
             errors.Add(new($"{Root}:Pipeline:BatchMaxInterval", "must be shorter than Pipeline:TransactionTimeout"));

@@ -254,7 +254,7 @@ public sealed class MaskingPipeline : IDisposable
     // Stage "route" merges its source partitions in timestamp order, so a backlog reaches the segments' watermarks
     // in event-time order. Stage "mask" needs no merge: each segment lives on one of its input partitions.
     private TimestampOrderedBuffer? OrderingFor(string stage) => stage == RouteProcessor.StageName
-        ? new TimestampOrderedBuffer(maxBufferedPerPartition: 1_000, maxWait: _options.Pipeline.MaxTaskIdle, _time)
+        ? new TimestampOrderedBuffer(_options.Pipeline.InputBufferMaxBytes, maxWait: _options.Pipeline.MaxTaskIdle, _time)
         : null;
 
     private StageSettings Settings(string stage, IReadOnlyList<string> inputs, bool isEntry)

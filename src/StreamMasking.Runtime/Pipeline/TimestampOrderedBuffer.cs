@@ -11,10 +11,16 @@ namespace StreamMasking.Runtime.Pipeline;
 /// <remarks>
 /// A partition whose buffer is empty but that may still have records (not fetched yet, or the broker reports more
 /// than the consumer has read) is waited for, up to <c>maxWait</c> per episode (Kafka Streams'
-/// <c>max.task.idle.ms</c>); after that the others go on without it. A partition whose buffer is full is paused and
-/// resumed once it has drained to half, so memory stays bounded. Records are only buffered: the loop still tracks
-/// offsets of what it processed, so a commit never covers a buffered record, and after a seek (rewind) or a
-/// revocation the partition's buffer is discarded. Not thread-safe: the loop's thread only.
+/// <c>max.task.idle.ms</c>); after that the others go on without it. Memory is bounded by the bytes buffered over
+/// all partitions (Kafka Streams' <c>input.buffer.max.bytes</c>): above the bound, each partition holding more than its
+/// share (the bound over the assigned partitions) is paused, and resumed once it has drained to half its share (or
+/// the whole buffer to half the bound). Partitions under their share keep fetching: they hold little, and one of them
+/// is what the order waits for, so one partition far ahead in time cannot stall the others. Pauses are kept that rare
+/// because librdkafka discards
+/// what it has prefetched for a paused partition and fetches it again on resume: a pause per partition per thousand
+/// records cut the route stage to a third of its speed. Records are only buffered: the loop still tracks offsets of
+/// what it processed, so a commit never covers a buffered record, and after a seek (rewind) or a revocation the
+/// partition's buffer is discarded. Not thread-safe: the loop's thread only.
 /// </remarks>
 internal sealed class TimestampOrderedBuffer
 {
@@ -24,24 +30,38 @@ internal sealed class TimestampOrderedBuffer
     private readonly Dictionary<TopicPartition, Queue<ConsumeResult<byte[]?, byte[]?>>> _buffers = [];
     private readonly Dictionary<TopicPartition, long> _emptySince = [];
     private readonly HashSet<TopicPartition> _paused = [];
-    private readonly int _maxBuffered;
+
+    // The loop's assignment, kept from its rebalance callbacks: asking the consumer (a native call and a list per
+    // call) for every record cost more than the routing itself.
+    private readonly HashSet<TopicPartition> _assigned = [];
+    private int _nonEmpty;
+    private readonly long _maxBytes;
     private readonly TimeSpan _maxWait;
     private readonly TimeProvider _time;
+    private readonly Dictionary<TopicPartition, long> _partitionBytes = [];
     private int _count;
+    private long _bytes;
 
-    /// <param name="maxBufferedPerPartition">Records buffered per partition before it is paused; at least 2.</param>
+    /// <param name="maxBufferedBytes">Bytes (keys, values and headers) buffered over all partitions before the
+    /// partitions holding them are paused; positive.</param>
     /// <param name="maxWait">Longest wait for a partition that may still have older records.</param>
     /// <param name="time">Clock of the waits.</param>
-    internal TimestampOrderedBuffer(int maxBufferedPerPartition, TimeSpan maxWait, TimeProvider time)
+    internal TimestampOrderedBuffer(long maxBufferedBytes, TimeSpan maxWait, TimeProvider time)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxBufferedPerPartition, 2);
-        _maxBuffered = maxBufferedPerPartition;
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBufferedBytes, 1);
+        _maxBytes = maxBufferedBytes;
         _maxWait = maxWait;
         _time = time;
     }
 
     /// <summary>Whether no record is buffered.</summary>
     internal bool IsEmpty => _count == 0;
+
+    /// <summary>Bytes buffered (keys, values and headers).</summary>
+    internal long BufferedBytes => _bytes;
+
+    /// <summary>Partitions paused because the buffer is over its bound.</summary>
+    internal int PausedPartitions => _paused.Count;
 
     /// <summary>
     /// The buffered record with the oldest timestamp, after reading what the consumer has (blocking up to
@@ -59,6 +79,9 @@ internal sealed class TimestampOrderedBuffer
 
         return Pop(consumer);
     }
+
+    /// <summary>Partitions were assigned to the loop (eager assignment: the whole new assignment).</summary>
+    internal void Assigned(IEnumerable<TopicPartition> partitions) => _assigned.UnionWith(partitions);
 
     /// <summary>The offset of the next record of <paramref name="partition"/> to process, if one is buffered.</summary>
     internal Offset? NextOffset(TopicPartition partition) =>
@@ -81,6 +104,7 @@ internal sealed class TimestampOrderedBuffer
         {
             Drop(partition);
             _emptySince.Remove(partition);
+            _assigned.Remove(partition);
             if (_paused.Remove(partition))
             {
                 try
@@ -120,21 +144,76 @@ internal sealed class TimestampOrderedBuffer
             }
 
             queue.Enqueue(record);
-            _count++;
-            _emptySince.Remove(partition);
-            if (queue.Count >= _maxBuffered && _paused.Add(partition))
+            if (queue.Count == 1)
             {
-                consumer.Pause([partition]);
+                _nonEmpty++;
+            }
+
+            _count++;
+            var size = SizeOf(record);
+            var crossed = _bytes <= _maxBytes && _bytes + size > _maxBytes;
+            _bytes += size;
+            _partitionBytes[partition] = _partitionBytes.GetValueOrDefault(partition) + size;
+            _emptySince.Remove(partition);
+            if (crossed)
+            {
+                PauseOverShare(consumer, _buffers.Keys);
+            }
+            else if (_bytes > _maxBytes)
+            {
+                PauseOverShare(consumer, [partition]);
             }
         }
+    }
+
+    // Each assigned partition's fair part of the bound.
+    private long Share => _maxBytes / Math.Max(1, _assigned.Count);
+
+    // Over the bound: the partitions holding more than their share stop fetching; the others go on, since they hold
+    // little and one of them may be what the order waits for.
+    private void PauseOverShare(IConsumer<byte[]?, byte[]?> consumer, IEnumerable<TopicPartition> candidates)
+    {
+        var share = Share;
+        var over = candidates.Where(p => _partitionBytes.GetValueOrDefault(p) > share && !_paused.Contains(p)).ToList();
+        if (over.Count > 0)
+        {
+            consumer.Pause(over);
+            _paused.UnionWith(over);
+        }
+    }
+
+    private static long SizeOf(ConsumeResult<byte[]?, byte[]?> record)
+    {
+        long size = (record.Message.Key?.Length ?? 0) + (record.Message.Value?.Length ?? 0);
+        if (record.Message.Headers is { } headers)
+        {
+            foreach (var header in headers)
+            {
+                size += header.Key.Length + (header.GetValueBytes()?.Length ?? 0);
+            }
+        }
+
+        return size;
     }
 
     // Whether an assigned partition with nothing buffered may still hold records older than the buffered heads, and
     // has not been waited for longer than maxWait in this episode.
     private bool Waiting(IConsumer<byte[]?, byte[]?> consumer)
     {
+        if (_assigned.Count == 0)
+        {
+            // Not told of an assignment (partitions assigned by hand): ask the consumer.
+            _assigned.UnionWith(consumer.Assignment);
+        }
+
+        if (_nonEmpty >= _assigned.Count)
+        {
+            // Every assigned partition has a buffered head: none can hold anything older.
+            return false;
+        }
+
         var waiting = false;
-        foreach (var partition in consumer.Assignment)
+        foreach (var partition in _assigned)
         {
             if (_buffers.TryGetValue(partition, out var queue) && queue.Count > 0)
             {
@@ -187,10 +266,30 @@ internal sealed class TimestampOrderedBuffer
         }
 
         var record = oldest!.Dequeue();
-        _count--;
         var partition = record.TopicPartition;
-        if (oldest.Count <= _maxBuffered / 2 && _paused.Remove(partition))
+        var size = SizeOf(record);
+        _count--;
+        _bytes -= size;
+        var left = _partitionBytes[partition] -= size;
+        if (oldest.Count == 0)
         {
+            _nonEmpty--;
+        }
+
+        if (_paused.Count == 0)
+        {
+            return record;
+        }
+
+        if (_bytes <= _maxBytes / 2)
+        {
+            var paused = _paused.ToList();
+            _paused.Clear();
+            consumer.Resume(paused);
+        }
+        else if (left <= Share / 2 && _paused.Remove(partition))
+        {
+            // Down to half its share: fetch again before it runs dry (librdkafka refetches what a pause discarded).
             consumer.Resume([partition]);
         }
 
@@ -206,6 +305,13 @@ internal sealed class TimestampOrderedBuffer
         if (_buffers.Remove(partition, out var queue))
         {
             _count -= queue.Count;
+            _bytes -= _partitionBytes.GetValueOrDefault(partition);
+            _partitionBytes.Remove(partition);
+
+            if (queue.Count > 0)
+            {
+                _nonEmpty--;
+            }
         }
     }
 }

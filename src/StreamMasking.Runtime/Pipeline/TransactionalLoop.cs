@@ -381,6 +381,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         _logger.PartitionsAssigned(_settings.Name, Describe(partitions));
         _counters.Observer?.OnRebalanced(_settings.Name, RebalanceKind.Assigned, partitions.Count);
         ForgetStartOffsets();
+        _ordering?.Assigned(partitions);
         _participant?.OnPartitionsAssigned(partitions);
     }
 

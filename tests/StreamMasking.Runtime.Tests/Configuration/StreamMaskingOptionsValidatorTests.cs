@@ -88,6 +88,19 @@ public sealed class StreamMaskingOptionsValidatorTests
             .ShouldHaveSingleItem().Key.ShouldBe("StreamMasking:Pipeline:MaxTaskIdle");
     }
 
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(1_048_575L)]
+    [InlineData(17_179_869_185L)]
+    public void Validate_InputBufferMaxBytesOutOfRange_NamesTheKey(long bytes)
+    {
+        var options = Valid();
+        options.Pipeline.InputBufferMaxBytes = bytes;
+
+        StreamMaskingOptionsValidator.Validate(options, requireBootstrapServers: true)
+            .ShouldHaveSingleItem().Key.ShouldBe("StreamMasking:Pipeline:InputBufferMaxBytes");
+    }
+
     [Fact]
     public void Validate_MaxTaskIdleZero_Valid()
     {

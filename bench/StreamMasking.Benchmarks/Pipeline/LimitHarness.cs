@@ -1,0 +1,587 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Logging.Abstractions;
+using StreamMasking.Broker;
+using StreamMasking.Core.Policy;
+using StreamMasking.Runtime.Configuration;
+using StreamMasking.Runtime.Pipeline;
+
+namespace StreamMasking.Benchmarks.Pipeline;
+
+/// <summary>
+/// The masking pipeline against the limit of the broker and client, in one run on one local broker (over TCP):
+/// a bare exactly-once copy (consume → produce, no work, read_committed, offsets in the transaction, the same
+/// transaction size and interval and the same client settings as the pipeline) through one and through two hops,
+/// the pipeline with a realistic plain policy (tokenize, generalize, partial, event-level noise on three fields), and
+/// the same policy with DP windows (a privacy unit with a per-window cap, count with a continual total, clamped sum,
+/// histogram). Every run reads the same preloaded records; runs alternate in rounds so that load drift hits all.
+/// <para>
+/// Start-up (start until the first committed output) is reported apart from steady-state throughput, which is the
+/// rate between 10 % and 90 % of the records being committed at the last hop. Then the latency from produce to
+/// visible for a read_committed consumer of the output, at half the measured maximum rate, for the pipeline and the
+/// bare 2-hop copy; then the rate of a changelog restore against a raw read of the same changelog topic.
+/// </para>
+/// </summary>
+internal static class LimitHarness
+{
+    private const long T0 = 1_704_067_200_000;
+    private const int Partitions = 6;
+    private const int BatchMaxRecords = 500;
+    private static readonly TimeSpan BatchMaxInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+    private static readonly string[] Variants = ["bare 1-hop", "bare 2-hop", "plain", "windowed"];
+    private static long _undelivered;
+
+    internal static async Task RunAsync(TextWriter output, int records, int rounds)
+    {
+        await using var broker = await LocalBroker.StartAsync(new LocalBrokerOptions { DefaultPartitions = Partitions });
+        var bootstrap = broker.BootstrapServers;
+        var input = Input(records, 0);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"records per run: {records} ({input.Sum(m => m.Value!.Length) / records} B values, {Partitions} partitions); rounds: {rounds} after a warm-up; transactions of ≤ {BatchMaxRecords} records or {BatchMaxInterval.TotalMilliseconds} ms"));
+        var steady = Variants.ToDictionary(v => v, _ => new List<double>());
+        var startup = Variants.ToDictionary(v => v, _ => new List<double>());
+        string? lastWindowed = null;
+
+        var warmUp = input.Take(Math.Min(records, 20_000)).ToList();
+        foreach (var variant in Variants)
+        {
+            await RunVariantAsync(bootstrap, variant, warmUp);
+        }
+
+        for (var round = 1; round <= rounds; round++)
+        {
+            foreach (var variant in Variants)
+            {
+                var result = await RunVariantAsync(bootstrap, variant, input);
+                steady[variant].Add(result.Steady);
+                startup[variant].Add(result.Startup.TotalSeconds);
+                if (variant == "windowed")
+                {
+                    lastWindowed = result.Prefix;
+                }
+
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"round {round} {variant,-10}: {result.Steady,9:F0} records/s steady, start-up {result.Startup.TotalSeconds:F2} s, total {result.Total.TotalSeconds:F1} s"));
+            }
+        }
+
+        var m = Variants.ToDictionary(v => v, v => Median(steady[v]));
+        output.WriteLine();
+        foreach (var variant in Variants)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"median {variant,-10}: {m[variant],9:F0} records/s, start-up {Median(startup[variant]):F2} s"));
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ratios: plain / bare 2-hop = {m["plain"] / m["bare 2-hop"]:F2}, windowed / plain = {m["windowed"] / m["plain"]:F2}, bare 2-hop / bare 1-hop = {m["bare 2-hop"] / m["bare 1-hop"]:F2}"));
+
+        var rate = m["plain"] / 2;
+        var pipelineLatency = await LatencyAsync(bootstrap, pipeline: true, rate, TimeSpan.FromSeconds(20));
+        var bareLatency = await LatencyAsync(bootstrap, pipeline: false, rate, TimeSpan.FromSeconds(20));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"latency produce → visible (read_committed) at {rate:F0} records/s (half the plain maximum): pipeline p50 {pipelineLatency.P50:F0} ms p99 {pipelineLatency.P99:F0} ms ({pipelineLatency.Count} records); bare 2-hop p50 {bareLatency.P50:F0} ms p99 {bareLatency.P99:F0} ms; commit interval {BatchMaxInterval.TotalMilliseconds:F0} ms, p99 / interval = {pipelineLatency.P99 / BatchMaxInterval.TotalMilliseconds:F2}"));
+
+        if (lastWindowed is not null)
+        {
+            var (raw, restore, restored) = await RestoreAsync(bootstrap, lastWindowed);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"changelog ({restored} records): raw read {raw:F0} records/s, restore {restore:F0} records/s, restore / raw = {restore / raw:F2}"));
+        }
+    }
+
+    private sealed record RunResult(string Prefix, double Steady, TimeSpan Startup, TimeSpan Total);
+
+    private static async Task<RunResult> RunVariantAsync(string bootstrap, string variant, List<Message<byte[]?, byte[]?>> input)
+    {
+        var prefix = "lim" + Guid.NewGuid().ToString("N")[..10];
+        await CreateTopicsAsync(bootstrap, [prefix + ".in", prefix + ".mid", prefix + ".out"]);
+        Preload(bootstrap, prefix + ".in", input);
+        return variant switch
+        {
+            "bare 1-hop" => await BareCopyAsync(bootstrap, prefix, hops: 1, input.Count),
+            "bare 2-hop" => await BareCopyAsync(bootstrap, prefix, hops: 2, input.Count),
+            _ => await PipelineAsync(bootstrap, prefix, windowed: variant == "windowed", input.Count),
+        };
+    }
+
+    private static async Task<RunResult> BareCopyAsync(string bootstrap, string prefix, int hops, int records)
+    {
+        string[] topics = hops == 1 ? [prefix + ".in", prefix + ".out"] : [prefix + ".in", prefix + ".mid", prefix + ".out"];
+        long done = 0;
+        using var stop = new CancellationTokenSource();
+        var clock = Stopwatch.StartNew();
+        var loops = Enumerable.Range(0, hops).Select(h =>
+        {
+            var last = h == hops - 1;
+            return Task.Factory.StartNew(
+                () => CopyLoop(bootstrap, topics[h], topics[h + 1], $"{prefix}-hop{h}", n =>
+                {
+                    if (last)
+                    {
+                        Interlocked.Add(ref done, n);
+                    }
+                }, stop.Token),
+                TaskCreationOptions.LongRunning);
+        }).ToList();
+        var progress = await WatchAsync(clock, () => Interlocked.Read(ref done), records, loops);
+        await stop.CancelAsync();
+        await Task.WhenAll(loops);
+        return progress with { Prefix = prefix };
+    }
+
+    /// <summary>One hop of the bare copy: the pipeline's transaction shape without any work in between.</summary>
+    private static void CopyLoop(string bootstrap, string from, string to, string id, Action<int> committed, CancellationToken stop)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap, GroupId = id, EnableAutoCommit = false, EnableAutoOffsetStore = false,
+            IsolationLevel = IsolationLevel.ReadCommitted, AutoOffsetReset = AutoOffsetReset.Earliest, EnablePartitionEof = false,
+        }).Build();
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
+        {
+            BootstrapServers = bootstrap, TransactionalId = id, EnableIdempotence = true, Acks = Acks.All,
+            TransactionTimeoutMs = 60_000, Partitioner = Partitioner.Murmur2Random,
+        }).Build();
+        producer.InitTransactions(TimeSpan.FromSeconds(30));
+        consumer.Subscribe(from);
+        var next = new Dictionary<TopicPartition, Offset>();
+        while (!stop.IsCancellationRequested)
+        {
+            var first = consumer.Consume(TimeSpan.FromMilliseconds(100));
+            if (first is null)
+            {
+                continue;
+            }
+
+            producer.BeginTransaction();
+            var began = Stopwatch.StartNew();
+            var count = 0;
+            for (var record = first; ;)
+            {
+                if (record is not null)
+                {
+                    Produce(producer, to, record.Message);
+                    next[record.TopicPartition] = record.Offset + 1;
+                    count++;
+                }
+
+                if (count >= BatchMaxRecords || began.Elapsed >= BatchMaxInterval)
+                {
+                    break;
+                }
+
+                record = consumer.Consume(TimeSpan.FromMilliseconds(Math.Max(1, (BatchMaxInterval - began.Elapsed).TotalMilliseconds)));
+            }
+
+            producer.SendOffsetsToTransaction(next.Select(p => new TopicPartitionOffset(p.Key, p.Value)), consumer.ConsumerGroupMetadata,
+                TimeSpan.FromSeconds(30));
+            producer.CommitTransaction(TimeSpan.FromSeconds(30));
+            committed(count);
+        }
+
+        consumer.Close();
+    }
+
+    private static async Task<RunResult> PipelineAsync(string bootstrap, string prefix, bool windowed, int records)
+    {
+        using var pipeline = CreatePipeline(bootstrap, prefix, windowed, Path.Combine(Path.GetTempPath(), prefix));
+        await pipeline.ProvisionTopicsAsync(CancellationToken.None);
+        using var stop = new CancellationTokenSource();
+        var clock = Stopwatch.StartNew();
+        var run = pipeline.RunAsync(stop.Token);
+        var progress = await WatchAsync(clock, () =>
+        {
+            var s = pipeline.Counters.Snapshot();
+            return s.Published + s.DeadLettered + s.Dropped;
+        }, records, [run]);
+        await stop.CancelAsync();
+        await run;
+        DeleteState(prefix);
+        return progress with { Prefix = prefix };
+    }
+
+    private static MaskingPipeline CreatePipeline(string bootstrap, string prefix, bool windowed, string stateDirectory)
+    {
+        var options = new StreamMaskingOptions
+        {
+            Kafka = { BootstrapServers = bootstrap },
+            Pipeline =
+            {
+                InputTopics = [prefix + ".in"], ConsumerGroupId = prefix, TransactionalIdPrefix = prefix, InstanceId = "limit",
+                RepartitionTopic = prefix + ".repartition", BatchMaxRecords = BatchMaxRecords, BatchMaxInterval = BatchMaxInterval,
+            },
+            DeadLetters = { Topic = prefix + ".dlq" },
+            Aggregates = { Topic = prefix + ".aggregates" },
+            Audit = { Topic = prefix + ".audit" },
+            State = { Directory = stateDirectory },
+            Topics = { ProvisionInputTopics = true },
+            Secrets = { MasterSecretEnvironmentVariable = "UNUSED" },
+            Policy = { File = "limit.yaml" },
+        };
+        var parsed = PolicyLoader.Parse(Policy(prefix, windowed), "limit.yaml");
+        var policy = parsed.Policy
+            ?? throw new InvalidOperationException("The benchmark policy is invalid: " + string.Join("; ", parsed.Diagnostics));
+        return MaskingPipeline.Create(options, policy, Enumerable.Repeat((byte)9, 32).ToArray(), NullLoggerFactory.Instance);
+    }
+
+    /// <summary>Samples the committed count every 5 ms until every record is through; start-up and the 10–90 % rate.</summary>
+    private static async Task<RunResult> WatchAsync(Stopwatch clock, Func<long> done, int records, IReadOnlyList<Task> workers)
+    {
+        TimeSpan? first = null, at10 = null, at90 = null;
+        while (true)
+        {
+            var n = done();
+            var now = clock.Elapsed;
+            if (n > 0)
+            {
+                first ??= now;
+            }
+
+            if (n >= records / 10)
+            {
+                at10 ??= now;
+            }
+
+            if (n >= records * 9L / 10)
+            {
+                at90 ??= now;
+            }
+
+            if (n >= records)
+            {
+                var span = (at90!.Value - at10!.Value).TotalSeconds;
+                return new RunResult("", span > 0 ? records * 0.8 / span : double.NaN, first!.Value, now);
+            }
+
+            if (workers.FirstOrDefault(w => w.IsCompleted) is { } ended)
+            {
+                await ended;
+                throw new InvalidOperationException("A worker stopped before every record was through.");
+            }
+
+            if (now > Timeout)
+            {
+                throw new TimeoutException($"Only {n} of {records} records were through after {Timeout}.");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    private static async Task<(double P50, double P99, int Count)> LatencyAsync(string bootstrap, bool pipeline, double rate, TimeSpan duration)
+    {
+        var prefix = "lat" + Guid.NewGuid().ToString("N")[..10];
+        await CreateTopicsAsync(bootstrap, [prefix + ".in", prefix + ".mid", prefix + ".out"]);
+        using var stop = new CancellationTokenSource();
+        MaskingPipeline? masking = null;
+        List<Task> workers;
+        string output;
+        if (pipeline)
+        {
+            masking = CreatePipeline(bootstrap, prefix, windowed: false, Path.Combine(Path.GetTempPath(), prefix));
+            await masking.ProvisionTopicsAsync(CancellationToken.None);
+            workers = [masking.RunAsync(stop.Token)];
+            output = prefix + ".visits";
+        }
+        else
+        {
+            workers =
+            [
+                Task.Factory.StartNew(() => CopyLoop(bootstrap, prefix + ".in", prefix + ".mid", prefix + "-hop0", _ => { }, stop.Token), TaskCreationOptions.LongRunning),
+                Task.Factory.StartNew(() => CopyLoop(bootstrap, prefix + ".mid", prefix + ".out", prefix + "-hop1", _ => { }, stop.Token), TaskCreationOptions.LongRunning),
+            ];
+            output = prefix + ".out";
+        }
+
+        // Warm-up: records until the first one is visible at the output (group joined, transactions initialised).
+        var sent = new Dictionary<string, long>(StringComparer.Ordinal);
+        var latencies = new List<double>();
+        var seen = 0;
+        using var consumer = new ConsumerBuilder<Ignore, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap, GroupId = prefix + "-reader", IsolationLevel = IsolationLevel.ReadCommitted,
+            AutoOffsetReset = AutoOffsetReset.Earliest, EnableAutoCommit = false, FetchWaitMaxMs = 5, AllowAutoCreateTopics = true,
+        }).Build();
+        consumer.Subscribe(output);
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
+        {
+            BootstrapServers = bootstrap, EnableIdempotence = true, Acks = Acks.All, LingerMs = 0,
+        }).Build();
+        var warm = Input(200, 9_000_000);
+        foreach (var m in warm)
+        {
+            Produce(producer, prefix + ".in", m);
+        }
+
+        producer.Flush(Timeout);
+        var deadline = Stopwatch.StartNew();
+        while (seen < warm.Count && deadline.Elapsed < Timeout)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is not null)
+            {
+                seen++;
+            }
+        }
+
+        var load = Input((int)(rate * duration.TotalSeconds), 0);
+        var reader = Task.Factory.StartNew(() =>
+        {
+            var got = 0;
+            var idle = Stopwatch.StartNew();
+            while (got < load.Count && idle.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                var r = consumer.Consume(TimeSpan.FromMilliseconds(50));
+                if (r is null)
+                {
+                    continue;
+                }
+
+                var arrived = Stopwatch.GetTimestamp();
+                idle.Restart();
+                using var doc = JsonDocument.Parse(r.Message.Value);
+                var id = doc.RootElement.GetProperty("eventId").GetString()!;
+                long at;
+                lock (sent)
+                {
+                    if (!sent.Remove(id, out at))
+                    {
+                        continue;
+                    }
+                }
+
+                latencies.Add(Stopwatch.GetElapsedTime(at, arrived).TotalMilliseconds);
+                got++;
+            }
+        }, TaskCreationOptions.LongRunning);
+
+        var paced = Stopwatch.StartNew();
+        for (var i = 0; i < load.Count; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / rate);
+            while (paced.Elapsed < due)
+            {
+                Thread.Sleep(1);
+            }
+
+            var id = Encoding.UTF8.GetString(load[i].Value!).Split("\"eventId\":\"")[1].Split('"')[0];
+            lock (sent)
+            {
+                sent[id] = Stopwatch.GetTimestamp();
+            }
+
+            Produce(producer, prefix + ".in", load[i]);
+            producer.Poll(TimeSpan.Zero);
+        }
+
+        producer.Flush(Timeout);
+        await reader;
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+        masking?.Dispose();
+        DeleteState(prefix);
+        latencies.Sort();
+        return latencies.Count == 0
+            ? (double.NaN, double.NaN, 0)
+            : (Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies.Count);
+    }
+
+    /// <summary>Changelog restore of the windowed run's state into an empty state directory, against a raw read.</summary>
+    private static async Task<(double Raw, double Restore, long Records)> RestoreAsync(string bootstrap, string prefix)
+    {
+        List<TopicPartition> partitions;
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
+        {
+            partitions = admin.GetMetadata(TimeSpan.FromSeconds(30)).Topics
+                .Where(t => t.Topic.StartsWith(prefix, StringComparison.Ordinal) && t.Topic.EndsWith("-changelog", StringComparison.Ordinal))
+                .SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId)))
+                .ToList();
+        }
+
+        double raw;
+        long rawCount = 0;
+        using (var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap, GroupId = prefix + "-raw", IsolationLevel = IsolationLevel.ReadCommitted,
+            EnableAutoCommit = false, EnablePartitionEof = true,
+        }).Build())
+        {
+            var clock = Stopwatch.StartNew();
+            consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+            var atEnd = new HashSet<TopicPartition>();
+            while (atEnd.Count < partitions.Count && clock.Elapsed < Timeout)
+            {
+                var r = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                if (r is null)
+                {
+                    continue;
+                }
+
+                if (r.IsPartitionEOF)
+                {
+                    atEnd.Add(r.TopicPartition);
+                }
+                else
+                {
+                    rawCount++;
+                }
+            }
+
+            raw = rawCount / clock.Elapsed.TotalSeconds;
+        }
+
+        var state = Path.Combine(Path.GetTempPath(), prefix + "-restore");
+        using var pipeline = CreatePipeline(bootstrap, prefix, windowed: true, state);
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+        var wait = Stopwatch.StartNew();
+        var stores = partitions.Count;
+        while (pipeline.Counters.Snapshot().StoresRestored < stores && wait.Elapsed < Timeout && !run.IsCompleted)
+        {
+            await Task.Delay(20);
+        }
+
+        var snapshot = pipeline.Counters.Snapshot();
+        await stop.CancelAsync();
+        await run;
+        if (Directory.Exists(state))
+        {
+            Directory.Delete(state, recursive: true);
+        }
+
+        return (raw, snapshot.RecordsRestored / snapshot.RestoreTime.TotalSeconds, snapshot.RecordsRestored);
+    }
+
+    private static async Task CreateTopicsAsync(string bootstrap, IEnumerable<string> topics)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        await admin.CreateTopicsAsync(topics.Select(t => new TopicSpecification { Name = t, NumPartitions = Partitions, ReplicationFactor = 1 }));
+    }
+
+    private static void Preload(string bootstrap, string topic, List<Message<byte[]?, byte[]?>> input)
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
+        {
+            BootstrapServers = bootstrap, EnableIdempotence = true, Acks = Acks.All, LingerMs = 5, BatchSize = 1_000_000,
+        }).Build();
+        foreach (var message in input)
+        {
+            Produce(producer, topic, message);
+        }
+
+        if (producer.Flush(Timeout) != 0 || Interlocked.Read(ref _undelivered) != 0)
+        {
+            throw new InvalidOperationException("The input did not finish loading.");
+        }
+    }
+
+    /// <summary>Produces, waiting out a full local queue rather than failing (librdkafka's Local: Queue full).</summary>
+    private static void Produce(IProducer<byte[]?, byte[]?> producer, string topic, Message<byte[]?, byte[]?> message)
+    {
+        while (true)
+        {
+            try
+            {
+                producer.Produce(topic, message, report =>
+                {
+                    if (report.Error.IsError)
+                    {
+                        Interlocked.Increment(ref _undelivered);
+                    }
+                });
+                return;
+            }
+            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                producer.Poll(TimeSpan.FromMilliseconds(10));
+            }
+        }
+    }
+
+    /// <summary>Visit records keyed by patient (997 patients), 100 per second of event time, about 330 B each.</summary>
+    private static List<Message<byte[]?, byte[]?>> Input(int records, int firstId)
+    {
+        string[] departments = ["cardiology", "oncology", "emergency", "pediatrics"];
+        var messages = new List<Message<byte[]?, byte[]?>>(records);
+        for (var i = 0; i < records; i++)
+        {
+            var patient = "P-" + (i % 997).ToString("D5", CultureInfo.InvariantCulture);
+            var body = new JsonObject
+            {
+                ["type"] = "visit",
+                ["eventId"] = "E-" + (firstId + i).ToString(CultureInfo.InvariantCulture),
+                ["patient"] = new JsonObject
+                {
+                    ["id"] = patient, ["name"] = "Name " + patient, ["email"] = $"patient{i % 997}@example.org",
+                    ["age"] = 20 + (i % 60), ["zip"] = (10115 + (i % 500)).ToString(CultureInfo.InvariantCulture),
+                },
+                ["visit"] = new JsonObject
+                {
+                    ["cost"] = i % 3000, ["minutes"] = 5 + (i % 55), ["heartRate"] = 50 + (i % 90),
+                    ["department"] = departments[i % 4], ["notes"] = "free text that is never published",
+                },
+            };
+            messages.Add(new Message<byte[]?, byte[]?>
+            {
+                Key = Encoding.UTF8.GetBytes(patient),
+                Value = Encoding.UTF8.GetBytes(body.ToJsonString()),
+                Timestamp = new Timestamp(T0 + (i * 10L), TimestampType.CreateTime),
+            });
+        }
+
+        return messages;
+    }
+
+    private static string Policy(string prefix, bool windowed) => $$"""
+        version: "limit-1"
+        maskedTopic: "{{prefix}}.{segment}"
+        segments:
+          - name: visits
+            match: { field: type, equals: visit }
+            fields:
+              eventId: keep
+              patient.id: tokenize
+              patient.name: tokenize
+              patient.email: { action: partial, keepFirst: 1, keepLast: 4 }
+              patient.age: { action: generalize, bucket: 10 }
+              patient.zip: { action: generalize, prefix: 3 }
+              visit.cost: { action: laplace, epsilon: 0.5, clamp: { min: 0, max: 5000 } }
+              visit.minutes: { action: laplace, epsilon: 0.5, clamp: { min: 0, max: 240 } }
+              visit.heartRate: { action: laplace, epsilon: 0.5, clamp: { min: 30, max: 220 } }
+              visit.department: keep
+        {{(windowed ? Windows : string.Empty)}}
+        """;
+
+    private const string Windows = """
+            privacyUnit: { field: patient.id, maxEventsPerWindow: 10, overCap: strip-noised-fields }
+            window: { size: 1m, grace: 5s }
+            budget: { accountant: basic, perWindow: { epsilon: 2 }, lifetime: { epsilon: 1000 } }
+            aggregates:
+              - { name: visits, kind: count, epsilon: 0.3, continual: true }
+              - { name: cost, kind: sum, field: visit.cost, clamp: { min: 0, max: 5000 }, maxContributionsPerUnit: 5, epsilon: 0.3 }
+              - { name: departments, kind: histogram, field: visit.department, domain: [cardiology, oncology, emergency, pediatrics], epsilon: 0.3 }
+        """;
+
+    private static void DeleteState(string prefix)
+    {
+        var state = Path.Combine(Path.GetTempPath(), prefix);
+        if (Directory.Exists(state))
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    private static double Percentile(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}
