@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Runs the whole StreamMasking test suite. Installs the Debian tools the interoperability and end-to-end tests
 # use (kcat, python3-kafka, prometheus) when they are missing and this user may install packages.
-# Usage: ./test.sh [extra dotnet test arguments]
+# Usage: ./test.sh [--soak] [extra dotnet test arguments]
+#   --soak  run the chaos test for an hour instead of a few minutes (STREAMMASKING_SOAK=1)
 set -uo pipefail
 cd "$(dirname "$0")"
+
+if [ "${1:-}" = "--soak" ]; then
+  export STREAMMASKING_SOAK=1
+  shift
+fi
 
 scripts/install-test-tools.sh || echo "warning: could not install every test tool; tests that need them are skipped" >&2
 
