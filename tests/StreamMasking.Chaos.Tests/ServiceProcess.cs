@@ -12,6 +12,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
     private readonly Func<string[]> _arguments;
     private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
+    private bool _exitRecorded;
 
     internal ServiceProcess(string instanceId, string stateDirectory, string logFile, Func<string[]> arguments, IReadOnlyDictionary<string, string> environment)
     {
@@ -84,16 +85,22 @@ internal sealed class ServiceProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
+        _exitRecorded = false;
         IsStopped = false;
     }
 
-    /// <summary>Records an exit the chaos loop did not cause, and starts a new incarnation.</summary>
-    internal bool RestartIfExited()
+    /// <summary>Records an exit the chaos loop did not cause, and starts a new incarnation unless told not to.</summary>
+    internal bool RestartIfExited(bool restart = true)
     {
-        if (_process is { HasExited: true } exited && !IsStopped)
+        if (_process is { HasExited: true } exited && !IsStopped && !_exitRecorded)
         {
             UnexpectedExits.Add(exited.ExitCode);
-            Start();
+            _exitRecorded = true;
+            if (restart)
+            {
+                Start();
+            }
+
             return true;
         }
 
