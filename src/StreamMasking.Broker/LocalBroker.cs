@@ -70,6 +70,7 @@ public sealed class LocalBroker : IAsyncDisposable
         registry.Register(new OffsetForLeaderEpochHandler());
         registry.Register(new CreateTopicsHandler(logger));
         registry.Register(new DeleteTopicsHandler(logger));
+        registry.Register(new DeleteRecordsHandler());
         registry.Register(new DescribeConfigsHandler());
         registry.Register(new DescribeClusterHandler());
 

@@ -183,11 +183,23 @@ internal sealed partial class GroupCoordinator
         {
             // A static member restarted: the new incarnation takes over and the old one is fenced.
             var existing = group.Get(oldMemberId)!;
+            var unchanged = existing.Matches(join.Protocols);
+            var currentLeader = group.LeaderId!;
             existing.CompleteJoin(JoinGroupOutcome.Error(ErrorCode.FencedInstanceId, oldMemberId));
             existing.CompleteSync(SyncGroupOutcome.Error(ErrorCode.FencedInstanceId));
             group.ReplaceStaticMember(existing, newMemberId);
             existing.Update(join);
             existing.SessionDeadline = now.AddMilliseconds(join.SessionTimeoutMs);
+            GroupLog.StaticMemberReplaced(_logger, group.GroupId, join.GroupInstanceId, group.GenerationId);
+            if (group.State == GroupState.Stable && unchanged)
+            {
+                // KIP-345: same instance, same subscription: keep the generation and its assignment, no rebalance.
+                // The old leader id is returned so a restarted leader does not run the assignor: a Stable group
+                // would not hand out the result (the member's SyncGroup gets its stored assignment).
+                return Task.FromResult(new JoinGroupOutcome(ErrorCode.None, group.GenerationId, group.ProtocolType,
+                    group.ProtocolName, currentLeader, newMemberId, []));
+            }
+
             var parked = Park(existing);
             MaybePrepareRebalance(group, now);
             TryCompleteJoin(group, now);

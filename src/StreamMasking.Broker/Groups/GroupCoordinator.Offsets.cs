@@ -83,6 +83,7 @@ internal sealed partial class GroupCoordinator
             {
                 if (requireStable && _offsets.HasPending(groupId, p))
                 {
+                    GroupLog.OffsetUnstable(_logger, groupId, p.Topic, p.Partition);
                     return new OffsetFetchResult(p, -1, -1, string.Empty, ErrorCode.UnstableOffsetCommit);
                 }
 

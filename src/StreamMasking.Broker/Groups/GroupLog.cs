@@ -19,4 +19,10 @@ internal static partial class GroupLog
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Error, Message = "Group coordinator expiration sweep failed")]
     public static partial void SweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Group {GroupId} offset fetch for {Topic}[{Partition}] answered UNSTABLE_OFFSET_COMMIT: a transactional offset commit is pending")]
+    public static partial void OffsetUnstable(ILogger logger, string groupId, string topic, int partition);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Group {GroupId} static member {GroupInstanceId} rejoined with a new member id; the previous incarnation is fenced (generation {GenerationId})")]
+    public static partial void StaticMemberReplaced(ILogger logger, string groupId, string groupInstanceId, int generationId);
 }

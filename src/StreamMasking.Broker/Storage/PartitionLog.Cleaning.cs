@@ -38,7 +38,8 @@ internal sealed partial class PartitionLog
                 removed += oldest.Batches.Count;
                 oldest.Delete();
                 _segments.RemoveAt(0);
-                LogStartOffset = _segments[0].BaseOffset;
+                // Never below an offset DeleteRecords moved the start to.
+                LogStartOffset = Math.Max(LogStartOffset, _segments[0].BaseOffset);
             }
 
             _aborted.RemoveAll(a => a.LastOffset < LogStartOffset);

@@ -59,6 +59,8 @@ internal sealed partial class PartitionLog
                 HighWatermark = Math.Max(HighWatermark, _segments[^1].BaseOffset);
                 LogStartOffset = Math.Min(LogStartOffset, HighWatermark);
             }
+
+            RecoverLogStartOffsetLocked();
         }
 
         return truncated;

@@ -15,7 +15,7 @@ internal sealed class MaskContext(RecordEnvelope record, FieldPath? unitField)
 
     public RecordCoordinates? Coordinates => record.Coordinates;
 
-    /// <summary>Whether the segment declares a privacy unit (randomized response is then memoized per unit).</summary>
+    /// <summary>Whether the segment declares a privacy unit (randomized response then has a permanent layer memoized per unit and value).</summary>
     public bool HasUnitField => unitField is not null;
 
     /// <summary>The unit id as canonical text (strings as-is, numbers canonical), or false when absent or not a scalar.</summary>

@@ -1,7 +1,7 @@
 using System.CommandLine;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using StreamMasking.Runtime.Configuration;
-using StreamMasking.Runtime.Embedded;
+using StreamMasking.Host.Embedded;
 
 namespace StreamMasking.Host.Commands;
 
@@ -14,7 +14,7 @@ internal static class BrokerCommand
     internal static Command Create()
     {
         var port = new Option<int>("--port") { Description = "TCP port; 0 picks a free one.", DefaultValueFactory = _ => 9092 };
-        var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "Directory of the durable log (default: a temporary directory deleted on exit)." };
+        var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "Directory of the durable log, kept across restarts (default: a temporary directory deleted on exit)." };
         var broker = new Command("broker", "Run the local single-node Kafka broker (development and tests).");
         broker.Options.Add(port);
         broker.Options.Add(dataDir);
@@ -27,7 +27,19 @@ internal static class BrokerCommand
                 .AddSimpleConsole(o => o.SingleLine = true)
                 .AddFilter("Microsoft", LogLevel.Warning));
             var options = new EmbeddedBrokerOptions { Port = parse.GetValue(port), DataDirectory = parse.GetValue(dataDir)?.FullName };
-            await using var running = await EmbeddedBroker.StartAsync(options, loggerFactory, ct);
+            EmbeddedBroker running;
+            try
+            {
+                running = await EmbeddedBroker.StartAsync(options, loggerFactory, ct);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(
+                    $"broker: port {options.Port} is already in use; choose another with --port (0 picks a free one)");
+                return 2;
+            }
+
+            await using var _ = running;
             var output = parse.InvocationConfiguration.Output;
             await output.WriteLineAsync($"LISTENING {running.BootstrapServers}");
             await output.FlushAsync(ct);

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace StreamMasking.Host.Commands;
 
-/// <summary>Builds the <c>streammasking</c> command line: demo, run, broker, policy.</summary>
+/// <summary>Builds the <c>streammasking</c> command line: demo, run, broker, policy, privacy, acl, healthcheck.</summary>
 internal static class CliFactory
 {
     internal static RootCommand Create()
@@ -12,6 +12,9 @@ internal static class CliFactory
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(BrokerCommand.Create());
         root.Subcommands.Add(PolicyCommand.Create());
+        root.Subcommands.Add(AclCommand.Create());
+        root.Subcommands.Add(HealthcheckCommand.Create());
+        root.Subcommands.Add(PrivacyCommand.Create());
         return root;
     }
 }

@@ -12,6 +12,11 @@ internal static class DemoCommand
         var duration = new Option<int?>("--duration") { Description = "Stop after this many seconds (default: run until Ctrl-C)." };
         var rate = new Option<int>("--rate") { Description = "Synthetic events per second.", DefaultValueFactory = _ => 200 };
         var policy = new Option<FileInfo?>("--policy") { Description = "Policy file (default: the shipped policies/demo.yaml)." };
+        var httpPort = new Option<int>("--http-port")
+        {
+            Description = "Port of the demo's /metrics, /healthz, /readyz and /privacy on 127.0.0.1; 0 picks a free one.",
+            DefaultValueFactory = _ => DemoSettings.DefaultHttpPort,
+        };
         duration.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int?>() is <= 0)
@@ -32,12 +37,13 @@ internal static class DemoCommand
         demo.Options.Add(duration);
         demo.Options.Add(rate);
         demo.Options.Add(policy);
+        demo.Options.Add(httpPort);
         demo.SetAction(async (parse, ct) =>
         {
             var policyFile = parse.GetValue(policy)?.FullName ?? DefaultPolicyPath();
             var seconds = parse.GetValue(duration);
             var settings = new DemoSettings(policyFile, parse.GetValue(headless),
-                seconds is { } s ? TimeSpan.FromSeconds(s) : null, parse.GetValue(rate));
+                seconds is { } s ? TimeSpan.FromSeconds(s) : null, parse.GetValue(rate), parse.GetValue(httpPort));
             return await DemoSession.RunAsync(settings, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct);
         });
         return demo;

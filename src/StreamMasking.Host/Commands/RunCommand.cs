@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using StreamMasking.Core.Policy;
 using StreamMasking.Host.Service;
 using StreamMasking.Runtime.Configuration;
+using StreamMasking.Runtime.Kafka;
 using StreamMasking.Runtime.Secrets;
 
 namespace StreamMasking.Host.Commands;
@@ -11,14 +12,15 @@ namespace StreamMasking.Host.Commands;
 /// <summary>
 /// <c>run</c>: the service. Configuration from appsettings.json, environment (<c>STREAMMASKING__…</c>,
 /// <c>KAFKA_BOOTSTRAP_SERVERS</c>) and <c>--StreamMasking:Key=value</c> arguments. Everything is validated before
-/// the host starts; any problem exits with code 2 and nothing flows.
+/// the host starts, Kafka included (one bounded metadata probe); any problem exits with code 2 and nothing flows.
+/// <c>run</c> never starts a broker: without a Kafka address it stops and says how to set one or run the demo.
 /// </summary>
 internal static class RunCommand
 {
     internal static Command Create()
     {
         var policy = new Option<FileInfo?>("--policy") { Description = "Policy file (overrides StreamMasking:Policy:File)." };
-        var bootstrap = new Option<string?>("--bootstrap-servers") { Description = "Kafka bootstrap servers (overrides configuration); omit for the embedded broker." };
+        var bootstrap = new Option<string?>("--bootstrap-servers") { Description = "Kafka bootstrap servers (overrides StreamMasking:Kafka:BootstrapServers and KAFKA_BOOTSTRAP_SERVERS)." };
         var run = new Command("run", "Run the masking service until stopped.") { TreatUnmatchedTokensAsErrors = false };
         run.Options.Add(policy);
         run.Options.Add(bootstrap);
@@ -43,7 +45,7 @@ internal static class RunCommand
             }
 
             var settings = Prepare(ServiceConfiguration.Bind(builder.Configuration), error);
-            if (settings is null)
+            if (settings is null || !Probe(settings.Options, error))
             {
                 return 2;
             }
@@ -63,12 +65,17 @@ internal static class RunCommand
     /// <summary>Validates options, loads the policy and the secret; prints every problem and returns null on failure.</summary>
     internal static ServiceSettings? Prepare(StreamMaskingOptions options, TextWriter error)
     {
-        var errors = StreamMaskingOptionsValidator.Validate(options, requireBootstrapServers: false);
+        var errors = StreamMaskingOptionsValidator.Validate(options, requireBootstrapServers: true);
         if (errors.Count > 0)
         {
             foreach (var e in errors)
             {
                 error.WriteLine(e.ToString());
+            }
+
+            if (string.IsNullOrWhiteSpace(options.Kafka.BootstrapServers))
+            {
+                error.WriteLine(NoKafkaHint);
             }
 
             return null;
@@ -89,7 +96,7 @@ internal static class RunCommand
         try
         {
             var secret = MasterSecretLoader.Load(options.Secrets, Environment.GetEnvironmentVariable);
-            return new ServiceSettings(options, loaded.Policy, secret);
+            return new ServiceSettings(options, loaded.Policy, secret, PolicyHash.Of(options.Policy.File!));
         }
         catch (StreamMaskingConfigurationException e)
         {
@@ -97,4 +104,43 @@ internal static class RunCommand
             return null;
         }
     }
+
+    /// <summary>
+    /// One bounded metadata request: an unreachable or malformed address stops here with one line naming the setting;
+    /// a missing input topic is an error unless it will be created (ProvisionInputTopics) or waited for.
+    /// </summary>
+    internal static bool Probe(StreamMaskingOptions options, TextWriter error)
+    {
+        try
+        {
+            var missing = KafkaStartupProbe.MissingTopics(options.Kafka, options.Pipeline.InputTopics, ProbeTimeout(options));
+            if (missing.Count == 0 || options.Topics.ProvisionInputTopics || options.Pipeline.WaitForInputTopics)
+            {
+                return true;
+            }
+
+            foreach (var topic in missing)
+            {
+                error.WriteLine($"{StreamMaskingOptions.SectionName}:Pipeline:InputTopics: topic '{topic}' does not exist on "
+                                + $"{options.Kafka.BootstrapServers}; create it, or set {StreamMaskingOptions.SectionName}:Topics:ProvisionInputTopics=true "
+                                + $"to create it, or {StreamMaskingOptions.SectionName}:Pipeline:WaitForInputTopics=true to wait for it (not ready meanwhile)");
+            }
+
+            return false;
+        }
+        catch (StreamMaskingConfigurationException e)
+        {
+            error.WriteLine(e.Message);
+            return false;
+        }
+    }
+
+    private const string NoKafkaHint =
+        "run needs a Kafka cluster: set StreamMasking:Kafka:BootstrapServers (env STREAMMASKING__KAFKA__BOOTSTRAPSERVERS or "
+        + "KAFKA_BOOTSTRAP_SERVERS, or --bootstrap-servers). To try StreamMasking without Kafka, run `streammasking demo`; "
+        + "for a local broker, `streammasking broker --data-dir DIR` and point BootstrapServers at it.";
+
+    // Bounded: long enough for a slow TLS handshake, short enough that a typo is reported at once.
+    private static TimeSpan ProbeTimeout(StreamMaskingOptions options) =>
+        options.Pipeline.OperationTimeout < TimeSpan.FromSeconds(10) ? options.Pipeline.OperationTimeout : TimeSpan.FromSeconds(10);
 }

@@ -3,8 +3,11 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging;
 using StreamMasking.Core.Policy;
+using StreamMasking.Host.Service;
+using StreamMasking.Host.Service.Http;
 using StreamMasking.Runtime.Configuration;
-using StreamMasking.Runtime.Embedded;
+using StreamMasking.Runtime.Metrics;
+using StreamMasking.Host.Embedded;
 using StreamMasking.Runtime.Pipeline;
 
 namespace StreamMasking.Host.Demo;
@@ -56,13 +59,28 @@ internal static class DemoSession
         var options = DemoOptions(broker.BootstrapServers, settings.PolicyFile, stateDirectory);
 
         // The demo makes up its own tokenization secret; the service requires one to be configured.
-        using var pipeline = MaskingPipeline.Create(options, policy, RandomNumberGenerator.GetBytes(32), loggerFactory, time);
+        var metrics = new PipelineMetrics(options.Metrics, time);
+        metrics.PolicyLoaded(policy, PolicyHash.Of(settings.PolicyFile));
+        using var pipeline = MaskingPipeline.Create(options, policy, RandomNumberGenerator.GetBytes(32), loggerFactory, time, metrics);
+        StatusServer endpoints;
+        try
+        {
+            endpoints = await StatusServer.StartAsync(new HttpOptions { Port = settings.HttpPort }, metrics, policy, time, cancellationToken);
+        }
+        catch (StreamMaskingConfigurationException e)
+        {
+            await error.WriteLineAsync($"{e.Message} (demo: --http-port)");
+            return 2;
+        }
+
+        await using var endpointsScope = endpoints;
         await pipeline.ProvisionTopicsAsync(cancellationToken);
         // The views subscribe to the aggregates and audit topics before the pipeline's first release creates them.
         await EnsureTopicsAsync(broker.BootstrapServers, [options.Aggregates.Topic, options.Audit.Topic], options.Topics.Partitions);
         options.Topics.Provision = false;
         await output.WriteLineAsync($"Broker {broker.BootstrapServers}; policy {policy.SourceName} v{policy.Version}; "
                                     + $"{policy.Segments.Count} segments; inputs {string.Join(", ", options.Pipeline.InputTopics)}");
+        await output.WriteLineAsync($"Endpoints: {endpoints.Address}/metrics /healthz /readyz /privacy");
 
         using var stopViews = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (settings.Duration is { } duration)

@@ -1,13 +1,18 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using StreamMasking.Runtime.Embedded;
+using StreamMasking.Host.Service.Http;
+using StreamMasking.Runtime.Configuration;
+using StreamMasking.Runtime.Kafka;
+using StreamMasking.Runtime.Metrics;
 using StreamMasking.Runtime.Pipeline;
 
 namespace StreamMasking.Host.Service;
 
-/// <summary>The one hosted service of <c>run</c>: (embedded broker,) masking pipeline until the host stops.</summary>
+/// <summary>The one hosted service of <c>run</c>: the HTTP endpoints, then the masking pipeline until the host stops.</summary>
 internal sealed partial class PipelineHostedService : BackgroundService
 {
+    private static readonly TimeSpan TopicWaitInterval = TimeSpan.FromSeconds(2);
+
     private readonly ServiceSettings _settings;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IHostApplicationLifetime _lifetime;
@@ -21,29 +26,35 @@ internal sealed partial class PipelineHostedService : BackgroundService
         _logger = loggerFactory.CreateLogger<PipelineHostedService>();
     }
 
-    /// <summary>Process exit code: 0 after a clean stop, 1 when the pipeline stopped on its own.</summary>
+    /// <summary>Process exit code: 0 after a clean stop, 1 when the pipeline stopped on its own, 2 on a start-up problem.</summary>
     internal int ExitCode { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Leave the host's start-up path at once: the pipeline runs on its own threads.
         await Task.Yield();
-        EmbeddedBroker? broker = null;
+        var options = _settings.Options;
+        var metrics = new PipelineMetrics(options.Metrics);
+        metrics.PolicyLoaded(_settings.Policy, _settings.PolicyContentHash);
+        StatusServer? server = null;
         try
         {
-            var options = _settings.Options;
-            if (_settings.UseEmbeddedBroker)
-            {
-                broker = await EmbeddedBroker.StartAsync(options.EmbeddedBroker, _loggerFactory, stoppingToken);
-                options.Kafka.BootstrapServers = broker.BootstrapServers;
-            }
-
-            using var pipeline = MaskingPipeline.Create(options, _settings.Policy, _settings.MasterSecret, _loggerFactory);
+            server = await StatusServer.StartAsync(options.Http, metrics, _settings.Policy, TimeProvider.System, stoppingToken);
+            EndpointsListening(_logger, server.Address);
+            await WaitForInputTopicsAsync(metrics, stoppingToken);
+            metrics.InputTopicsMissing([], _settings.Options.Pipeline.InputTopics);
+            using var pipeline = MaskingPipeline.Create(options, _settings.Policy, _settings.MasterSecret, _loggerFactory, metrics: metrics);
             await pipeline.RunAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Normal stop.
+        }
+        catch (StreamMaskingConfigurationException e)
+        {
+            StartFailed(_logger, e.Message);
+            ExitCode = 2;
+            _lifetime.StopApplication();
         }
         catch (Exception e)
         {
@@ -53,14 +64,47 @@ internal sealed partial class PipelineHostedService : BackgroundService
         }
         finally
         {
-            if (broker is not null)
+            metrics.PipelineStopped();
+            if (server is not null)
             {
-                await broker.DisposeAsync();
+                await server.DisposeAsync();
             }
+        }
+    }
+
+    // Only reached with WaitForInputTopics (otherwise a missing topic stopped the start before the host ran).
+    private async Task WaitForInputTopicsAsync(PipelineMetrics metrics, CancellationToken stoppingToken)
+    {
+        var options = _settings.Options;
+        var inputs = options.Pipeline.InputTopics;
+        for (var attempt = 0; !options.Topics.ProvisionInputTopics; attempt++)
+        {
+            var missing = KafkaStartupProbe.MissingTopics(options.Kafka, inputs, options.Pipeline.OperationTimeout);
+            metrics.InputTopicsMissing(missing, inputs);
+            if (missing.Count == 0)
+            {
+                return;
+            }
+
+            if (attempt == 0)
+            {
+                WaitingForTopics(_logger, string.Join(',', missing));
+            }
+
+            await Task.Delay(TopicWaitInterval, stoppingToken);
         }
     }
 
     // Runtime exception messages name settings and Kafka errors, never record contents.
     [LoggerMessage(1, LogLevel.Critical, "Pipeline stopped: {ExceptionType}: {Message}")]
     private static partial void Failed(ILogger logger, string exceptionType, string message);
+
+    [LoggerMessage(2, LogLevel.Critical, "{Message}")]
+    private static partial void StartFailed(ILogger logger, string message);
+
+    [LoggerMessage(3, LogLevel.Information, "HTTP endpoints listening on {Address} (/metrics, /healthz, /readyz, /privacy)")]
+    private static partial void EndpointsListening(ILogger logger, string address);
+
+    [LoggerMessage(4, LogLevel.Warning, "Waiting for input topics {Topics} (StreamMasking:Pipeline:WaitForInputTopics); not ready")]
+    private static partial void WaitingForTopics(ILogger logger, string topics);
 }

@@ -4,11 +4,8 @@ using StreamMasking.Runtime.Configuration;
 namespace StreamMasking.Host.Service;
 
 /// <summary>Everything the service needs, validated before the host starts (fail closed).</summary>
-/// <param name="Options">Bound and validated options.</param>
+/// <param name="Options">Bound and validated options (bootstrap servers included: <c>run</c> never starts a broker).</param>
 /// <param name="Policy">The loaded, valid policy.</param>
 /// <param name="MasterSecret">The tokenization master secret.</param>
-internal sealed record ServiceSettings(StreamMaskingOptions Options, PrivacyPolicy Policy, byte[] MasterSecret)
-{
-    /// <summary>Without bootstrap servers the service starts the embedded local broker.</summary>
-    internal bool UseEmbeddedBroker => string.IsNullOrWhiteSpace(Options.Kafka.BootstrapServers);
-}
+/// <param name="PolicyContentHash">Hex prefix of the SHA-256 of the policy file (<c>streammasking_policy_info</c>).</param>
+internal sealed record ServiceSettings(StreamMaskingOptions Options, PrivacyPolicy Policy, byte[] MasterSecret, string PolicyContentHash);

@@ -29,7 +29,7 @@ namespace StreamMasking.Runtime.Audit;
 /// <b>Kafka record.</b> Key: the subject in UTF-8 (null without a subject), so one segment's events stay ordered on
 /// one partition. Value: the structured JSON. Header <c>content-type</c>:
 /// <c>application/cloudevents+json; charset=utf-8</c>. Timestamp: the event time. <see cref="OutputRecord.Kind"/> is
-/// <see cref="OutputKind.Auxiliary"/>, <see cref="OutputRecord.Segment"/> the segment when there is one.
+/// <see cref="OutputKind.Audit"/>, <see cref="OutputRecord.Segment"/> the segment when there is one.
 /// </para>
 /// <para>
 /// <b>Ids.</b> Release, budget-debit and suppression ids are deterministic: lowercase hex of the first 16 bytes of
@@ -304,8 +304,9 @@ internal sealed class AuditEventFactory
     }
 
     /// <summary>
-    /// One per committed transaction and segment that deliberately dropped records (e.g. <c>late_record</c>,
-    /// <c>unit_cap_exceeded</c>) or published events without their noised fields. Subject: the segment. Data: stage,
+    /// One per committed transaction and segment that deliberately dropped records for a public reason
+    /// (<c>already_processed</c>; never the counts of drops decided by DP state, see
+    /// <see cref="TransactionSummaryAuditor"/>) or published events without their noised fields. Subject: the segment. Data: stage,
     /// segment, dropped (reason code → count), totalDropped, strippedOverCap. Random id.
     /// </summary>
     /// <exception cref="ArgumentException">A count is negative or a key is null.</exception>
@@ -324,6 +325,32 @@ internal sealed class AuditEventFactory
             AuditJson.WriteCounts(json, "dropped", droppedByReason, nameof(droppedByReason));
             json.WriteNumber("totalDropped", total);
             json.WriteNumber("strippedOverCap", strippedOverCap);
+        });
+    }
+
+    /// <summary>
+    /// The stage stopped because the DP state's ownership invariant broke (see <c>StateOwnership</c>). Subject: the
+    /// segment, else the topic. Data: stage, topic, segment (when known), partition, reason code and the stop message
+    /// (topic, segment and partition numbers only). Random id.
+    /// </summary>
+    internal OutputRecord OwnershipViolated(string stage, string topic, string? segment, int partition, string reason, string message)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stage);
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        ArgumentNullException.ThrowIfNull(message);
+        return Build(AuditEventTypes.OwnershipViolated, RandomId(), segment ?? topic, segment, json =>
+        {
+            json.WriteString("stage", stage);
+            json.WriteString("topic", topic);
+            if (segment is not null)
+            {
+                json.WriteString("segment", segment);
+            }
+
+            json.WriteNumber("partition", partition);
+            json.WriteString("reason", reason);
+            json.WriteString("message", message);
         });
     }
 
@@ -447,6 +474,6 @@ internal sealed class AuditEventFactory
             Headers = new Headers { { ContentTypeHeader, Encoding.UTF8.GetBytes(StructuredContentType) } },
             Timestamp = new Timestamp(time),
         };
-        return new OutputRecord(Topic, message, OutputKind.Auxiliary, segment);
+        return new OutputRecord(Topic, message, OutputKind.Audit, segment);
     }
 }

@@ -24,7 +24,10 @@ internal static class AuditEventTypes
     /// <summary>A committed transaction deliberately dropped records of a segment, or published them without noised fields.</summary>
     internal const string RecordsDropped = "io.streammasking.records.dropped";
 
+    /// <summary>The DP state's owner invariant broke (repartition, partition count change): the stage stopped.</summary>
+    internal const string OwnershipViolated = "io.streammasking.state.ownership-violated";
+
     /// <summary>Every type, in the order of the list above.</summary>
     internal static IReadOnlyList<string> All { get; } =
-        [PolicyLoaded, Release, BudgetDebit, Suppression, DeadLetterSummary, RecordsDropped];
+        [PolicyLoaded, Release, BudgetDebit, Suppression, DeadLetterSummary, RecordsDropped, OwnershipViolated];
 }

@@ -52,6 +52,19 @@ public sealed class PipelineOptions
     /// <summary>Timeout of InitTransactions, SendOffsetsToTransaction, Commit and Abort calls. The default value is 30 s.</summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often stage "mask" deletes the records of the repartition topic below its committed offsets
+    /// (DeleteRecords, as Kafka Streams' <c>repartition.purge.interval.ms</c>); zero purges after every commit. Not
+    /// used with <see cref="InputKeyedBySegment"/> (input topics are never purged). The default value is 30 s.
+    /// </summary>
+    public TimeSpan RepartitionPurgeInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Pause after an aborted transaction or a retriable error before retrying. The default value is 500 ms.</summary>
     public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// When an input topic is missing at start: false (the default) stops the start with an error; true waits for it,
+    /// with <c>/readyz</c> false and <c>streammasking_input_topic_missing</c> saying which topic.
+    /// </summary>
+    public bool WaitForInputTopics { get; set; }
 }

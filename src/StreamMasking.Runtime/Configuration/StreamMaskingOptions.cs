@@ -36,6 +36,9 @@ public sealed class StreamMaskingOptions
     /// <summary>The audit topic.</summary>
     public AuditOptions Audit { get; set; } = new();
 
-    /// <summary>The embedded local broker used when no bootstrap servers are configured.</summary>
-    public EmbeddedBrokerOptions EmbeddedBroker { get; set; } = new();
+    /// <summary>Prometheus metrics (label bounds).</summary>
+    public MetricsOptions Metrics { get; set; } = new();
+
+    /// <summary>The HTTP endpoints (metrics, health, readiness, privacy map).</summary>
+    public HttpOptions Http { get; set; } = new();
 }

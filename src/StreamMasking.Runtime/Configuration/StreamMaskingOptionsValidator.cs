@@ -63,6 +63,12 @@ public static class StreamMaskingOptionsValidator
         CheckDuration(errors, $"{Root}:Pipeline:TransactionTimeout", p.TransactionTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(15));
         CheckDuration(errors, $"{Root}:Pipeline:OperationTimeout", p.OperationTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
         CheckDuration(errors, $"{Root}:Pipeline:RetryBackoff", p.RetryBackoff, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        CheckDuration(errors, $"{Root}:Pipeline:RepartitionPurgeInterval", p.RepartitionPurgeInterval, TimeSpan.Zero, TimeSpan.FromDays(1));
+        CheckDuration(errors, $"{Root}:Topics:RepartitionRetention", options.Topics.RepartitionRetention, TimeSpan.FromMinutes(1), TimeSpan.FromDays(3650));
+        if (options.Topics.RepartitionRetentionBytes is 0 or < -1)
+        {
+            errors.Add(new($"{Root}:Topics:RepartitionRetentionBytes", "must be -1 (no size bound) or positive"));
+        }
         if (p.BatchMaxInterval >= p.TransactionTimeout)
         {
             errors.Add(new($"{Root}:Pipeline:BatchMaxInterval", "must be shorter than Pipeline:TransactionTimeout"));
@@ -120,9 +126,24 @@ public static class StreamMaskingOptionsValidator
             errors.Add(new($"{Root}:Secrets", "set MasterSecretFile or MasterSecretEnvironmentVariable"));
         }
 
-        if (options.EmbeddedBroker.Port is < 0 or > 65535)
+        if (options.Http.Port is < 0 or > 65535)
         {
-            errors.Add(new($"{Root}:EmbeddedBroker:Port", "must be between 0 and 65535"));
+            errors.Add(new($"{Root}:Http:Port", "must be between 0 and 65535"));
+        }
+
+        if (!System.Net.IPAddress.TryParse(options.Http.BindAddress, out _))
+        {
+            errors.Add(new($"{Root}:Http:BindAddress", "must be an IP address (127.0.0.1, 0.0.0.0, ::)"));
+        }
+
+        if (options.Http.LivenessTimeout <= TimeSpan.Zero)
+        {
+            errors.Add(new($"{Root}:Http:LivenessTimeout", "must be positive"));
+        }
+
+        if (options.Metrics.MaxSegmentLabels is < 1 or > 10_000)
+        {
+            errors.Add(new($"{Root}:Metrics:MaxSegmentLabels", "must be between 1 and 10000"));
         }
 
         return errors;

@@ -18,6 +18,20 @@ public sealed class TopicOptions
     /// <summary>Partition count of the repartition and masked topics it creates. The default value is 6.</summary>
     public int Partitions { get; set; } = 6;
 
+    /// <summary>
+    /// <c>retention.ms</c> of the repartition topic it creates (<c>cleanup.policy=delete</c>). Records are purged as
+    /// soon as stage "mask" committed past them; retention bounds how long raw records stay when it cannot (stopped,
+    /// lagging), so it must exceed the longest outage of stage "mask": older records are deleted unprocessed. The
+    /// default value is 7 days.
+    /// </summary>
+    public TimeSpan RepartitionRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// <c>retention.bytes</c> per partition of the repartition topic it creates; -1 bounds by time only. The default
+    /// value is -1.
+    /// </summary>
+    public long RepartitionRetentionBytes { get; set; } = -1;
+
     /// <summary>Replication factor of the topics it creates; -1 takes the broker default. The default value is -1.</summary>
     public short ReplicationFactor { get; set; } = -1;
 }

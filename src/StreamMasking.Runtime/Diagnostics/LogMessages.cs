@@ -72,9 +72,6 @@ internal static partial class LogMessages
     [LoggerMessage(21, LogLevel.Information, "Pipeline started: policy {PolicySource} version {PolicyVersion}, {Segments} segments, stages {Stages}")]
     internal static partial void PipelineStarted(this ILogger logger, string policySource, string policyVersion, int segments, string stages);
 
-    [LoggerMessage(22, LogLevel.Information, "Embedded local broker listening on {BootstrapServers}")]
-    internal static partial void EmbeddedBrokerStarted(this ILogger logger, string bootstrapServers);
-
     [LoggerMessage(23, LogLevel.Error, "Stage {Stage} timer or state flush threw {ExceptionType}; the transaction is aborted and retried")]
     internal static partial void PunctuationFailed(this ILogger logger, string stage, string exceptionType);
 

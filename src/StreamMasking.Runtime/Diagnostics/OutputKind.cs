@@ -12,6 +12,9 @@ internal enum OutputKind
     /// <summary>Record on the dead-letter topic.</summary>
     DeadLettered,
 
+    /// <summary>Audit event on the audit topic (not an input's fate; counted so a lost one is seen).</summary>
+    Audit,
+
     /// <summary>Any other output written in the same transaction (state changelog, audit, aggregates); not an input's fate.</summary>
     Auxiliary,
 }

@@ -1,3 +1,5 @@
+using StreamMasking.Runtime.State;
+
 namespace StreamMasking.Runtime.Diagnostics;
 
 /// <summary>
@@ -34,6 +36,12 @@ public sealed class PipelineCounters
     private long _storesRestored;
     private long _recordsRestored;
     private TimeSpan _restoreTime;
+
+    /// <summary>The metrics layer fed with every pipeline event, when one is attached.</summary>
+    internal IPipelineObserver? Observer { get; set; }
+
+    /// <summary>The restore observer for state stores: counts here, then forwards to <see cref="Observer"/>.</summary>
+    internal IStateRestoreObserver RestoreObserver => new RestoreCounter(this);
 
     /// <summary>Takes a consistent copy of every counter.</summary>
     public PipelineSnapshot Snapshot()

@@ -28,6 +28,9 @@ internal sealed class TransactionTally
 
     internal long Suppressions { get; private set; }
 
+    /// <summary>Audit events written in the transaction (lost if it aborts).</summary>
+    internal long AuditEvents { get; private set; }
+
     internal Dictionary<string, long> ForwardedBySegment { get; } = new(StringComparer.Ordinal);
 
     internal Dictionary<string, long> PublishedBySegment { get; } = new(StringComparer.Ordinal);
@@ -46,6 +49,15 @@ internal sealed class TransactionTally
     internal Dictionary<string, long> ReleasesBySegment { get; } = new(StringComparer.Ordinal);
 
     internal Dictionary<string, long> SuppressionsByReason { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Suppressed releases per (segment, reason code).</summary>
+    internal Dictionary<(string Segment, string Reason), long> SuppressionsBySegment { get; } = [];
+
+    /// <summary>Windows sealed per segment.</summary>
+    internal Dictionary<string, long> SealedBySegment { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Records that arrived for a closed window, per segment.</summary>
+    internal Dictionary<string, long> LateBySegment { get; } = new(StringComparer.Ordinal);
 
     /// <summary>ε charged per segment (pure and approximate DP debits).</summary>
     internal Dictionary<string, double> EpsilonChargedBySegment { get; } = new(StringComparer.Ordinal);
@@ -75,6 +87,9 @@ internal sealed class TransactionTally
                 Increment(DeadLetteredByReason, reasonCode ?? "unknown");
                 Increment(DeadLetteredBySegment, segment ?? string.Empty);
                 break;
+            case OutputKind.Audit:
+                AuditEvents++;
+                break;
             case OutputKind.Auxiliary:
             default:
                 break;
@@ -96,12 +111,23 @@ internal sealed class TransactionTally
     }
 
     /// <summary>A record arrived for a closed window (whether dead-lettered or dropped).</summary>
-    internal void AddLate() => LateRecords++;
+    internal void AddLate(string segment)
+    {
+        LateRecords++;
+        Increment(LateBySegment, segment);
+    }
 
     /// <summary>Aggregate contributions ignored by a contribution bound.</summary>
     internal void AddContributionsCapped(int count) => ContributionsCapped += count;
 
-    internal void AddSealed(int count) => WindowsSealed += count;
+    internal void AddSealed(string segment, int count)
+    {
+        WindowsSealed += count;
+        if (count > 0)
+        {
+            SealedBySegment[segment] = SealedBySegment.GetValueOrDefault(segment) + count;
+        }
+    }
 
     internal void AddRelease(string segment)
     {
@@ -109,10 +135,11 @@ internal sealed class TransactionTally
         Increment(ReleasesBySegment, segment);
     }
 
-    internal void AddSuppression(string reasonCode)
+    internal void AddSuppression(string segment, string reasonCode)
     {
         Suppressions++;
         Increment(SuppressionsByReason, reasonCode);
+        SuppressionsBySegment[(segment, reasonCode)] = SuppressionsBySegment.GetValueOrDefault((segment, reasonCode)) + 1;
     }
 
     internal void AddCharge(string segment, double epsilon, double rho)
@@ -131,7 +158,7 @@ internal sealed class TransactionTally
     internal void Clear()
     {
         Consumed = Forwarded = Published = DeadLettered = Dropped = 0;
-        StrippedOverCap = LateRecords = ContributionsCapped = WindowsSealed = Releases = Suppressions = 0;
+        StrippedOverCap = LateRecords = ContributionsCapped = WindowsSealed = Releases = Suppressions = AuditEvents = 0;
         ForwardedBySegment.Clear();
         PublishedBySegment.Clear();
         DeadLetteredByReason.Clear();
@@ -140,6 +167,9 @@ internal sealed class TransactionTally
         StrippedBySegment.Clear();
         ReleasesBySegment.Clear();
         SuppressionsByReason.Clear();
+        SuppressionsBySegment.Clear();
+        SealedBySegment.Clear();
+        LateBySegment.Clear();
         EpsilonChargedBySegment.Clear();
         RhoChargedBySegment.Clear();
     }

@@ -11,8 +11,12 @@ internal interface IKafkaClientFactory
     /// <summary>An idempotent transactional producer (not yet initialised).</summary>
     IProducer<byte[]?, byte[]?> CreateTransactionalProducer(string transactionalId, string clientId, TimeSpan transactionTimeout);
 
-    /// <summary>A read_committed consumer with manual offsets; <paramref name="configure"/> adds rebalance handlers.</summary>
-    IConsumer<byte[]?, byte[]?> CreateConsumer(string groupId, string clientId, Action<ConsumerBuilder<byte[]?, byte[]?>> configure);
+    /// <summary>
+    /// A read_committed consumer with manual offsets; <paramref name="configure"/> adds rebalance handlers. With
+    /// <paramref name="groupInstanceId"/> it is a static member of the group (KIP-345).
+    /// </summary>
+    IConsumer<byte[]?, byte[]?> CreateConsumer(string groupId, string? groupInstanceId, string clientId,
+        Action<ConsumerBuilder<byte[]?, byte[]?>> configure);
 
     /// <summary>An admin client.</summary>
     IAdminClient CreateAdminClient(string clientId);

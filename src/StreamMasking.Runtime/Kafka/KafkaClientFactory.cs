@@ -42,11 +42,15 @@ internal sealed class KafkaClientFactory : IKafkaClientFactory
         return WithHandlers(new ProducerBuilder<byte[]?, byte[]?>(config), clientId).Build();
     }
 
-    public IConsumer<byte[]?, byte[]?> CreateConsumer(string groupId, string clientId, Action<ConsumerBuilder<byte[]?, byte[]?>> configure)
+    public IConsumer<byte[]?, byte[]?> CreateConsumer(string groupId, string? groupInstanceId, string clientId,
+        Action<ConsumerBuilder<byte[]?, byte[]?>> configure)
     {
         var config = new ConsumerConfig(Base(clientId))
         {
             GroupId = groupId,
+            // Static membership: a restarted instance takes its old place (same assignment, no rebalance) instead
+            // of waiting for its previous incarnation's session to expire. It sends no LeaveGroup on close.
+            GroupInstanceId = groupInstanceId,
             // Offsets are committed through the producer inside each transaction, never by the consumer.
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
@@ -54,6 +58,8 @@ internal sealed class KafkaClientFactory : IKafkaClientFactory
             IsolationLevel = IsolationLevel.ReadCommitted,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnablePartitionEof = false,
+            // Consumer lag for the metrics comes from librdkafka's statistics (a pass-through property may change it).
+            StatisticsIntervalMs = 5000,
         };
         ApplyPassThrough(config);
         var builder = new ConsumerBuilder<byte[]?, byte[]?>(config)

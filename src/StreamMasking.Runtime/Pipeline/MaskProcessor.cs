@@ -187,7 +187,7 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
                 context.Tally.AddDropped(segment.Name, "already_processed");
                 return false;
             case RecordVerdict.Late:
-                context.Tally.AddLate();
+                context.Tally.AddLate(segment.Name);
                 if (segment.Late == LateRecordHandling.Drop)
                 {
                     context.Tally.AddDropped(segment.Name, "late_record");

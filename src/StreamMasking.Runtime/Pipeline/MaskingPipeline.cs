@@ -8,6 +8,7 @@ using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;
+using StreamMasking.Runtime.Metrics;
 using StreamMasking.Runtime.State;
 using StreamMasking.Runtime.Topics;
 using StreamMasking.Runtime.Windowing;
@@ -69,6 +70,9 @@ public sealed class MaskingPipeline : IDisposable
                 StateDirectory = options.State.Directory,
                 ApplicationId = p.ConsumerGroupId,
                 CheckpointAfterRecords = options.State.CheckpointAfterRecords,
+                // A transaction a frozen former owner left open on a changelog is aborted by the broker once its
+                // timeout expires (instances share the setting); the operation timeout covers the broker's check.
+                StableChangelogTimeout = p.TransactionTimeout + p.OperationTimeout,
             };
             _windowing = new WindowingStage(windowed, storeOptions, maskInputs[0], masterSecret, options.Aggregates.Topic, audit,
                 policy, clients, p.OperationTimeout, options.State.TickInterval, Counters, time,
@@ -92,10 +96,11 @@ public sealed class MaskingPipeline : IDisposable
 
     /// <summary>
     /// Creates a pipeline after validating the options (including the librdkafka pass-through properties).
-    /// Throws <see cref="StreamMaskingConfigurationException"/> naming every bad key.
+    /// Throws <see cref="StreamMaskingConfigurationException"/> naming every bad key. With <paramref name="metrics"/>,
+    /// every pipeline event feeds it.
     /// </summary>
     public static MaskingPipeline Create(StreamMaskingOptions options, PrivacyPolicy policy, ReadOnlySpan<byte> masterSecret,
-        ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+        ILoggerFactory loggerFactory, TimeProvider? timeProvider = null, PipelineMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(policy);
@@ -129,7 +134,14 @@ public sealed class MaskingPipeline : IDisposable
         }
 
         var clients = new KafkaClientFactory(options.Kafka, loggerFactory.CreateLogger("StreamMasking.Kafka"));
-        return new MaskingPipeline(options, policy, masterSecret, clients, loggerFactory, timeProvider ?? TimeProvider.System);
+        var pipeline = new MaskingPipeline(options, policy, masterSecret, clients, loggerFactory, timeProvider ?? TimeProvider.System);
+        if (metrics is not null)
+        {
+            pipeline.Counters.Observer = metrics;
+            metrics.RegisterStages(pipeline.StageNames);
+        }
+
+        return pipeline;
     }
 
     /// <summary>
@@ -148,7 +160,8 @@ public sealed class MaskingPipeline : IDisposable
 
         if (!_options.Pipeline.InputKeyedBySegment)
         {
-            specs.Add(TopicProvisioner.Spec(_options.Pipeline.RepartitionTopic, t.Partitions, t.ReplicationFactor));
+            specs.Add(TopicProvisioner.Spec(_options.Pipeline.RepartitionTopic, t.Partitions, t.ReplicationFactor,
+                TopicProvisioner.RepartitionConfigs(t.RepartitionRetention, t.RepartitionRetentionBytes)));
         }
 
         specs.Add(TopicProvisioner.Spec(_options.DeadLetters.Topic, t.Partitions, t.ReplicationFactor));
@@ -184,8 +197,13 @@ public sealed class MaskingPipeline : IDisposable
         _logger.PipelineStarted(_policy.SourceName, _policy.Version, _policy.Segments.Count, string.Join(',', StageNames));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var loopLogger = _loggerFactory.CreateLogger<TransactionalLoop>();
+        // Stage "mask" purges the repartition topic behind its commits; input topics are never purged.
+        using var purger = _options.Pipeline.InputKeyedBySegment ? null
+            : new RepartitionPurger(_clients, _options.Pipeline.RepartitionTopic, _options.Pipeline.RepartitionPurgeInterval,
+                _options.Pipeline.OperationTimeout, _time, _loggerFactory.CreateLogger<RepartitionPurger>());
         var running = _stages
-            .Select(s => new TransactionalLoop(s.Settings, _clients, s.Processor, Counters, loopLogger, _time, _auditor).RunAsync(stop.Token))
+            .Select(s => new TransactionalLoop(s.Settings, _clients, s.Processor, Counters, loopLogger, _time, _auditor,
+                s.Settings.Name == MaskProcessor.StageName ? purger : null).RunAsync(stop.Token))
             .ToList();
         var first = await Task.WhenAny(running);
         if (first.IsFaulted)
@@ -219,6 +237,9 @@ public sealed class MaskingPipeline : IDisposable
             Name: stage,
             InputTopics: inputs,
             GroupId: $"{p.ConsumerGroupId}.{stage}",
+            // Static membership from the instance id (stable across restarts, a StatefulSet pod name): a restart
+            // resumes its partitions without a rebalance and without waiting for the old session to expire.
+            GroupInstanceId: $"{p.ConsumerGroupId}.{stage}.{p.InstanceId}",
             // One transactional id per stage and instance (KIP-447): zombies are fenced by the group generation
             // carried in the consumer group metadata, so ids need not be tied to partitions.
             TransactionalId: $"{p.TransactionalIdPrefix}.{stage}.{p.InstanceId}",

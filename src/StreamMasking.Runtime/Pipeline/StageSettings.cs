@@ -4,6 +4,7 @@ namespace StreamMasking.Runtime.Pipeline;
 /// <param name="Name">Stage name ("route" or "mask"), used in ids and logs.</param>
 /// <param name="InputTopics">Topics the stage consumes.</param>
 /// <param name="GroupId">Consumer group of the stage.</param>
+/// <param name="GroupInstanceId">Static group membership id of this instance of the stage (KIP-345).</param>
 /// <param name="TransactionalId">Transactional id of this instance of the stage.</param>
 /// <param name="IsEntryStage">Whether the stage consumes the service's input topics.</param>
 /// <param name="BatchMaxRecords">Records per transaction at most.</param>
@@ -16,6 +17,7 @@ internal sealed record StageSettings(
     string Name,
     IReadOnlyList<string> InputTopics,
     string GroupId,
+    string GroupInstanceId,
     string TransactionalId,
     bool IsEntryStage,
     int BatchMaxRecords,

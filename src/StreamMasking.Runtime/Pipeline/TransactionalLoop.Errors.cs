@@ -100,6 +100,7 @@ internal sealed partial class TransactionalLoop
             // A fenced or failed producer cannot abort; the broker aborts the transaction on fencing or timeout.
         }
 
+        _counters.Observer?.OnAborted(_settings.Name, _tally);
         _counters.CountAbort();
         ResetTransaction();
     }

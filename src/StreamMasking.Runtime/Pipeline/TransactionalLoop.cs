@@ -21,6 +21,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
     private readonly ITransactionParticipant? _participant;
     private readonly IStatefulProcessor? _stateful;
     private readonly ITransactionAuditor? _auditor;
+    private readonly RepartitionPurger? _purger;
     private readonly PipelineCounters _counters;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -36,8 +37,10 @@ internal sealed partial class TransactionalLoop : IProcessorContext
     private int _transactionRecords;
 
     internal TransactionalLoop(StageSettings settings, IKafkaClientFactory clients, IRecordProcessor processor,
-        PipelineCounters counters, ILogger logger, TimeProvider time, ITransactionAuditor? auditor = null)
+        PipelineCounters counters, ILogger logger, TimeProvider time, ITransactionAuditor? auditor = null,
+        RepartitionPurger? purger = null)
     {
+        _purger = purger;
         _settings = settings;
         _clients = clients;
         _processor = processor;
@@ -63,10 +66,11 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         // InitTransactions fences any previous incarnation with this transactional id and aborts what it left open.
         Attempt("InitTransactions", () => producer.InitTransactions(_settings.OperationTimeout), onAbort: null);
         _stateful?.OnStarted(producer, cancellationToken);
-        using var consumer = _clients.CreateConsumer(_settings.GroupId, _settings.Name, b => b
+        using var consumer = _clients.CreateConsumer(_settings.GroupId, _settings.GroupInstanceId, _settings.Name, b => b
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
-            .SetPartitionsLostHandler((_, partitions) => OnLost(partitions)));
+            .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
+            .SetStatisticsHandler((_, json) => _counters.Observer?.OnStatistics(_settings.Name, json)));
         _consumer = consumer;
         consumer.Subscribe(_settings.InputTopics);
         try
@@ -87,6 +91,11 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         {
             TryAbortQuietly();
             throw;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped while a rebalance callback waited (a restore waiting for a stable changelog): a graceful stop.
+            TryAbortQuietly();
         }
         finally
         {
@@ -109,6 +118,8 @@ internal sealed partial class TransactionalLoop : IProcessorContext
             HandleConsumeError(e.Error);
         }
 
+        _counters.Observer?.OnPolled(_settings.Name);
+
         if (record is not null && record.Message is not null)
         {
             BeginIfNeeded();
@@ -118,9 +129,11 @@ internal sealed partial class TransactionalLoop : IProcessorContext
             _offsets[tp] = (first, record.Offset.Value + 1);
             _tally.AddConsumed();
             _transactionRecords++;
+            var processing = _time.GetTimestamp();
             try
             {
                 _processor.Process(record, this);
+                _counters.Observer?.OnProcessed(_settings.Name, record.Message.Timestamp, _time.GetElapsedTime(processing));
             }
             catch (KafkaException e)
             {
@@ -257,6 +270,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         }
 
         var aborted = false;
+        var committing = _time.GetTimestamp();
         if (offsets.Count > 0)
         {
             Attempt("SendOffsetsToTransaction",
@@ -275,10 +289,12 @@ internal sealed partial class TransactionalLoop : IProcessorContext
             return;
         }
 
+        _counters.Observer?.OnCommitted(_settings.Name, _tally, _time.GetElapsedTime(committing));
         _counters.ApplyCommitted(_tally, _settings.IsEntryStage);
         _logger.TransactionCommitted(_settings.Name, _transactionRecords);
         ResetTransaction();
         _participant?.OnCommitted();
+        _purger?.OnCommitted(offsets);
     }
 
     // The current positions of the assignment, else its committed offsets: re-sent unchanged, only to be fenced.
@@ -330,6 +346,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
             }
         }
 
+        _counters.Observer?.OnAborted(_settings.Name, _tally);
         _counters.CountAbort();
         _logger.TransactionAborted(_settings.Name, _transactionRecords, cause);
         ResetTransaction();
@@ -348,6 +365,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
     private void OnRevoked(List<TopicPartitionOffset> partitions)
     {
         _logger.PartitionsRevoked(_settings.Name, Describe(partitions));
+        _counters.Observer?.OnRebalanced(_settings.Name, RebalanceKind.Revoked, partitions.Count);
         // Commit while the partitions are still ours, so the next owner starts exactly after our last output.
         Commit();
         _participant?.OnPartitionsRevoked(partitions.Select(p => p.TopicPartition).ToList());
@@ -356,12 +374,14 @@ internal sealed partial class TransactionalLoop : IProcessorContext
     private void OnAssigned(List<TopicPartition> partitions)
     {
         _logger.PartitionsAssigned(_settings.Name, Describe(partitions));
+        _counters.Observer?.OnRebalanced(_settings.Name, RebalanceKind.Assigned, partitions.Count);
         _participant?.OnPartitionsAssigned(partitions);
     }
 
     private void OnLost(List<TopicPartitionOffset> partitions)
     {
         _logger.PartitionsLost(_settings.Name, Describe(partitions));
+        _counters.Observer?.OnRebalanced(_settings.Name, RebalanceKind.Lost, partitions.Count);
         // Someone else may already own these partitions: committing could duplicate their work.
         if (_inTransaction)
         {

@@ -3,8 +3,12 @@ namespace StreamMasking.Runtime.State;
 /// <summary>Reads committed changelog records for restore (a seam: Kafka in production, a list in unit tests).</summary>
 internal interface IChangelogReader
 {
-    /// <summary>The log start offset and the end to restore up to (the last stable offset) of a changelog partition.</summary>
-    (long LogStart, long End) GetOffsets(string topic, int partition, CancellationToken cancellationToken);
+    /// <summary>
+    /// The log start offset, the last stable offset and the high watermark of a changelog partition. The high
+    /// watermark is queried first, so <see cref="ChangelogOffsets.IsStable"/> proves that every record below it is
+    /// decided (committed or aborted).
+    /// </summary>
+    ChangelogOffsets GetOffsets(string topic, int partition, CancellationToken cancellationToken);
 
     /// <summary>
     /// Reads committed records from <paramref name="from"/> until the position reaches <paramref name="end"/>,

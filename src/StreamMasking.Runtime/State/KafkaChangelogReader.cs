@@ -5,7 +5,9 @@ namespace StreamMasking.Runtime.State;
 /// <summary>
 /// Reads changelog partitions with an assign-only, read_committed consumer: records of aborted transactions and
 /// control records are skipped by the client, and the end offset it reports is the last stable offset (LSO), so a
-/// restore never waits for, nor applies, data of a transaction that is still open.
+/// restore never applies data of a transaction that is still open. A second, read_uncommitted consumer only
+/// answers offset queries: its end offset is the high watermark, which tells whether a transaction is open at all
+/// (see <see cref="ChangelogStability"/>).
 /// </summary>
 internal sealed class KafkaChangelogReader : IChangelogReader, IDisposable
 {
@@ -13,6 +15,7 @@ internal sealed class KafkaChangelogReader : IChangelogReader, IDisposable
     private const int MaxBatchRecords = 1000;
 
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
+    private readonly IConsumer<byte[]?, byte[]?> _uncommitted;
     private readonly TimeSpan _requestTimeout;
 
     /// <param name="baseConfig">Connection and security settings; the restore settings are forced on top.</param>
@@ -31,14 +34,23 @@ internal sealed class KafkaChangelogReader : IChangelogReader, IDisposable
             AutoOffsetReset = AutoOffsetReset.Earliest,
         };
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
+        var uncommitted = new ConsumerConfig(new Dictionary<string, string>(config, StringComparer.Ordinal))
+        {
+            IsolationLevel = IsolationLevel.ReadUncommitted,
+        };
+        _uncommitted = new ConsumerBuilder<byte[]?, byte[]?>(uncommitted).Build();
         _requestTimeout = requestTimeout;
     }
 
-    public (long LogStart, long End) GetOffsets(string topic, int partition, CancellationToken cancellationToken)
+    public ChangelogOffsets GetOffsets(string topic, int partition, CancellationToken cancellationToken)
     {
-        // With isolation.level=read_committed the client asks for the last stable offset as the "high" mark.
-        var marks = _consumer.QueryWatermarkOffsets(new TopicPartition(topic, partition), _requestTimeout);
-        return (marks.Low.Value, marks.High.Value);
+        var tp = new TopicPartition(topic, partition);
+        // ListOffsets(latest) answers by the isolation level of the request: the high watermark for read_uncommitted,
+        // the last stable offset for read_committed. The high watermark first: a stable answer then covers it.
+        var high = _uncommitted.QueryWatermarkOffsets(tp, _requestTimeout);
+        cancellationToken.ThrowIfCancellationRequested();
+        var stable = _consumer.QueryWatermarkOffsets(tp, _requestTimeout);
+        return new ChangelogOffsets(stable.Low.Value, stable.High.Value, high.High.Value);
     }
 
     public long Read(string topic, int partition, long from, long end,
@@ -92,6 +104,8 @@ internal sealed class KafkaChangelogReader : IChangelogReader, IDisposable
     {
         _consumer.Close();
         _consumer.Dispose();
+        _uncommitted.Close();
+        _uncommitted.Dispose();
     }
 
     private ConsumeResult<byte[]?, byte[]?>? Consume()

@@ -16,4 +16,13 @@ internal static partial class StateLogMessages
 
     [LoggerMessage(403, LogLevel.Debug, "Store {Store}[{Partition}] checkpointed at changelog offset {Offset}")]
     internal static partial void StoreCheckpointed(this ILogger logger, string store, int partition, long offset);
+
+    [LoggerMessage(404, LogLevel.Warning, "Store {Store}[{Partition}] waits before restoring: a transaction is open on its changelog at offset {StableEnd} (high watermark {HighWatermark}); waiting up to {BoundSeconds} s for it to commit or be aborted")]
+    internal static partial void ChangelogUnstableWaiting(this ILogger logger, string store, int partition, long stableEnd, long highWatermark, long boundSeconds);
+
+    [LoggerMessage(405, LogLevel.Information, "Store {Store}[{Partition}] changelog is stable at offset {StableEnd} after {WaitedMs} ms; restoring")]
+    internal static partial void ChangelogStable(this ILogger logger, string store, int partition, long stableEnd, long waitedMs);
+
+    [LoggerMessage(406, LogLevel.Error, "Store {Store}[{Partition}] is not restored: a transaction is still open on its changelog at offset {StableEnd} (high watermark {HighWatermark}) after {WaitedSeconds} s; the partition is not processed")]
+    internal static partial void ChangelogUnstableRefused(this ILogger logger, string store, int partition, long stableEnd, long highWatermark, long waitedSeconds);
 }

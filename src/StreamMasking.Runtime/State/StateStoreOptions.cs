@@ -27,6 +27,14 @@ internal sealed class StateStoreOptions
     /// </summary>
     public TimeSpan LockWaitTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a restore waits for a transaction left open on a changelog partition (by a frozen or partitioned
+    /// former owner) to be committed or aborted before it refuses to open the store, so the partition is not
+    /// processed. Set it above the transaction timeout of every instance: the broker aborts an open transaction when
+    /// its timeout expires. The default value is 90 seconds (the default transaction timeout of 60 s plus a margin).
+    /// </summary>
+    public TimeSpan StableChangelogTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     internal void Validate()
     {
@@ -44,6 +52,11 @@ internal sealed class StateStoreOptions
         if (CheckpointAfterRecords < 1)
         {
             throw new ArgumentException("CheckpointAfterRecords must be at least 1.", nameof(CheckpointAfterRecords));
+        }
+
+        if (StableChangelogTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentException("StableChangelogTimeout must not be negative.", nameof(StableChangelogTimeout));
         }
 
         if (LockWaitTimeout < TimeSpan.Zero)

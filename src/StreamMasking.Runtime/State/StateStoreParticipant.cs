@@ -24,8 +24,18 @@ internal sealed class StateStoreParticipant : ITransactionParticipant, IDisposab
     /// <summary>The stores of <paramref name="partition"/> of the source topic.</summary>
     internal IKeyValueStore Store(string storeName, int partition) => _manager.Get(storeName, partition);
 
-    public void OnPartitionsAssigned(IReadOnlyList<TopicPartition> partitions) =>
-        _manager.OpenPartitions(Ours(partitions), _stopping);
+    public void OnPartitionsAssigned(IReadOnlyList<TopicPartition> partitions)
+    {
+        try
+        {
+            _manager.OpenPartitions(Ours(partitions), _stopping);
+        }
+        catch (ChangelogUnstableException e)
+        {
+            // Fail closed: processing with state that may lack committed writes could release twice or overspend.
+            throw new StageStoppedException(e.Message, fenced: false, e);
+        }
+    }
 
     public void OnPartitionsRevoked(IReadOnlyList<TopicPartition> partitions) => _manager.ClosePartitions(Ours(partitions));
 

@@ -82,7 +82,10 @@ internal sealed class StoreInstance : IDisposable
         }
 
         var started = time.GetTimestamp();
-        var (logStart, end) = reader.GetOffsets(ChangelogTopic, Partition, cancellationToken);
+        // Not before every transaction on the changelog is decided: the LSO of a partition with a foreign open
+        // transaction hides the committed writes of the owners after it.
+        var (logStart, end, _) = ChangelogStability.AwaitStable(reader, Name, ChangelogTopic, Partition,
+            _options.StableChangelogTimeout, time, _logger, cancellationToken);
         if (_checkpoint is { } cp && (cp < logStart || cp > end))
         {
             // Outside the log (topic recreated, records deleted): local state cannot be trusted.

@@ -59,10 +59,22 @@ internal sealed class TopicProvisioner
         }
     }
 
-    internal static TopicSpecification Spec(string name, int partitions, short replicationFactor) => new()
+    internal static TopicSpecification Spec(string name, int partitions, short replicationFactor,
+        Dictionary<string, string>? configs = null) => new()
     {
         Name = name,
         NumPartitions = partitions,
         ReplicationFactor = replicationFactor,
+        Configs = configs,
+    };
+
+    /// <summary>
+    /// The repartition topic holds raw records: deleted (never compacted) once purged or past a bounded retention.
+    /// </summary>
+    internal static Dictionary<string, string> RepartitionConfigs(TimeSpan retention, long retentionBytes) => new(StringComparer.Ordinal)
+    {
+        ["cleanup.policy"] = "delete",
+        ["retention.ms"] = ((long)retention.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["retention.bytes"] = retentionBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

@@ -22,6 +22,7 @@ internal sealed class SegmentState
     private long _capFloor = long.MinValue;
     private bool _capClockDirty;
     private StoreUnitWindows? _unitWindows;
+    private byte[]? _pendingOwner;
 
     private SegmentState(WindowedSegment segment, IKeyValueStore store)
     {
@@ -172,10 +173,22 @@ internal sealed class SegmentState
         return true;
     }
 
+    /// <summary>
+    /// Persists who owns this state (<paramref name="record"/>: topic, partition, partition count) with the first
+    /// flush, unless the store already holds it; it is checked at every later assignment.
+    /// </summary>
+    internal void RecordOwner(byte[] record) =>
+        _pendingOwner = Store.Get(StateKeys.Owner(Segment.Name)) is null ? record : null;
+
     /// <summary>Writes what changed in the open transaction to the store (and so to the changelog).</summary>
     internal void Flush()
     {
         var name = Segment.Name;
+        if (_pendingOwner is not null)
+        {
+            Store.Put(StateKeys.Owner(name), _pendingOwner);
+            _pendingOwner = null;
+        }
         if (EngineDirty && Engine is not null)
         {
             Store.Put(StateKeys.Engine(name), Engine.ToBytes());

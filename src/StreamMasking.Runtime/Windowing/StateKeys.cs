@@ -19,6 +19,7 @@ internal static class StateKeys
     private const byte CapCountTag = (byte)'n';
     private const byte HighWaterTag = (byte)'h';
     private const byte UnitWindowsTag = (byte)'u';
+    private const byte OwnerTag = (byte)'o';
 
     /// <summary>The segment's window engine.</summary>
     internal static byte[] Engine(string segment) => Key(EngineTag, segment, []);
@@ -67,6 +68,19 @@ internal static class StateKeys
     /// <summary>Windows a unit has fed a continual aggregate under one policy version.</summary>
     internal static byte[] UnitWindows(string segment, string policyVersion, string aggregate, string unit) =>
         Key(UnitWindowsTag, segment, Encoding.UTF8.GetBytes(policyVersion + "\0" + aggregate + "\0" + unit));
+
+    /// <summary>Who owns the segment's state (topic, partition, partition count): see <c>OwnershipRecord</c>.</summary>
+    internal static byte[] Owner(string segment) => Key(OwnerTag, segment, []);
+
+    /// <summary>Prefix of every ownership record of the store.</summary>
+    internal static byte[] OwnerPrefix() => [OwnerTag];
+
+    /// <summary>The segment of a key (the UTF-8 between the tag and the 0x00 separator).</summary>
+    internal static string SegmentOf(byte[] key)
+    {
+        var end = Array.IndexOf(key, (byte)0, 1);
+        return Encoding.UTF8.GetString(key, 1, (end < 0 ? key.Length : end) - 1);
+    }
 
     internal static byte[] Long(long value)
     {

@@ -11,6 +11,7 @@ using StreamMasking.Privacy.Accounting;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;
+using StreamMasking.Runtime.Ownership;
 using StreamMasking.Runtime.Pipeline;
 using StreamMasking.Runtime.State;
 
@@ -56,6 +57,7 @@ internal sealed class WindowingStage : IDisposable
     private readonly Action<string>? _faultPoint;
     private readonly Dictionary<int, Dictionary<string, SegmentState>> _partitions = [];
     private readonly List<SealedWindow> _sealedScratch = [];
+    private readonly StateOwnership _ownership;
     private StateStoreManager? _manager;
     private StateStoreParticipant? _stores;
     private KafkaChangelogReader? _reader;
@@ -96,6 +98,7 @@ internal sealed class WindowingStage : IDisposable
         _logger = logger;
         _faultPoint = faultPoint;
         _lastTick = time.GetTimestamp();
+        _ownership = new StateOwnership(sourceTopic, ChangelogTopic, _segments.Keys.ToList());
     }
 
     /// <summary>The changelog topic of the store.</summary>
@@ -110,7 +113,7 @@ internal sealed class WindowingStage : IDisposable
     {
         _reader = new KafkaChangelogReader(_clients.BaseConsumerConfig("state-restore"), _operationTimeout);
         _manager = new StateStoreManager(_storeOptions, [StoreName], new ProducerChangelogSink(producer), _reader,
-            new RestoreCounter(_counters), metrics: null, _time, _logger);
+            _counters.RestoreObserver, _counters.Observer, _time, _logger);
         _stores = new StateStoreParticipant(_manager, _sourceTopic, stopping);
     }
 
@@ -131,11 +134,35 @@ internal sealed class WindowingStage : IDisposable
         CryptographicOperations.ZeroMemory(_noiseKey);
     }
 
+    /// <summary>
+    /// Restores the assigned partitions' state after checking that it is owned here (see <see cref="StateOwnership"/>):
+    /// the input's partition count must be the one the state was kept for, and every segment's state must be on the
+    /// partition its key maps to. A violation stops the stage (audited, one log line) before any record is read.
+    /// </summary>
     internal void OnPartitionsAssigned(IReadOnlyList<TopicPartition> partitions)
     {
-        Stores.OnPartitionsAssigned(partitions);
-        foreach (var partition in Ours(partitions))
+        var ours = Ours(partitions);
+        if (ours.Count > 0)
         {
+            using var admin = _clients.CreateAdminClient("dp-ownership");
+            var input = TopicLayout.PartitionCount(admin, _sourceTopic, _operationTimeout);
+            var changelog = TopicLayout.PartitionCount(admin, ChangelogTopic, _operationTimeout);
+            if (_ownership.CheckLayout(input, Math.Max(changelog, 0)) is { } layout)
+            {
+                throw Stop(layout);
+            }
+        }
+
+        Stores.OnPartitionsAssigned(partitions);
+        foreach (var partition in ours)
+        {
+            var store = Stores.Store(StoreName, partition);
+            var withState = _segments.Values.Where(s => SegmentState.Exists(s, store)).Select(s => s.Name);
+            if (_ownership.CheckStore(store, partition, withState) is { } violation)
+            {
+                throw Stop(violation);
+            }
+
             _partitions[partition] = [];
             LoadExisting(partition);
         }
@@ -163,6 +190,11 @@ internal sealed class WindowingStage : IDisposable
                 state.Releasable.UnionWith(state.SealedInTransaction);
                 state.SealedInTransaction.Clear();
                 _releasesPending = true;
+            }
+
+            if (state.Ledger is { } ledger)
+            {
+                _counters.Observer?.OnLedgerCommitted(state.Segment.Name, ledger);
             }
         }
     }
@@ -320,6 +352,12 @@ internal sealed class WindowingStage : IDisposable
 
         if (!states.TryGetValue(segment.Name, out var state))
         {
+            // The segment shows up on this partition: its key must map here, or it would get a second ledger.
+            if (_ownership.CheckArrival(segment.Name, partition) is { } violation)
+            {
+                throw Stop(violation);
+            }
+
             state = Load(partition, segment, Stores.Store(StoreName, partition));
             states[segment.Name] = state;
         }
@@ -335,7 +373,29 @@ internal sealed class WindowingStage : IDisposable
             _logger.WindowStateAbandoned(segment.Name, partition, abandoned);
         }
 
+        state.RecordOwner(_ownership.RecordFor(partition));
         return state;
+    }
+
+    // Fail closed on an ownership violation: one log line, an audit event written outside the (aborted) transaction
+    // on a best-effort basis, then the stage stops. Nothing of the open transaction is committed.
+    private StageStoppedException Stop(OwnershipViolation violation)
+    {
+        _logger.OwnershipViolated(MaskProcessor.StageName, violation.Code, violation.Message);
+        var audit = _audit.OwnershipViolated(MaskProcessor.StageName, violation.Topic, violation.Segment, violation.Partition,
+            violation.Code, violation.Message);
+        try
+        {
+            using var producer = _clients.CreateProducer("dp-ownership-audit");
+            producer.Produce(audit.Topic, audit.Message);
+            producer.Flush(_operationTimeout);
+        }
+        catch (KafkaException)
+        {
+            // The audit topic is unreachable: the log line and the stop still say why.
+        }
+
+        return new StageStoppedException(violation.Message, fenced: false);
     }
 
     private static void Seal(SegmentState state, List<SealedWindow> sealedWindows, IProcessorContext context)
@@ -346,7 +406,7 @@ internal sealed class WindowingStage : IDisposable
             state.SealedInTransaction.Add(window.WindowIndex);
         }
 
-        context.Tally.AddSealed(sealedWindows.Count);
+        context.Tally.AddSealed(state.Segment.Name, sealedWindows.Count);
     }
 
     private void Release(int partition, SegmentState state, IProcessorContext context)
@@ -377,7 +437,7 @@ internal sealed class WindowingStage : IDisposable
             if (outcomes is null)
             {
                 _logger.SealedWindowAbandoned(segment.Name, partition, windowIndex);
-                context.Tally.AddSuppression("policy_changed");
+                context.Tally.AddSuppression(segment.Name, "policy_changed");
             }
             else
             {
@@ -420,7 +480,7 @@ internal sealed class WindowingStage : IDisposable
                     break;
                 case ReleaseOutcomeKind.Suppressed:
                     context.Send(_audit.Suppression(outcome, window, _policy.Version));
-                    context.Tally.AddSuppression(AuditCodes.SuppressionCode(outcome.Reason));
+                    context.Tally.AddSuppression(segment, AuditCodes.SuppressionCode(outcome.Reason));
                     _logger.ReleaseSuppressed(segment, outcome.Aggregate, window.WindowIndex, AuditCodes.SuppressionCode(outcome.Reason));
                     suppressed++;
                     break;
@@ -497,18 +557,5 @@ internal sealed class WindowingStage : IDisposable
         }
 
         return new ContinualTotals(spec, _noiseKey);
-    }
-
-    private sealed class RestoreCounter(PipelineCounters counters) : IStateRestoreObserver
-    {
-        public void OnRestoreStarted(string store, int partition, long startOffset, long endOffset)
-        {
-        }
-
-        public void OnBatchRestored(string store, int partition, long totalRestored, long position)
-        {
-        }
-
-        public void OnRestoreCompleted(StoreRestoreResult result) => counters.CountRestore(result.RecordsRestored, result.Duration);
     }
 }

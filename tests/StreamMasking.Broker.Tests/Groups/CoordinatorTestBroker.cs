@@ -24,11 +24,12 @@ internal sealed class CoordinatorTestBroker : IAsyncDisposable
 
     public string BootstrapServers => Broker.BootstrapServers;
 
-    public static async Task<CoordinatorTestBroker> StartAsync(Action<LocalBrokerOptions>? configure = null)
+    public static async Task<CoordinatorTestBroker> StartAsync(Action<LocalBrokerOptions>? configure = null,
+        Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         var options = new LocalBrokerOptions { GroupInitialRebalanceDelayMs = 0 };
         configure?.Invoke(options);
-        return new CoordinatorTestBroker(await LocalBroker.StartAsync(options), options);
+        return new CoordinatorTestBroker(await LocalBroker.StartAsync(options, loggerFactory), options);
     }
 
     /// <summary>Stops the broker and starts a new one on the same port and data directory.</summary>

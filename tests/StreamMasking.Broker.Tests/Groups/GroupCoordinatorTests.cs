@@ -8,6 +8,9 @@ namespace StreamMasking.Broker.Tests.Groups;
 public sealed class GroupCoordinatorTests : IDisposable
 {
     private const string Group = "g";
+
+    // A static rejoin answers at once; a rebalance would park it until every other member rejoined (never, here).
+    private static readonly TimeSpan NoRebalance = TimeSpan.FromSeconds(30);
     private readonly ManualClock _clock = new();
     private readonly GroupCoordinator _coordinator;
 
@@ -183,6 +186,58 @@ public sealed class GroupCoordinatorTests : IDisposable
     }
 
     [Fact]
+    public async Task JoinGroup_StaticMemberRestartsInStableGroup_KeepsGenerationAndAssignmentWithoutRebalance()
+    {
+        var (a, b) = await StableStaticPairAsync();
+
+        var restarted = await _coordinator.JoinGroupAsync(Join(string.Empty, instanceId: "instance-b")).WaitAsync(NoRebalance);
+
+        restarted.ErrorCode.ShouldBe(ErrorCode.None);
+        restarted.GenerationId.ShouldBe(b.GenerationId, "no new generation");
+        restarted.MemberId.ShouldNotBe(b.MemberId);
+        restarted.LeaderId.ShouldBe(a.MemberId);
+        restarted.Members.ShouldBeEmpty();
+        var sync = await _coordinator.SyncGroupAsync(Group, restarted.GenerationId, restarted.MemberId, "instance-b", null, null,
+            new Dictionary<string, byte[]>());
+        sync.ErrorCode.ShouldBe(ErrorCode.None);
+        sync.Assignment.ShouldBe(new byte[] { 2 }, "the assignment of the previous incarnation");
+        // The other member is not asked to rejoin, and the old incarnation is fenced.
+        _coordinator.Heartbeat(Group, a.GenerationId, a.MemberId, "instance-a").ShouldBe(ErrorCode.None);
+        _coordinator.Heartbeat(Group, b.GenerationId, b.MemberId, "instance-b").ShouldBe(ErrorCode.FencedInstanceId);
+        var offsets = new List<KeyValuePair<TopicPartitionKey, CommittedOffset>> { new(new("t", 0), new CommittedOffset(5, -1, null, 0)) };
+        _coordinator.CommitOffsets(Group, b.GenerationId, b.MemberId, "instance-b", offsets).ShouldBe([ErrorCode.FencedInstanceId]);
+        _coordinator.CommitOffsets(Group, restarted.GenerationId, restarted.MemberId, "instance-b", offsets).ShouldBe([ErrorCode.None]);
+    }
+
+    [Fact]
+    public async Task JoinGroup_StaticLeaderRestartsInStableGroup_IsNotToldToAssign()
+    {
+        var (a, _) = await StableStaticPairAsync();
+
+        var restarted = await _coordinator.JoinGroupAsync(Join(string.Empty, instanceId: "instance-a")).WaitAsync(NoRebalance);
+
+        restarted.GenerationId.ShouldBe(a.GenerationId);
+        restarted.LeaderId.ShouldBe(a.MemberId, "the old leader id, so the new incarnation acts as a follower");
+        restarted.LeaderId.ShouldNotBe(restarted.MemberId);
+        var sync = await _coordinator.SyncGroupAsync(Group, restarted.GenerationId, restarted.MemberId, "instance-a", null, null,
+            new Dictionary<string, byte[]>());
+        sync.Assignment.ShouldBe(new byte[] { 1 });
+    }
+
+    [Fact]
+    public async Task LeaveGroup_StaticMemberByInstanceId_StaleMemberIdFencedCurrentOneLeaves()
+    {
+        var (a, b) = await StableStaticPairAsync();
+        var restarted = await _coordinator.JoinGroupAsync(Join(string.Empty, instanceId: "instance-b")).WaitAsync(NoRebalance);
+
+        _coordinator.LeaveGroup(Group, [(b.MemberId, "instance-b")]).ShouldBe([ErrorCode.FencedInstanceId]);
+        _coordinator.LeaveGroup(Group, [(string.Empty, "instance-b")]).ShouldBe([ErrorCode.None]);
+
+        _coordinator.Heartbeat(Group, restarted.GenerationId, restarted.MemberId, "instance-b").ShouldBe(ErrorCode.UnknownMemberId);
+        _coordinator.Heartbeat(Group, a.GenerationId, a.MemberId, "instance-a").ShouldBe(ErrorCode.RebalanceInProgress);
+    }
+
+    [Fact]
     public async Task CommitOffsets_MemberChecks_FollowKafka()
     {
         var a = await JoinNewAsync();
@@ -265,6 +320,23 @@ public sealed class GroupCoordinatorTests : IDisposable
         var joined = await _coordinator.JoinGroupAsync(Join(first.MemberId, protocols: protocols));
         joined.ErrorCode.ShouldBe(ErrorCode.None);
         return joined;
+    }
+
+    // Static members instance-a (leader, assignment [1]) and instance-b (assignment [2]) in a Stable group.
+    private async Task<(JoinGroupOutcome A, JoinGroupOutcome B)> StableStaticPairAsync()
+    {
+        var first = await _coordinator.JoinGroupAsync(Join(string.Empty, instanceId: "instance-a"));
+        await SyncAsync(first);
+        var joiningB = _coordinator.JoinGroupAsync(Join(string.Empty, instanceId: "instance-b"));
+        var a = await _coordinator.JoinGroupAsync(Join(first.MemberId, instanceId: "instance-a"));
+        var b = await joiningB;
+        a.LeaderId.ShouldBe(a.MemberId);
+        var syncB = _coordinator.SyncGroupAsync(Group, b.GenerationId, b.MemberId, "instance-b", null, null, new Dictionary<string, byte[]>());
+        var syncA = await _coordinator.SyncGroupAsync(Group, a.GenerationId, a.MemberId, "instance-a", null, null,
+            new Dictionary<string, byte[]> { [a.MemberId] = [1], [b.MemberId] = [2] });
+        syncA.Assignment.ShouldBe(new byte[] { 1 });
+        (await syncB).Assignment.ShouldBe(new byte[] { 2 });
+        return (a, b);
     }
 
     private Task<SyncGroupOutcome> SyncAsync(JoinGroupOutcome joined) =>

@@ -4,13 +4,18 @@ using StreamMasking.Broker.Tests.Groups;
 namespace StreamMasking.Broker.Tests.Transactions;
 
 /// <summary>SendOffsetsToTransaction: offsets are committed with the transaction, never on abort.</summary>
-public sealed class TransactionOffsetsTests : IAsyncLifetime
+public sealed class TransactionOffsetsTests : IAsyncLifetime, IDisposable
 {
+    private readonly CapturingLoggerFactory _logs = new();
     private CoordinatorTestBroker _broker = null!;
 
-    public async Task InitializeAsync() => _broker = await CoordinatorTestBroker.StartAsync();
+    public async Task InitializeAsync() => _broker = await CoordinatorTestBroker.StartAsync(loggerFactory: _logs);
 
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _broker.DisposeAsync();
+        _logs.Dispose();
+    }
 
     [Fact]
     public async Task SendOffsetsToTransaction_AbortThenCommit_OffsetCommittedOnlyByCommit()
@@ -84,11 +89,16 @@ public sealed class TransactionOffsetsTests : IAsyncLifetime
         // fall back to auto.offset.reset=earliest (offset 0) but wait for the transaction's outcome.
         using var consumer = new ConsumerBuilder<string, string>(_broker.ConsumerConfig(groupId)).Build();
         consumer.Subscribe(topic);
-        for (var i = 0; i < 10; i++)
+        // librdkafka sets require_stable for read_committed consumers: wait until the broker answered it unstable
+        // (so the commit below happens while the consumer is waiting, not before it asked).
+        var asked = DateTime.UtcNow + CoordinatorTestBroker.Timeout;
+        while (!_logs.Lines.Any(l => l.Contains($"Group {groupId} offset fetch", StringComparison.Ordinal)) && DateTime.UtcNow < asked)
         {
             consumer.Consume(TimeSpan.FromMilliseconds(200)).ShouldBeNull();
         }
 
+        _logs.Lines.ShouldContain(l => l.Contains($"Group {groupId} offset fetch", StringComparison.Ordinal)
+            && l.Contains("UNSTABLE_OFFSET_COMMIT", StringComparison.Ordinal));
         producer.CommitTransaction(CoordinatorTestBroker.Timeout);
         ConsumeResult<string, string>? first = null;
         var deadline = DateTime.UtcNow + CoordinatorTestBroker.Timeout;
@@ -100,4 +110,6 @@ public sealed class TransactionOffsetsTests : IAsyncLifetime
         first.ShouldNotBeNull().Offset.Value.ShouldBe(5);
         consumer.Close();
     }
+
+    public void Dispose() => _logs.Dispose();
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamMasking.Broker.Groups;
+using StreamMasking.Broker.Groups.Api;
 using StreamMasking.Broker.Protocol;
 using StreamMasking.Broker.Tests.Groups;
 using StreamMasking.Broker.Transactions;
@@ -94,6 +95,54 @@ public sealed class TxnWireTests : IDisposable
         _groups.FetchOffsets("g", [new("t", 0)], requireStable: true)[0].Offset.ShouldBe(3);
     }
 
+    [Fact]
+    public async Task OffsetFetch_RequireStableWhileTxnOffsetCommitPending_UnstableThenCommittedAfterEndTxn()
+    {
+        var (producerId, epoch) = await InitAsync(version: 4);
+        var add = await WireExchange.SendAsync(_broker, new AddOffsetsToTxnHandler(_transactions), 3, (w, f) =>
+        {
+            WriteProducer(w, f, producerId, epoch);
+            w.WriteString("g", f);
+            w.WriteEmptyTaggedFields(f);
+        });
+        add.ReadInt32();
+        ((ErrorCode)add.ReadInt16()).ShouldBe(ErrorCode.None);
+        var commit = await WireExchange.SendAsync(_broker, new TxnOffsetCommitHandler(_transactions, _groups), 3, (w, f) =>
+        {
+            w.WriteString("txn", f);
+            w.WriteString("g", f);
+            w.WriteInt64(producerId);
+            w.WriteInt16(epoch);
+            w.WriteInt32(-1);
+            w.WriteString(string.Empty, f);
+            w.WriteNullableString(null, f);
+            w.WriteArrayCount(1, f);
+            w.WriteString("t", f);
+            w.WriteArrayCount(1, f);
+            w.WriteInt32(0);
+            w.WriteInt64(7);
+            w.WriteInt32(-1);
+            w.WriteNullableString(null, f);
+            w.WriteEmptyTaggedFields(f);
+            w.WriteEmptyTaggedFields(f);
+            w.WriteEmptyTaggedFields(f);
+        });
+        commit.ReadInt32();
+        commit.ReadArrayCount(true).ShouldBe(1);
+        commit.ReadString(true);
+        commit.ReadArrayCount(true);
+        commit.ReadInt32();
+        ((ErrorCode)commit.ReadInt16()).ShouldBe(ErrorCode.None);
+
+        (await FetchAsync(requireStable: true)).ShouldBe((ErrorCode.UnstableOffsetCommit, -1L));
+        // Without require_stable (read_uncommitted clients) the last committed offset is answered: none yet.
+        (await FetchAsync(requireStable: false)).ShouldBe((ErrorCode.None, -1L));
+
+        (await EndAsync(version: 3, producerId, epoch)).ShouldBe(ErrorCode.None);
+
+        (await FetchAsync(requireStable: true)).ShouldBe((ErrorCode.None, 7L));
+    }
+
     [Theory]
     [InlineData(1, (short)ErrorCode.InvalidProducerEpoch)]
     [InlineData(3, (short)ErrorCode.ProducerFenced)]
@@ -121,6 +170,31 @@ public sealed class TxnWireTests : IDisposable
         init.SkipTaggedFields(true);
         init.Remaining.ShouldBe(0);
         return result;
+    }
+
+    // OffsetFetch v7 (flexible, one group) for t[0] of group g: the partition's error and offset.
+    private async Task<(ErrorCode Error, long Offset)> FetchAsync(bool requireStable)
+    {
+        var fetch = await WireExchange.SendAsync(_broker, new OffsetFetchHandler(_groups), 7, (w, f) =>
+        {
+            w.WriteString("g", f);
+            w.WriteArrayCount(1, f);
+            w.WriteString("t", f);
+            w.WriteArrayCount(1, f);
+            w.WriteInt32(0);
+            w.WriteEmptyTaggedFields(f);
+            w.WriteBool(requireStable);
+            w.WriteEmptyTaggedFields(f);
+        });
+        fetch.ReadInt32();
+        fetch.ReadArrayCount(true).ShouldBe(1);
+        fetch.ReadString(true).ShouldBe("t");
+        fetch.ReadArrayCount(true).ShouldBe(1);
+        fetch.ReadInt32().ShouldBe(0);
+        var offset = fetch.ReadInt64();
+        fetch.ReadInt32();
+        fetch.ReadNullableString(true);
+        return ((ErrorCode)fetch.ReadInt16(), offset);
     }
 
     private async Task<ErrorCode> EndAsync(short version, long producerId, short epoch)

@@ -201,39 +201,72 @@ public sealed class NoiseActionTests : IDisposable
     }
 
     [Fact]
-    public void Mask_WithPrivacyUnit_RandomizedResponseIsMemoizedPerUnitAndValue()
+    public void Mask_WithPrivacyUnit_ReportsVaryPerRecordButReplaysAreIdentical()
     {
-        var policy = TestPolicies.Valid("""
+        var policy = UnitPolicy("cardio, derma, onco");
+        using var masker = new RecordMasker(policy, _keyring);
+        var flips = 0;
+        for (var unit = 0; unit < 50; unit++)
+        {
+            var json = $$"""{"patient": {"id": "u{{unit}}"}, "smoker": true, "dept": "onco"}""";
+            var reports = Enumerable.Range(0, 6).Select(r => Masked(policy, masker, At(json, offset: (unit * 1000) + r)).ToJsonString()).ToList();
+            // A replay of the same record (same coordinates) is byte-identical.
+            Masked(policy, masker, At(json, offset: unit * 1000)).ToJsonString().ShouldBe(reports[0]);
+            flips += reports.Distinct().Count() > 1 ? 1 : 0;
+        }
+
+        // The instantaneous layer (ε_inst = 0.5) redraws every report: an unchanged value shows different reports,
+        // so a changed report no longer proves a changed value. Six equal reports for 40 of 50 units would have
+        // probability far below 1e-9.
+        flips.ShouldBeGreaterThan(40);
+
+        var missingUnit = masker.Mask(policy.Segments[0], At("""{"smoker": true}""", 1));
+        missingUnit.Reason.ShouldBe(DeadLetterReason.FieldActionFailed);
+        missingUnit.FieldPath.ShouldBe("smoker");
+    }
+
+    [Fact]
+    public void Mask_WithPrivacyUnit_PermanentLayerKeyedByValueNotCategoryOrder()
+    {
+        // With ε_inst huge the report is the permanent response itself (truth probability 1 − 2e-13 per report),
+        // which exposes the memo: reordering the categories keeps it (the label holds the value and the category
+        // set), changing permanentEpsilon draws a new one.
+        var declared = UnitPolicy("cardio, derma, onco", instantaneous: 30, permanent: 0.1);
+        var reordered = UnitPolicy("onco, cardio, derma", instantaneous: 30, permanent: 0.1);
+        var otherEpsilon = UnitPolicy("cardio, derma, onco", instantaneous: 30, permanent: 0.2);
+        using var a = new RecordMasker(declared, _keyring);
+        using var b = new RecordMasker(reordered, _keyring);
+        using var c = new RecordMasker(otherEpsilon, _keyring);
+        var differs = 0;
+        for (var unit = 0; unit < 60; unit++)
+        {
+            var json = $$"""{"patient": {"id": "u{{unit}}"}, "dept": "onco"}""";
+            var report = Masked(declared, a, At(json, offset: unit))["dept"]!.GetValue<string>();
+            Masked(declared, a, At(json, offset: unit + 500))["dept"]!.GetValue<string>().ShouldBe(report);
+            Masked(reordered, b, At(json, offset: unit))["dept"]!.GetValue<string>().ShouldBe(report);
+            differs += Masked(otherEpsilon, c, At(json, offset: unit))["dept"]!.GetValue<string>() == report ? 0 : 1;
+        }
+
+        // ε_perm 0.1 with k = 3: each fresh permanent response differs with probability ≥ 0.63·0.35; 60 draws
+        // with at most 5 differences has probability below 1e-9.
+        differs.ShouldBeGreaterThan(5);
+    }
+
+    private static PrivacyPolicy UnitPolicy(string categories, double instantaneous = 0.5, double? permanent = null)
+    {
+        var permanentKey = permanent is { } p ? ", permanentEpsilon: " + p.ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
+        var epsilon = instantaneous.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TestPolicies.Valid($$"""
             version: "1"
             segments:
               - name: s
                 match: { all: [] }
                 fields:
-                  smoker: { action: randomized-response, epsilon: 0.5 }
-                  dept: { action: randomized-response, epsilon: 0.5, categories: [cardio, derma, onco] }
+                  smoker: { action: randomized-response, epsilon: {{epsilon}}{{permanentKey}} }
+                  dept: { action: randomized-response, epsilon: {{epsilon}}{{permanentKey}}, categories: [{{categories}}] }
                 privacyUnit: { field: patient.id, maxEventsPerWindow: 2 }
                 window: { size: 1h }
             """);
-        using var masker = new RecordMasker(policy, _keyring);
-        var reportsPerUnit = new List<string>();
-        for (var unit = 0; unit < 50; unit++)
-        {
-            var json = $$"""{"patient": {"id": "u{{unit}}"}, "smoker": true, "dept": "onco"}""";
-            var first = Masked(policy, masker, At(json, offset: unit * 1000)).ToJsonString();
-            for (var repeat = 1; repeat < 5; repeat++)
-            {
-                Masked(policy, masker, At(json, offset: (unit * 1000) + repeat)).ToJsonString().ShouldBe(first);
-            }
-
-            reportsPerUnit.Add(first);
-        }
-
-        // ε = 0.5: P(truth) ≈ 0.62 for booleans, so 50 units show both answers (all-equal has probability < 1e-10).
-        reportsPerUnit.Distinct().Count().ShouldBeGreaterThan(1);
-
-        var missingUnit = masker.Mask(policy.Segments[0], At("""{"smoker": true}""", 1));
-        missingUnit.Reason.ShouldBe(DeadLetterReason.FieldActionFailed);
-        missingUnit.FieldPath.ShouldBe("smoker");
     }
 
     [Fact]

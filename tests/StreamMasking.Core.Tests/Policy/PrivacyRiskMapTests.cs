@@ -57,6 +57,19 @@ public sealed class PrivacyRiskMapTests
         PolicyExplainer.RiskMaps(Sample).Single(m => m.Segment == segment);
 
     [Fact]
+    public void Build_RandomizedResponseWithUnit_StatesBothLayersAndTheChangePosterior()
+    {
+        var note = Map("noised").Notes.Single(n => n.StartsWith("randomized response on smoker", StringComparison.Ordinal));
+
+        // ε_perm defaults to ε = 1: composed per-report ε = ln(p'/q'), p' = p² + q², q' = 2pq, p = e/(1+e); the change
+        // posterior bound is e/(1+e).
+        note.ShouldContain("each report is charged ε_inst=1 (one report alone reveals at most ε=0.434)");
+        note.ShouldContain("at most ε_perm=1, and each further value a further ε_perm");
+        note.ShouldContain("posterior at most 0.731");
+        Map("no-unit").Notes.ShouldNotContain(n => n.StartsWith("randomized response", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Build_EventNoiseAndAggregates_ComposesPerWindowAndIsUnboundedOverLifetime()
     {
         var map = Map("noised");

@@ -9,12 +9,13 @@ public sealed partial class DemoCommandTests
     [Fact]
     public async Task Demo_HeadlessWithDuration_PublishesMaskedRecordsAndStopsCleanly()
     {
-        using var demo = HostProcess.Start(null, "demo", "--headless", "--duration", "6", "--rate", "100");
+        using var demo = HostProcess.Start(null, "demo", "--headless", "--duration", "6", "--rate", "100", "--http-port", "0");
 
         var exit = await demo.WaitAsync(TimeSpan.FromMinutes(3));
 
         exit.ShouldBe(0, demo.Error);
         demo.Output.ShouldContain("Demo finished.");
+        demo.Output.ShouldContain("Endpoints: http://127.0.0.1:");
         demo.Output.ShouldContain("balanced=yes");
         var visible = VisibleLine().Matches(demo.Output).Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
         visible.ShouldNotBeEmpty();
@@ -28,7 +29,7 @@ public sealed partial class DemoCommandTests
     public async Task Demo_HeadlessLongerThanAWindow_PrintsReleasesAndBalancesWithDrops()
     {
         // Windows of the demo policy are 5 s with 1 s grace: 15 s closes at least two of them in every windowed segment.
-        using var demo = HostProcess.Start(null, "demo", "--headless", "--duration", "15", "--rate", "200");
+        using var demo = HostProcess.Start(null, "demo", "--headless", "--duration", "15", "--rate", "200", "--http-port", "0");
 
         var exit = await demo.WaitAsync(TimeSpan.FromMinutes(4));
 

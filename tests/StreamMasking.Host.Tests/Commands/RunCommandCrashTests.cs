@@ -5,7 +5,6 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using StreamMasking.Host.Demo;
 using StreamMasking.Host.Tests.Support;
-using StreamMasking.Testing;
 
 namespace StreamMasking.Host.Tests.Commands;
 
@@ -26,7 +25,7 @@ public sealed class RunCommandCrashTests : IDisposable
     [Fact]
     public async Task Run_KilledWithOpenTransaction_RestartCompletesWithNoLossAndNoDuplicates()
     {
-        await using var broker = await BrokerProcess.StartAsync(_dataDirectory);
+        using var broker = await BrokerCommandProcess.StartAsync(_dataDirectory);
         await ProduceInputAsync(broker.BootstrapServers);
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         string[] outputs = [.. MaskedTopics, "streammasking.dlq", "streammasking.repartition"];
@@ -127,6 +126,8 @@ public sealed class RunCommandCrashTests : IDisposable
         ["STREAMMASKING__KAFKA__PROPERTIES__SESSION_TIMEOUT_MS"] = "6000",
         ["STREAMMASKING__KAFKA__PROPERTIES__HEARTBEAT_INTERVAL_MS"] = "1000",
         ["STREAMMASKING_MASTER_SECRET"] = secret,
+        // The service picks a free HTTP port: a fixed one could be taken on a shared machine.
+        ["STREAMMASKING__HTTP__PORT"] = "0",
         ["Logging__LogLevel__Default"] = "Information",
     };
 }

@@ -72,13 +72,27 @@ public sealed class ServiceConfigurationTests : IDisposable
         var settings = RunCommand.Prepare(options, new StringWriter()).ShouldNotBeNull();
 
         settings.Policy.Segments.Count.ShouldBe(5);
-        settings.UseEmbeddedBroker.ShouldBeTrue();
+        settings.PolicyContentHash.Length.ShouldBe(16);
+    }
+
+    [Fact]
+    public void Prepare_NoBootstrapServers_RefusesAndSaysHowToSetThemOrRunTheDemo()
+    {
+        var options = Valid();
+        options.Kafka.BootstrapServers = null;
+        var error = new StringWriter();
+
+        RunCommand.Prepare(options, error).ShouldBeNull();
+
+        error.ToString().ShouldContain("StreamMasking:Kafka:BootstrapServers: is required");
+        error.ToString().ShouldContain("streammasking demo");
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static StreamMaskingOptions Valid() => new()
     {
+        Kafka = { BootstrapServers = "127.0.0.1:9092" },
         Pipeline = { InputTopics = ["visits"] },
         Policy = { File = Path.Combine(AppContext.BaseDirectory, "policies", "demo.yaml") },
     };

@@ -22,4 +22,19 @@ internal static class TestPolicies
             .Replace("late: drop", "late: dead-letter", StringComparison.Ordinal));
         return path;
     }
+
+    /// <summary>
+    /// The demo policy with clinic-b.eu.visits on an (ε, δ) budget instead of pure ε, so that one policy exercises
+    /// every budget currency: ε (pure), ε and δ (approximate), ρ (zCDP). Returns the file's path.
+    /// </summary>
+    internal static string DemoWithEveryBudgetKind(string directory)
+    {
+        var text = File.ReadAllText(DemoPolicyPath);
+        const string pure = "      perWindow: { epsilon: 0.5 }\n      lifetime: { epsilon: 12 }\n";
+        text.ShouldContain(pure);
+        var path = Path.Combine(directory, "demo-every-budget-kind.yaml");
+        File.WriteAllText(path, text.Replace(pure,
+            "      perWindow: { epsilon: 0.5, delta: 1e-6 }\n      lifetime: { epsilon: 12, delta: 1e-5 }\n", StringComparison.Ordinal));
+        return path;
+    }
 }

@@ -49,45 +49,4 @@ public class RandomizedResponseTests
         p.ShouldBe(Math.Exp(0.7) / (Math.Exp(0.7) + 2), 1e-15);
         Math.Abs(((double)truthful / n) - p).ShouldBeLessThan(5 * Math.Sqrt(p * (1 - p) / n));
     }
-
-    private static readonly byte[] s_key = Enumerable.Range(0, 32).Select(i => (byte)(i * 7)).ToArray();
-
-    [Fact]
-    public void MemoizedReport_SameUnitAndValue_IdenticalReports()
-    {
-        var memo = new MemoizedRandomizedResponse(s_key, "diagnosis", new RandomizedResponse(6, new Epsilon(0.5)));
-        var first = Enumerable.Range(0, 200).Select(u => memo.Report($"unit-{u}", u % 6)).ToArray();
-        for (var repeat = 0; repeat < 5; repeat++)
-        {
-            Enumerable.Range(0, 200).Select(u => memo.Report($"unit-{u}", u % 6)).ShouldBe(first);
-        }
-
-        // A new memoizer with the same key reproduces the reports (state survives restarts by construction).
-        var again = new MemoizedRandomizedResponse(s_key, "diagnosis", new RandomizedResponse(6, new Epsilon(0.5)));
-        Enumerable.Range(0, 200).Select(u => again.Report($"unit-{u}", u % 6)).ShouldBe(first);
-    }
-
-    // Across 20,000 units the memoized reports still follow randomized response (5 SE, false-failure rate < 6e-7),
-    // and a different field gives different reports for the same units.
-    [Fact]
-    public void MemoizedReport_AcrossUnits_FollowsMechanismAndSeparatesFields()
-    {
-        var rr = RandomizedResponse.ForBoolean(new Epsilon(1.0));
-        var memo = new MemoizedRandomizedResponse(s_key, "smoker", rr);
-        var other = new MemoizedRandomizedResponse(s_key, "vaccinated", rr);
-        const int n = 20_000;
-        var truthful = 0;
-        var agree = 0;
-        for (var u = 0; u < n; u++)
-        {
-            var report = memo.Report($"u{u}", true);
-            truthful += report ? 1 : 0;
-            agree += report == other.Report($"u{u}", true) ? 1 : 0;
-        }
-
-        var p = rr.TruthProbability;
-        Math.Abs(((double)truthful / n) - p).ShouldBeLessThan(5 * Math.Sqrt(p * (1 - p) / n));
-        var agreement = (p * p) + ((1 - p) * (1 - p));
-        Math.Abs(((double)agree / n) - agreement).ShouldBeLessThan(5 * Math.Sqrt(agreement * (1 - agreement) / n));
-    }
 }

@@ -48,7 +48,7 @@ public sealed class AuditEventFactoryTests
         var record = Factory().Release(outcome);
 
         record.Topic.ShouldBe(Topic);
-        record.Kind.ShouldBe(OutputKind.Auxiliary);
+        record.Kind.ShouldBe(OutputKind.Audit);
         record.Segment.ShouldBe(Segment);
         record.ReasonCode.ShouldBeNull();
         Records.Text(record.Message.Key).ShouldBe(Segment);
@@ -308,7 +308,7 @@ public sealed class AuditEventFactoryTests
         cloudEvent.Id!.Length.ShouldBe(32);
         record.Message.Key.ShouldBeNull();
         record.Segment.ShouldBeNull();
-        record.Kind.ShouldBe(OutputKind.Auxiliary);
+        record.Kind.ShouldBe(OutputKind.Audit);
         data.GetProperty("policyVersion").GetString().ShouldBe("dp-1");
         data.GetProperty("policySource").GetString().ShouldBe("dp.yaml");
         data.GetProperty("stage").GetString().ShouldBe("mask");

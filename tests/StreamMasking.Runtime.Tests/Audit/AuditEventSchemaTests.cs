@@ -129,5 +129,7 @@ public sealed class AuditEventSchemaTests
         yield return factory.DeadLetterSummary("mask", new Dictionary<string, long>(), new Dictionary<string, long>());
         yield return factory.RecordsDropped("mask", Segment, new Dictionary<string, long> { ["late_record"] = 4, ["unit_cap_exceeded"] = 1 }, 2);
         yield return factory.RecordsDropped("mask", Segment, new Dictionary<string, long>(), 0);
+        yield return factory.OwnershipViolated("mask", "in", Segment, 2, "partition_count_changed", "Topic 'in' has 5 partitions");
+        yield return factory.OwnershipViolated("mask", "in", segment: null, -1, "ownership_unverifiable", "Cannot read the partition count");
     }
 }

@@ -37,11 +37,19 @@ internal sealed class InMemoryChangelog : IChangelogSink, IChangelogReader
     /// <summary>Forgets a topic, as if it were deleted and created again.</summary>
     internal void Recreate(string topic, int partition) => _logs[(topic, partition)] = [];
 
-    public (long LogStart, long End) GetOffsets(string topic, int partition, CancellationToken cancellationToken)
+    /// <summary>Called before each offset query (a test can resolve the open transaction while a restore waits).</summary>
+    internal Action<int>? BeforeGetOffsets { get; set; }
+
+    /// <summary>Offset queries answered so far.</summary>
+    internal int OffsetQueries { get; private set; }
+
+    public ChangelogOffsets GetOffsets(string topic, int partition, CancellationToken cancellationToken)
     {
+        OffsetQueries++;
+        BeforeGetOffsets?.Invoke(OffsetQueries);
         var log = Log(topic, partition);
         var firstOpen = log.FirstOrDefault(e => e.State == State.Open);
-        return (0, firstOpen?.Offset ?? log.Count);
+        return new ChangelogOffsets(0, firstOpen?.Offset ?? log.Count, log.Count);
     }
 
     public long Read(string topic, int partition, long from, long end,

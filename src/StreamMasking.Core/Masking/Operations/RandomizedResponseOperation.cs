@@ -9,23 +9,32 @@ namespace StreamMasking.Core.Masking.Operations;
 
 /// <summary>
 /// <c>randomized-response</c> on a JSON boolean, or on a value among the declared categories (matched by canonical
-/// text, ordinal). Where the segment declares a privacy unit the report is memoized per (unit, field, value), so the
-/// same person repeating the same value always gets the same report; otherwise the report's randomness is keyed by
-/// the record's coordinates and field. Values outside the domain, a missing unit id, or missing coordinates fail.
+/// text, ordinal). Where the segment declares a privacy unit the response has two layers
+/// (<see cref="TwoLayerRandomizedResponse"/>): a permanent response memoized per (unit, field, value), so repeats of
+/// the same value cannot average the noise away, passed through an instantaneous response drawn freshly for each
+/// report, so a changed report no longer proves a changed value. Without a unit each report is one k-RR keyed by the
+/// record's coordinates and field. Labels: <see cref="RandomizedResponseLabel"/>. Values outside the domain, a missing
+/// unit id, or missing coordinates fail.
 /// </summary>
 internal sealed class RandomizedResponseOperation : FieldOperation
 {
     private readonly RandomizedResponseAction _action;
     private readonly byte[] _noiseKey;
     private readonly RandomizedResponse _mechanism;
-    private readonly MemoizedRandomizedResponse? _memoized;
+    private readonly TwoLayerRandomizedResponse? _twoLayer;
+    private readonly string _fieldPath;
+    private readonly string[]? _categories;
 
-    public RandomizedResponseOperation(RandomizedResponseAction action, byte[] noiseKey, string path, bool memoize)
+    public RandomizedResponseOperation(RandomizedResponseAction action, byte[] noiseKey, string fieldPath, bool memoize)
     {
         _action = action;
+        _fieldPath = fieldPath;
+        // k-RR is symmetric in its categories: index them in canonical (ordinal) order, so that the random stream maps
+        // to the same values whatever order the policy declares them in.
+        _categories = action.Categories?.Order(StringComparer.Ordinal).ToArray();
         _noiseKey = noiseKey;
         _mechanism = new RandomizedResponse(action.CategoryCount, action.Epsilon);
-        _memoized = memoize ? new MemoizedRandomizedResponse(noiseKey, path, _mechanism) : null;
+        _twoLayer = memoize ? new TwoLayerRandomizedResponse(action.CategoryCount, action.PermanentEpsilonOrDefault, action.Epsilon) : null;
     }
 
     public override bool IsNoise => true;
@@ -45,33 +54,38 @@ internal sealed class RandomizedResponseOperation : FieldOperation
             return false;
         }
 
+        if (context.Coordinates is not { } coordinates)
+        {
+            return false;
+        }
+
         int report;
-        if (_memoized is not null)
+        if (_twoLayer is not null)
         {
             if (!context.TryGetUnit(out var unit))
             {
                 return false;
             }
 
-            report = _memoized.Report(unit, index);
+            // The memo key holds the value itself (not its index), so reordering the categories keeps every report.
+            var permanent = new KeyedRandomSource(_noiseKey, RandomizedResponseLabel.Permanent(_action, _fieldPath, unit, ValueText(index)));
+            var instantaneous = new KeyedRandomSource(_noiseKey, RandomizedResponseLabel.Instantaneous(_action, path, coordinates));
+            report = _twoLayer.Report(permanent, instantaneous, index);
         }
         else
         {
-            if (context.Coordinates is not { } coordinates)
-            {
-                return false;
-            }
-
             report = _mechanism.Report(new KeyedRandomSource(_noiseKey, EventNoiseLabel.For(coordinates, path)), index);
         }
 
-        result = _action.Categories is { } categories ? JsonValue.Create(categories[report]) : JsonValue.Create(report == 1);
+        result = _categories is { } categories ? JsonValue.Create(categories[report]) : JsonValue.Create(report == 1);
         return true;
     }
 
+    private string ValueText(int index) => _categories is { } categories ? categories[index] : index == 1 ? "true" : "false";
+
     private int IndexOf(JsonNode value)
     {
-        if (_action.Categories is null)
+        if (_categories is null)
         {
             return value is JsonValue v ? v.GetValueKind() switch
             {
@@ -86,9 +100,9 @@ internal sealed class RandomizedResponseOperation : FieldOperation
             return -1;
         }
 
-        for (var i = 0; i < _action.Categories.Count; i++)
+        for (var i = 0; i < _categories.Length; i++)
         {
-            if (string.Equals(_action.Categories[i], text, StringComparison.Ordinal))
+            if (string.Equals(_categories[i], text, StringComparison.Ordinal))
             {
                 return i;
             }

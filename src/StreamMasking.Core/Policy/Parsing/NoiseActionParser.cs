@@ -8,7 +8,7 @@ namespace StreamMasking.Core.Policy.Parsing;
 internal static class NoiseActionParser
 {
     public static readonly string[] NumericKeys = ["action", "epsilon", "delta", "clamp"];
-    public static readonly string[] ResponseKeys = ["action", "epsilon", "categories"];
+    public static readonly string[] ResponseKeys = ["action", "epsilon", "permanentEpsilon", "categories"];
 
     public static FieldAction? Parse(string name, YMapping mapping, string path, PolicyDiagnosticBag bag) => name switch
     {
@@ -68,7 +68,14 @@ internal static class NoiseActionParser
             ok = categories is not null;
         }
 
-        return epsilon is null || !ok ? null : new RandomizedResponseAction(epsilon.Value, categories);
+        Epsilon? permanent = null;
+        if (reader.Get("permanentEpsilon") is { } permanentNode)
+        {
+            permanent = DpValues.Epsilon(permanentNode, reader.ChildPath("permanentEpsilon"), bag);
+            ok &= permanent is not null;
+        }
+
+        return epsilon is null || !ok ? null : new RandomizedResponseAction(epsilon.Value, categories) { PermanentEpsilon = permanent };
     }
 
     /// <summary>A list of unique, non-empty text values with at least <paramref name="minimum"/> entries.</summary>

@@ -76,6 +76,11 @@ public static class PrivacyRiskMapBuilder
             }
         }
 
+        if (unit is not null)
+        {
+            notes.AddRange(segment.Fields.Where(f => f.Action is RandomizedResponseAction).Select(f => TwoLayerNote(f.Path.Text, (RandomizedResponseAction)f.Action)));
+        }
+
         if (fields.Count + aggregates.Count > 0)
         {
             notes.Add("fields kept, tokenized, generalized or partially masked are deterministic: these figures cover noised fields and aggregates only");
@@ -83,6 +88,16 @@ public static class PrivacyRiskMapBuilder
 
         return new PrivacyRiskMap(
             segment.Name, budget?.AccountantName ?? "basic", reportingDelta, fields, aggregates, perEvent, perWindow, lifetime, notes);
+    }
+
+    // What a unit loses to the two randomized-response layers (see TwoLayerRandomizedResponse).
+    private static string TwoLayerNote(string path, RandomizedResponseAction action)
+    {
+        var rr = new TwoLayerRandomizedResponse(action.CategoryCount, action.PermanentEpsilonOrDefault, action.Epsilon);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"randomized response on {path}: each report is charged ε_inst={action.Epsilon.Value:R} (one report alone reveals at most ε={rr.PerReportEpsilon:0.###}); "
+            + $"all reports of one unit for one value together reveal at most ε_perm={action.PermanentEpsilonOrDefault.Value:R}, and each further value a further ε_perm; "
+            + $"a changed report shows a changed value with posterior at most {rr.ChangePosteriorBound:0.###} (from even odds)");
     }
 
     /// <summary>Text lines of the risk map, indented for <see cref="PolicyExplainer.Explain"/>.</summary>

@@ -178,28 +178,6 @@ public sealed class ChangelogRestoreIntegrationTests : IDisposable
     }
 
     [Fact]
-    public async Task Restore_OtherProducersTransactionStillOpen_StopsAtLastStableOffsetWithoutItsRecords()
-    {
-        await ProvisionAsync();
-        using var zombie = new ProducerBuilder<byte[]?, byte[]?>(_cluster.ProducerConfig(c =>
-        {
-            c.TransactionalId = $"zombie-{Guid.NewGuid():N}";
-            c.EnableIdempotence = true;
-        })).Build();
-        zombie.InitTransactions(StateHarness.Timeout);
-        zombie.BeginTransaction();
-        await zombie.ProduceAsync(new TopicPartition(LedgerChangelog, 0),
-            new Message<byte[]?, byte[]?> { Key = Bytes.Of("open"), Value = Bytes.Of("x") });
-
-        using var instance = Harness(_dirA);
-        var ledger = instance.Open(0).Single(r => r.Store == Ledger);
-
-        ledger.EndOffset.ShouldBe(0);
-        instance.Store(Ledger, 0).Get(Bytes.Of("open")).ShouldBeNull();
-        zombie.AbortTransaction(StateHarness.Timeout);
-    }
-
-    [Fact]
     public async Task LargeChangelog_ManyTransactions_RestoresAcrossBatches()
     {
         await ProvisionAsync();

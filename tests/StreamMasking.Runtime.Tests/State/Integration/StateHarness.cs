@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamMasking.Runtime.State;
 using StreamMasking.Testing;
@@ -15,10 +16,15 @@ internal sealed class StateHarness : IDisposable
 
     private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly KafkaChangelogReader _reader;
+    private readonly TimeSpan _stableChangelogTimeout;
+    private readonly ILogger _logger;
     private StateStoreManager? _manager;
 
-    internal StateHarness(KafkaCluster cluster, string applicationId, string stateDirectory, IReadOnlyList<string> stores)
+    internal StateHarness(KafkaCluster cluster, string applicationId, string stateDirectory, IReadOnlyList<string> stores,
+        TimeSpan? stableChangelogTimeout = null, ILogger? logger = null)
     {
+        _stableChangelogTimeout = stableChangelogTimeout ?? Timeout;
+        _logger = logger ?? NullLogger.Instance;
         ApplicationId = applicationId;
         StateDirectory = stateDirectory;
         Stores = stores;
@@ -48,8 +54,13 @@ internal sealed class StateHarness : IDisposable
     internal IReadOnlyList<StoreRestoreResult> Open(params int[] partitions)
     {
         _manager ??= new StateStoreManager(
-            new StateStoreOptions { StateDirectory = StateDirectory, ApplicationId = ApplicationId },
-            Stores, Sink, _reader, Observer, metrics: null, TimeProvider.System, NullLogger.Instance);
+            new StateStoreOptions
+            {
+                StateDirectory = StateDirectory,
+                ApplicationId = ApplicationId,
+                StableChangelogTimeout = _stableChangelogTimeout,
+            },
+            Stores, Sink, _reader, Observer, metrics: null, TimeProvider.System, _logger);
         using var cts = new CancellationTokenSource(Timeout * 2);
         return _manager.OpenPartitions(partitions, cts.Token);
     }

@@ -1,15 +1,13 @@
 using Microsoft.Extensions.Logging;
 using StreamMasking.Broker;
-using StreamMasking.Runtime.Configuration;
-using StreamMasking.Runtime.Diagnostics;
 
-namespace StreamMasking.Runtime.Embedded;
+namespace StreamMasking.Host.Embedded;
 
 /// <summary>
-/// The local broker started in-process when no bootstrap servers are configured (first run, demo, tests). Clients
-/// reach it over TCP exactly as a real Kafka. Production uses a real Kafka cluster.
+/// The local broker started in-process by <c>demo</c> and <c>broker</c> (never by <c>run</c>). Clients reach it over
+/// TCP exactly as a real Kafka. Production uses a real Kafka cluster.
 /// </summary>
-public sealed class EmbeddedBroker : IAsyncDisposable
+internal sealed partial class EmbeddedBroker : IAsyncDisposable
 {
     private readonly LocalBroker _broker;
     private readonly string? _temporaryDirectory;
@@ -37,11 +35,21 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             directory = temporary;
         }
 
-        var broker = await LocalBroker.StartAsync(
-            new LocalBrokerOptions { Port = options.Port, DataDirectory = directory },
-            loggerFactory,
-            cancellationToken);
-        loggerFactory.CreateLogger<EmbeddedBroker>().EmbeddedBrokerStarted(broker.BootstrapServers);
+        LocalBroker broker;
+        try
+        {
+            broker = await LocalBroker.StartAsync(
+                new LocalBrokerOptions { Port = options.Port, DataDirectory = directory },
+                loggerFactory,
+                cancellationToken);
+        }
+        catch when (temporary is not null)
+        {
+            Directory.Delete(temporary, recursive: true);
+            throw;
+        }
+
+        Started(loggerFactory.CreateLogger<EmbeddedBroker>(), broker.BootstrapServers);
         return new EmbeddedBroker(broker, temporary);
     }
 
@@ -61,4 +69,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             }
         }
     }
+
+    [LoggerMessage(1, LogLevel.Information, "Embedded local broker listening on {BootstrapServers}")]
+    private static partial void Started(ILogger logger, string bootstrapServers);
 }

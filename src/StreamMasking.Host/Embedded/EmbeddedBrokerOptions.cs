@@ -1,7 +1,7 @@
-namespace StreamMasking.Runtime.Configuration;
+namespace StreamMasking.Host.Embedded;
 
-/// <summary>The embedded local broker (<c>StreamMasking:EmbeddedBroker</c>), used only without bootstrap servers.</summary>
-public sealed class EmbeddedBrokerOptions
+/// <summary>The local broker of <c>demo</c> and <c>broker</c>.</summary>
+internal sealed class EmbeddedBrokerOptions
 {
     /// <summary>
     /// Directory of the embedded broker's log; empty keeps it in a fresh temporary directory that is deleted on

@@ -1,0 +1,9 @@
+using Microsoft.Extensions.Logging;
+
+namespace StreamMasking.Runtime.Ownership;
+
+internal static partial class OwnershipLogMessages
+{
+    [LoggerMessage(500, LogLevel.Critical, "Stage {Stage} stops: DP state ownership violated ({Code}): {Detail}")]
+    internal static partial void OwnershipViolated(this ILogger logger, string stage, string code, string detail);
+}
