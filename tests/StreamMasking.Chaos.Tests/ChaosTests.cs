@@ -93,7 +93,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
                 workload.ProduceFlush(bootstrap, aheadMs: 60_000);
                 output.WriteLine($"{workload.Produced} records produced; chaos actions:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", actions)}");
-                await WaitForQuiescenceAsync(bootstrap, chaos, workload.Produced, TimeSpan.FromMinutes(5));
+                await WaitForQuiescenceAsync(bootstrap, chaos, workload.Produced, TimeSpan.FromMinutes(5), instances, actions);
             }
             finally
             {
@@ -111,9 +111,11 @@ public sealed class ChaosTests(ITestOutputHelper output)
             // The reference: a second application, never interrupted, over the same (now complete) input.
             var reference = new ChaosTopology("ref-" + Guid.NewGuid().ToString("N")[..8], input);
             var single = StartInstances(root.FullName, bootstrap, reference, count: 1);
+            var referenceExits = new List<string>();
             try
             {
-                await WaitForQuiescenceAsync(bootstrap, reference, workload.Produced, TimeSpan.FromMinutes(5));
+                await WaitForQuiescenceAsync(bootstrap, reference, workload.Produced, TimeSpan.FromMinutes(5), single, referenceExits);
+                referenceExits.ShouldBeEmpty("the uninterrupted reference run must not stop on its own");
             }
             finally
             {
@@ -229,7 +231,8 @@ public sealed class ChaosTests(ITestOutputHelper output)
     }
 
     /// <summary>Waits until every produced record has an output and the aggregates topic stopped growing.</summary>
-    private static async Task WaitForQuiescenceAsync(string bootstrap, ChaosTopology topology, long produced, TimeSpan timeout)
+    private static async Task WaitForQuiescenceAsync(string bootstrap, ChaosTopology topology, long produced, TimeSpan timeout,
+        IReadOnlyList<ServiceProcess> instances, List<string> actions)
     {
         var clock = Stopwatch.StartNew();
         long lastReleases = -1;
@@ -251,6 +254,12 @@ public sealed class ChaosTests(ITestOutputHelper output)
             }
 
             lastReleases = releases;
+            foreach (var restarted in instances.Where(i => i.RestartIfExited()))
+            {
+                // A supervisor restarts an instance that stopped on its own, as Kubernetes would.
+                actions.Add($"{restarted.InstanceId} exited on its own (code {restarted.UnexpectedExits[^1]}) while draining: restarted");
+            }
+
             clock.Elapsed.ShouldBeLessThan(timeout, $"{topology.Prefix}: {outputs} of {produced} records have an output, {releases} releases");
             await Task.Delay(TimeSpan.FromSeconds(2));
         }

@@ -31,6 +31,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     internal bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The current incarnation's OS process id, if one was started.</summary>
+    internal int? ProcessId => _process?.Id;
+
     internal bool IsStopped { get; private set; }
 
     /// <summary>Exit codes of incarnations that ended on their own (not killed or stopped by the chaos loop).</summary>

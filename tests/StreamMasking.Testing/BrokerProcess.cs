@@ -24,6 +24,9 @@ public sealed class BrokerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The broker's OS process id (for resource sampling in soak tests).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts the broker process and waits for its LISTENING line.</summary>
     public static async Task<BrokerProcess> StartAsync(string dataDirectory, int port = 0, TimeSpan? timeout = null, params string[] extraArguments)
     {
@@ -34,7 +37,7 @@ public sealed class BrokerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { dll, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dataDirectory }.Concat(extraArguments))
+        foreach (var argument in LaunchArguments(dll).Concat(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dataDirectory]).Concat(extraArguments))
         {
             start.ArgumentList.Add(argument);
         }
@@ -61,6 +64,21 @@ public sealed class BrokerProcess : IAsyncDisposable
             process.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// <c>exec DLL</c>, with the service's runtime configuration when the service sits beside the broker: a test
+    /// project that references the service (an ASP.NET Core app) gets the logging assemblies from the shared
+    /// framework rather than as files, and the broker's own runtime configuration would not find them.
+    /// </summary>
+    private static string[] LaunchArguments(string dll)
+    {
+        var directory = Path.GetDirectoryName(dll)!;
+        var runtimeConfig = Path.Combine(directory, "streammasking.runtimeconfig.json");
+        var deps = Path.Combine(directory, "streammasking.deps.json");
+        return File.Exists(runtimeConfig) && File.Exists(deps)
+            ? ["exec", "--runtimeconfig", runtimeConfig, "--depsfile", deps, dll]
+            : ["exec", dll];
     }
 
     /// <summary>Kills the process abruptly (SIGKILL): no graceful shutdown, like a crash.</summary>
