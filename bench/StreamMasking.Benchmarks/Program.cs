@@ -14,4 +14,13 @@ if (args is ["--pipeline-ratio", ..])
     return;
 }
 
+// `--broker-throughput [records] [rounds]`: the local broker (data directory) against librdkafka's mock cluster.
+if (args is ["--broker-throughput", ..])
+{
+    var records = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000;
+    var rounds = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3;
+    await StreamMasking.Benchmarks.Broker.BrokerThroughputHarness.RunAsync(Console.Out, records, rounds);
+    return;
+}
+
 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(StreamMasking.Benchmarks.Pipeline.WindowOverheadHarness).Assembly).Run(args);

@@ -14,7 +14,7 @@ internal sealed class BrokerContext
         LoggerFactory = loggerFactory;
         Time = options.TimeProvider;
         LogChanged = new LogChangeNotifier();
-        Topics = new TopicManager(options.DataDirectory, Time, LogChanged.Notify);
+        Topics = new TopicManager(options.DataDirectory, Time, LogChanged.Notify, new BatchCache(options.LogCacheBytes));
         Faults = new BrokerFaults();
         ClusterId = "streammasking-local";
     }

@@ -42,6 +42,13 @@ public sealed class LocalBrokerOptions
     /// <summary>How often retention and compaction run, in milliseconds. The default value is 30000.</summary>
     public int LogCleanerIntervalMs { get; set; } = 30_000;
 
+    /// <summary>
+    /// Bytes of recently written or read record batches kept in memory for fetches, across all partitions; the
+    /// rest of the log is read from the segment files. Only used with a <see cref="DataDirectory"/>. The default
+    /// value is 33554432 (32 MiB).
+    /// </summary>
+    public long LogCacheBytes { get; set; } = 32L * 1024 * 1024;
+
     /// <summary>Clock used for timestamps, timeouts and retention. The default value is <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

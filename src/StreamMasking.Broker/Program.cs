@@ -9,11 +9,12 @@ var dataDir = new Option<string?>("--data-dir") { Description = "Directory for d
 var partitions = new Option<int>("--default-partitions") { Description = "Partitions of auto-created topics.", DefaultValueFactory = _ => 3 };
 var autoCreate = new Option<bool>("--auto-create-topics") { Description = "Create unknown topics on Metadata/Produce.", DefaultValueFactory = _ => true };
 var rebalanceDelay = new Option<int>("--group-initial-rebalance-delay-ms") { Description = "Group coordinator initial rebalance delay.", DefaultValueFactory = _ => 0 };
+var cacheBytes = new Option<long>("--log-cache-bytes") { Description = "Bytes of record batches cached in memory for fetches (the rest is read from the segment files).", DefaultValueFactory = _ => 32L * 1024 * 1024 };
 var verbose = new Option<bool>("--verbose") { Description = "Debug logging (never logs record contents)." };
 
 var root = new RootCommand("StreamMasking local Kafka broker: single node, Kafka wire protocol.")
 {
-    host, port, dataDir, partitions, autoCreate, rebalanceDelay, verbose,
+    host, port, dataDir, partitions, autoCreate, rebalanceDelay, cacheBytes, verbose,
 };
 
 root.SetAction(async (parse, cancellationToken) =>
@@ -29,6 +30,7 @@ root.SetAction(async (parse, cancellationToken) =>
         DefaultPartitions = parse.GetValue(partitions),
         AutoCreateTopics = parse.GetValue(autoCreate),
         GroupInitialRebalanceDelayMs = parse.GetValue(rebalanceDelay),
+        LogCacheBytes = parse.GetValue(cacheBytes),
     };
     // SIGTERM (docker/kubectl stop, test harnesses) and SIGINT stop the broker gracefully.
     using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

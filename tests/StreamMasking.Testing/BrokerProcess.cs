@@ -24,7 +24,7 @@ public sealed class BrokerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>The broker's OS process id (for resource sampling in soak tests).</summary>
+    /// <summary>Operating-system id of the broker process (for resource measurements).</summary>
     public int ProcessId => _process.Id;
 
     /// <summary>Starts the broker process and waits for its LISTENING line.</summary>

@@ -45,6 +45,6 @@ internal static partial class BrokerLog
     [LoggerMessage(13, LogLevel.Warning, "Log cleaner failed for {Topic}-{Partition}")]
     public static partial void CleanerFailed(ILogger logger, string topic, int partition, Exception exception);
 
-    [LoggerMessage(14, LogLevel.Debug, "Cleaned {Topic}-{Partition}: removed {Batches} batches")]
-    public static partial void Cleaned(ILogger logger, string topic, int partition, int batches);
+    [LoggerMessage(14, LogLevel.Debug, "Cleaned {Topic}-{Partition}: {Segments} segments deleted by retention, {Batches} batches removed by compaction; log start offset {LogStartOffset}")]
+    public static partial void Cleaned(ILogger logger, string topic, int partition, int segments, int batches, long logStartOffset);
 }

@@ -5,10 +5,11 @@ namespace StreamMasking.Broker.Storage;
 /// <summary>A record batch as stored in a partition: its bytes (base offset already assigned) and parsed header.</summary>
 internal sealed class LogBatch
 {
-    private LogBatch(byte[] bytes)
+    private LogBatch(byte[] bytes, int size)
     {
         var span = bytes.AsSpan();
         Bytes = bytes;
+        SizeInBytes = size;
         BaseOffset = RecordBatchHeader.ReadBaseOffset(span);
         LastOffset = BaseOffset + RecordBatchHeader.ReadLastOffsetDelta(span);
         Attributes = RecordBatchHeader.ReadAttributes(span);
@@ -46,8 +47,15 @@ internal sealed class LogBatch
 
     public CompressionCodec Codec => (CompressionCodec)(Attributes & RecordBatchHeader.CompressionMask);
 
-    public int SizeInBytes => Bytes.Length;
+    /// <summary>Size of the whole batch in the log (also for a header-only batch).</summary>
+    public int SizeInBytes { get; }
 
     /// <summary>Wraps bytes whose header is final (offset assigned, CRC valid).</summary>
-    public static LogBatch FromBytes(byte[] bytes) => new(bytes);
+    public static LogBatch FromBytes(byte[] bytes) => new(bytes, bytes.Length);
+
+    /// <summary>
+    /// Only the 61-byte header of a batch of <paramref name="size"/> bytes: offsets, producer fields and timestamps
+    /// are valid, the records are not there (recovery replays producer state from headers).
+    /// </summary>
+    public static LogBatch FromHeader(byte[] header, int size) => new(header, size);
 }

@@ -31,20 +31,11 @@ internal sealed class LogCleaner : IAsyncDisposable
                 {
                     try
                     {
-                        var removed = 0;
-                        if (config.Delete)
+                        var segments = config.Delete ? log.ApplyRetention(config, now) : 0;
+                        var batches = config.Compact ? log.Compact(config, now) : 0;
+                        if (segments + batches > 0)
                         {
-                            removed += log.ApplyRetention(config, now);
-                        }
-
-                        if (config.Compact)
-                        {
-                            removed += log.Compact(config, now);
-                        }
-
-                        if (removed > 0)
-                        {
-                            BrokerLog.Cleaned(_logger, log.Topic, log.Partition, removed);
+                            BrokerLog.Cleaned(_logger, log.Topic, log.Partition, segments, batches, log.LogStartOffset);
                         }
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)

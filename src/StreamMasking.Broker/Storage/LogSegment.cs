@@ -3,20 +3,35 @@ using StreamMasking.Broker.Records;
 namespace StreamMasking.Broker.Storage;
 
 /// <summary>
-/// A run of consecutive batches of one partition. In memory always; with a data directory also an append-only
-/// file <c>{baseOffset:D20}.log</c> holding the batches byte for byte (Kafka's segment format without the index:
-/// the offset index is the in-memory batch list, rebuilt by the CRC-verifying scan on start).
+/// A run of consecutive batches of one partition, in Kafka's layout: <c>{baseOffset:D20}.log</c> holds the batches
+/// byte for byte, <c>.index</c> and <c>.timeindex</c> are sparse indexes (one entry per index.interval.bytes),
+/// <c>.txnindex</c> lists the aborted transactions whose markers are here. Batches are read from the file on
+/// demand; only the indexes and a few counters stay in memory (plus what the shared <see cref="BatchCache"/> holds).
+/// Without a data directory the bytes live in a buffer instead and nothing is written. Not thread-safe: the
+/// owning <see cref="PartitionLog"/> serialises access.
 /// </summary>
-internal sealed class LogSegment : IDisposable
+internal sealed partial class LogSegment : IDisposable
 {
-    private readonly List<LogBatch> _batches = [];
-    private FileStream? _file;
+    private readonly SegmentData _data;
+    private readonly OffsetIndex _offsetIndex;
+    private readonly TimeIndex _timeIndex;
+    private readonly TransactionIndex _txnIndex;
+    private readonly BatchCache? _cache;
+    private readonly int _indexInterval;
+    private long _bytesSinceIndexEntry;
 
-    private LogSegment(long baseOffset, long createdAt, string? path)
+    private LogSegment(long baseOffset, long createdAt, string? path, BatchCache? cache, int indexInterval, bool create)
     {
         BaseOffset = baseOffset;
         CreatedAt = createdAt;
         FilePath = path;
+        _indexInterval = Math.Max(1, indexInterval);
+        // A buffer-backed segment is already in memory: caching it again would only double it.
+        _cache = path is null ? null : cache;
+        _data = path is null ? new MemorySegmentData() : new FileSegmentData(path, create);
+        _offsetIndex = new OffsetIndex(SiblingPath(".index"), baseOffset, create);
+        _timeIndex = new TimeIndex(SiblingPath(".timeindex"), baseOffset, create);
+        _txnIndex = new TransactionIndex(SiblingPath(".txnindex"), create);
     }
 
     public long BaseOffset { get; }
@@ -26,123 +41,167 @@ internal sealed class LogSegment : IDisposable
 
     public string? FilePath { get; }
 
-    public IReadOnlyList<LogBatch> Batches => _batches;
+    public long SizeInBytes => _data.Length;
 
-    public long SizeInBytes { get; private set; }
+    public long? LastOffset { get; private set; }
 
-    public long? LastOffset => _batches.Count == 0 ? null : _batches[^1].LastOffset;
+    /// <summary>Largest timestamp of a data batch here (control markers excluded), or -1.</summary>
+    public long MaxTimestamp { get; private set; } = -1;
 
-    public long MaxTimestamp => _batches.Count == 0 ? -1 : _batches.Max(b => b.MaxTimestamp);
+    /// <summary>Last offset of the batch with <see cref="MaxTimestamp"/>, or -1.</summary>
+    public long OffsetOfMaxTimestamp { get; private set; } = -1;
 
-    public static LogSegment Create(string? directory, long baseOffset, long now)
-    {
-        var path = directory is null ? null : Path.Combine(directory, FileName(baseOffset));
-        var segment = new LogSegment(baseOffset, now, path);
-        if (path is not null)
-        {
-            segment._file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
-        }
+    /// <summary>Bytes read from the segment's data so far (recovery walks, fetches that missed the cache).</summary>
+    public long BytesRead { get; private set; }
 
-        return segment;
-    }
+    public int OffsetIndexEntries => _offsetIndex.Count;
+
+    public int TimeIndexEntries => _timeIndex.Count;
+
+    public IReadOnlyList<AbortedTransaction> AbortedTransactions => _txnIndex.Entries;
+
+    public static LogSegment Create(string? directory, long baseOffset, long now, BatchCache? cache, int indexInterval) =>
+        new(baseOffset, now, directory is null ? null : Path.Combine(directory, FileName(baseOffset)), cache, indexInterval, create: true);
 
     public static string FileName(long baseOffset) => $"{baseOffset:D20}.log";
 
-    /// <summary>
-    /// Loads a segment file, verifying each batch's length and CRC. Everything from the first invalid batch on is
-    /// truncated (a torn write at crash time). Returns the number of bytes dropped.
-    /// </summary>
-    public static LogSegment Recover(string path, long now, out long truncatedBytes)
-    {
-        var name = Path.GetFileNameWithoutExtension(path);
-        var segment = new LogSegment(long.Parse(name, System.Globalization.CultureInfo.InvariantCulture), now, path);
-        var bytes = File.ReadAllBytes(path);
-        var position = 0;
-        while (position + RecordBatchHeader.Size <= bytes.Length)
-        {
-            var span = bytes.AsSpan(position);
-            var length = RecordBatchHeader.ReadBatchLength(span) + RecordBatchHeader.LogOverhead;
-            if (length < RecordBatchHeader.Size || length > span.Length || RecordBatchHeader.ReadMagic(span) != 2
-                || RecordBatchHeader.ReadCrc(span) != RecordBatchHeader.ComputeCrc(span[..length]))
-            {
-                break;
-            }
+    /// <summary>The files of a segment: the log first, then its indexes.</summary>
+    public static IEnumerable<string> Files(string logPath) =>
+        [logPath, Path.ChangeExtension(logPath, ".index"), Path.ChangeExtension(logPath, ".timeindex"), Path.ChangeExtension(logPath, ".txnindex")];
 
-            var batch = LogBatch.FromBytes(span[..length].ToArray());
-            segment._batches.Add(batch);
-            segment.SizeInBytes += length;
-            position += length;
-        }
-
-        truncatedBytes = bytes.Length - position;
-        segment._file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read);
-        segment._file.SetLength(position);
-        segment._file.Seek(position, SeekOrigin.Begin);
-        return segment;
-    }
+    private string? SiblingPath(string extension) => FilePath is null ? null : Path.ChangeExtension(FilePath, extension);
 
     public void Append(LogBatch batch)
     {
-        _batches.Add(batch);
-        SizeInBytes += batch.SizeInBytes;
-        if (_file is not null)
-        {
-            _file.Write(batch.Bytes);
-
-            // Hand the bytes to the OS: they survive a killed broker process (Kafka likewise leaves fsync to the OS).
-            _file.Flush(flushToDisk: false);
-        }
+        var position = _data.Length;
+        _data.Append(batch.Bytes);
+        Track(batch.BaseOffset, batch.LastOffset, batch.MaxTimestamp, batch.IsControl, position, batch.SizeInBytes, indexed: false);
+        _cache?.Put(this, batch, position);
     }
 
-    /// <summary>Replaces the content (compaction); the file is rewritten to a temp file and renamed over.</summary>
-    public void Replace(IReadOnlyList<LogBatch> batches)
-    {
-        if (FilePath is not null)
-        {
-            var temp = FilePath + ".cleaned";
-            using (var output = new FileStream(temp, FileMode.Create, FileAccess.Write))
-            {
-                foreach (var batch in batches)
-                {
-                    output.Write(batch.Bytes);
-                }
+    /// <summary>Records an abort marker written here in the segment's transaction index.</summary>
+    public void IndexAbortedTransaction(AbortedTransaction aborted, long lastStableOffset) => _txnIndex.Append(aborted, lastStableOffset);
 
-                output.Flush(flushToDisk: true);
+    // Offsets, timestamps and sparse index entries for a batch now at `position`.
+    private void Track(long baseOffset, long lastOffset, long maxTimestamp, bool control, long position, int size, bool indexed)
+    {
+        if (!control && maxTimestamp > MaxTimestamp)
+        {
+            MaxTimestamp = maxTimestamp;
+            OffsetOfMaxTimestamp = lastOffset;
+        }
+
+        if (!indexed && (position == 0 || _bytesSinceIndexEntry >= _indexInterval))
+        {
+            _offsetIndex.Append(baseOffset, position);
+            _bytesSinceIndexEntry = 0;
+            if (MaxTimestamp >= 0)
+            {
+                _timeIndex.MaybeAppend(MaxTimestamp, OffsetOfMaxTimestamp);
             }
-
-            _file?.Dispose();
-            File.Move(temp, FilePath, overwrite: true);
-            _file = new FileStream(FilePath, FileMode.Append, FileAccess.Write, FileShare.Read);
         }
 
-        _batches.Clear();
-        _batches.AddRange(batches);
-        SizeInBytes = batches.Sum(b => (long)b.SizeInBytes);
+        _bytesSinceIndexEntry += size;
+        LastOffset = lastOffset;
     }
 
-    /// <summary>Index of the first batch whose last offset is at or after <paramref name="offset"/>, or Count.</summary>
-    public int FindBatchIndex(long offset)
+    /// <summary>
+    /// Batches from the one holding <paramref name="offset"/> (the first whose last offset is at or after it) to
+    /// the end, read from the cache or the file. With <paramref name="headersOnly"/> a data batch carries only its
+    /// 61-byte header (enough for offsets and producer state); control batches are always whole.
+    /// </summary>
+    public IEnumerable<LogBatch> ReadFrom(long offset, bool headersOnly = false)
     {
-        int lo = 0, hi = _batches.Count;
-        while (lo < hi)
+        var header = new byte[RecordBatchHeader.Size];
+        long position;
+        long nextBase = offset;
+        if (!headersOnly && _cache?.Get(this, offset) is { } first)
         {
-            var mid = (lo + hi) >>> 1;
-            if (_batches[mid].LastOffset < offset)
+            position = first.Position;
+        }
+        else
+        {
+            position = _offsetIndex.Lookup(offset);
+        }
+
+        while (position + RecordBatchHeader.Size <= _data.Length)
+        {
+            LogBatch batch;
+            if (!headersOnly && _cache?.Get(this, nextBase) is { } hit && hit.Position == position)
             {
-                lo = mid + 1;
+                batch = hit.Batch;
             }
             else
             {
-                hi = mid;
-            }
-        }
+                if (!ReadAt(position, header))
+                {
+                    yield break;
+                }
 
-        return lo;
+                var length = RecordBatchHeader.ReadBatchLength(header) + RecordBatchHeader.LogOverhead;
+                var last = RecordBatchHeader.ReadBaseOffset(header) + RecordBatchHeader.ReadLastOffsetDelta(header);
+                if (length < RecordBatchHeader.Size)
+                {
+                    yield break;
+                }
+
+                if (last < offset)
+                {
+                    position += length;
+                    nextBase = last + 1;
+                    continue;
+                }
+
+                var control = (RecordBatchHeader.ReadAttributes(header) & RecordBatchHeader.ControlFlag) != 0;
+                if (headersOnly && !control)
+                {
+                    batch = LogBatch.FromHeader((byte[])header.Clone(), length);
+                }
+                else
+                {
+                    var bytes = new byte[length];
+                    if (!ReadAt(position, bytes))
+                    {
+                        yield break;
+                    }
+
+                    batch = LogBatch.FromBytes(bytes);
+                }
+            }
+
+            yield return batch;
+            position += batch.SizeInBytes;
+            nextBase = batch.LastOffset + 1;
+        }
     }
 
+    private bool ReadAt(long position, Span<byte> buffer)
+    {
+        BytesRead += buffer.Length;
+        return _data.ReadExactly(position, buffer);
+    }
+
+    /// <summary>The offset from which to search for the first record with a timestamp at or after <paramref name="timestamp"/>.</summary>
+    public long TimeSearchStart(long timestamp) => Math.Max(BaseOffset, _timeIndex.SearchStart(timestamp));
+
+    /// <summary>
+    /// The segment stops being the active one: its index handles are released (the entries are in memory, a
+    /// rare later write reopens the file), so a partition keeps one open file per closed segment.
+    /// </summary>
+    public void Seal()
+    {
+        _offsetIndex.Close();
+        _timeIndex.Close();
+        _txnIndex.Close();
+    }
+
+    /// <summary>Closes the file handles and deletes the segment's files.</summary>
     public void Delete()
     {
         Dispose();
+        _offsetIndex.Delete();
+        _timeIndex.Delete();
+        _txnIndex.Delete();
         if (FilePath is not null && File.Exists(FilePath))
         {
             File.Delete(FilePath);
@@ -151,7 +210,9 @@ internal sealed class LogSegment : IDisposable
 
     public void Dispose()
     {
-        _file?.Dispose();
-        _file = null;
+        _data.Dispose();
+        _offsetIndex.Dispose();
+        _timeIndex.Dispose();
+        _txnIndex.Dispose();
     }
 }

@@ -8,7 +8,7 @@ internal sealed partial class PartitionLog
     /// <summary>
     /// Deletes whole closed segments that are past retention.ms (by their newest timestamp) or beyond
     /// retention.bytes, never the active segment and never anything at or above the LSO. -1 = unbounded.
-    /// Returns the number of batches removed.
+    /// The log start offset moves to the first remaining segment. Returns the number of segments deleted.
     /// </summary>
     public int ApplyRetention(TopicConfig config, long now)
     {
@@ -35,7 +35,7 @@ internal sealed partial class PartitionLog
                 }
 
                 total -= oldest.SizeInBytes;
-                removed += oldest.Batches.Count;
+                removed++;
                 oldest.Delete();
                 _segments.RemoveAt(0);
                 // Never below an offset DeleteRecords moved the start to.
@@ -69,8 +69,8 @@ internal sealed partial class PartitionLog
             foreach (var segment in candidates)
             {
                 var changed = false;
-                var kept = new List<LogBatch>(segment.Batches.Count);
-                foreach (var batch in segment.Batches)
+                var kept = new List<LogBatch>();
+                foreach (var batch in segment.ReadFrom(segment.BaseOffset))
                 {
                     var cleaned = CleanBatch(batch, latest, config, now, minLag, out var batchChanged);
                     changed |= batchChanged;
@@ -86,7 +86,7 @@ internal sealed partial class PartitionLog
 
                 if (changed)
                 {
-                    segment.Replace(kept);
+                    _segments[_segments.IndexOf(segment)] = segment.Rewrite(kept);
                 }
             }
 
@@ -97,7 +97,7 @@ internal sealed partial class PartitionLog
     private Dictionary<string, long> BuildOffsetMap(long lso)
     {
         var latest = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var batch in _segments.SelectMany(s => s.Batches))
+        foreach (var batch in _segments.SelectMany(s => s.ReadFrom(s.BaseOffset)))
         {
             if (batch.LastOffset >= lso || batch.IsControl || IsAborted(batch) || !RecordCodec.CanDecode(batch.Codec))
             {

@@ -30,9 +30,8 @@ internal sealed partial class PartitionLog
                     continue;
                 }
 
-                for (var i = segment.FindBatchIndex(offset); i < segment.Batches.Count; i++)
+                foreach (var batch in segment.ReadFrom(offset))
                 {
-                    var batch = segment.Batches[i];
                     if (batch.BaseOffset >= upper || ((batches.Count > 0 || !minOneBatch) && total + batch.SizeInBytes > maxBytes))
                     {
                         goto done;
@@ -55,14 +54,28 @@ internal sealed partial class PartitionLog
         }
     }
 
-    /// <summary>ListOffsets by time: the first offset whose batch has a timestamp at or after <paramref name="timestamp"/>.</summary>
+    /// <summary>
+    /// ListOffsets by time: the first offset whose record has a timestamp at or after <paramref name="timestamp"/>.
+    /// Segments whose largest timestamp is below it are skipped; in the first other one the time index gives where
+    /// to start reading.
+    /// </summary>
     public (long Offset, long Timestamp)? OffsetForTimestamp(long timestamp, long upperBound)
     {
         lock (_lock)
         {
             foreach (var segment in _segments)
             {
-                foreach (var batch in segment.Batches)
+                if (segment.BaseOffset >= upperBound)
+                {
+                    return null;
+                }
+
+                if (segment.MaxTimestamp < timestamp)
+                {
+                    continue;
+                }
+
+                foreach (var batch in segment.ReadFrom(segment.TimeSearchStart(timestamp)))
                 {
                     if (batch.BaseOffset >= upperBound)
                     {
@@ -101,16 +114,16 @@ internal sealed partial class PartitionLog
     {
         lock (_lock)
         {
-            LogBatch? best = null;
-            foreach (var batch in _segments.SelectMany(s => s.Batches))
+            LogSegment? best = null;
+            foreach (var segment in _segments)
             {
-                if (!batch.IsControl && (best is null || batch.MaxTimestamp > best.MaxTimestamp))
+                if (segment.MaxTimestamp >= 0 && (best is null || segment.MaxTimestamp > best.MaxTimestamp))
                 {
-                    best = batch;
+                    best = segment;
                 }
             }
 
-            return best is null ? null : (best.LastOffset, best.MaxTimestamp);
+            return best is null ? null : (best.OffsetOfMaxTimestamp, best.MaxTimestamp);
         }
     }
 
@@ -119,7 +132,30 @@ internal sealed partial class PartitionLog
     {
         lock (_lock)
         {
-            return _segments.SelectMany(s => s.Batches).ToList();
+            return _segments.SelectMany(s => s.ReadFrom(s.BaseOffset)).ToList();
+        }
+    }
+
+    /// <summary>Bytes the segments read from their data since they were opened (recovery and cache misses).</summary>
+    internal long BytesRead
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _segments.Sum(s => s.BytesRead);
+            }
+        }
+    }
+
+    internal IReadOnlyList<LogSegment> Segments
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _segments.ToList();
+            }
         }
     }
 

@@ -5,8 +5,11 @@ namespace StreamMasking.Broker.Storage;
 internal sealed partial class PartitionLog
 {
     /// <summary>
-    /// Loads the segment files of this partition's directory, truncating a torn tail, and rebuilds offsets,
-    /// producer state, open transactions and the aborted index by replaying the batches. Returns bytes truncated.
+    /// Opens the segment files of this partition's directory without reading every byte: each segment trusts its
+    /// offset index and verifies only the tail after the last entry (a torn tail is truncated, and a corrupt
+    /// segment drops everything after it, as in Kafka's recovery). Aborted transactions come from the
+    /// transaction indexes, producer state from the newest snapshot at or below the log end plus the batch headers
+    /// written after it. Returns the bytes truncated.
     /// </summary>
     public long Recover()
     {
@@ -16,7 +19,7 @@ internal sealed partial class PartitionLog
         }
 
         Directory.CreateDirectory(_directory);
-        foreach (var stale in Directory.GetFiles(_directory, "*.cleaned"))
+        foreach (var stale in Directory.GetFiles(_directory, "*.cleaned").Concat(Directory.GetFiles(_directory, "*.tmp")))
         {
             File.Delete(stale);
         }
@@ -26,9 +29,10 @@ internal sealed partial class PartitionLog
         {
             var files = Directory.GetFiles(_directory, "*.log").Order(StringComparer.Ordinal).ToList();
             var now = Now;
+            var interval = _config().IndexIntervalBytesValue;
             for (var i = 0; i < files.Count; i++)
             {
-                var segment = LogSegment.Recover(files[i], now, out var dropped);
+                var segment = LogSegment.Open(files[i], now, _cache, interval, out var dropped);
                 truncated += dropped;
                 // Segments emptied by compaction stay: their base offsets keep the log start offset where it was.
                 _segments.Add(segment);
@@ -37,8 +41,11 @@ internal sealed partial class PartitionLog
                     // Corruption inside the log: everything after it is unreachable, as in Kafka's recovery.
                     for (var j = i + 1; j < files.Count; j++)
                     {
-                        truncated += new FileInfo(files[j]).Length;
-                        File.Delete(files[j]);
+                        foreach (var file in LogSegment.Files(files[j]).Where(File.Exists))
+                        {
+                            truncated += file.EndsWith(".log", StringComparison.Ordinal) ? new FileInfo(file).Length : 0;
+                            File.Delete(file);
+                        }
                     }
 
                     break;
@@ -47,17 +54,16 @@ internal sealed partial class PartitionLog
 
             LogStartOffset = _segments.Count == 0 ? 0 : _segments[0].BaseOffset;
             HighWatermark = LogStartOffset;
-            foreach (var batch in _segments.SelectMany(s => s.Batches))
+            foreach (var segment in _segments)
             {
-                Replay(batch);
-                HighWatermark = batch.LastOffset + 1;
+                HighWatermark = segment.LastOffset is { } last ? last + 1 : Math.Max(HighWatermark, segment.BaseOffset);
             }
 
-            if (_segments.Count > 0 && _segments[^1].LastOffset is null)
+            LogStartOffset = Math.Min(LogStartOffset, HighWatermark);
+            RecoverProducerStateLocked();
+            foreach (var segment in _segments.SkipLast(1))
             {
-                // An empty last segment keeps the base offset that was reached before (e.g. after retention).
-                HighWatermark = Math.Max(HighWatermark, _segments[^1].BaseOffset);
-                LogStartOffset = Math.Min(LogStartOffset, HighWatermark);
+                segment.Seal();
             }
 
             RecoverLogStartOffsetLocked();
@@ -66,7 +72,61 @@ internal sealed partial class PartitionLog
         return truncated;
     }
 
-    private void Replay(LogBatch batch)
+    /// <summary>Bytes read while recovering: index-validated tails plus replayed headers (a counter for tests).</summary>
+    internal long RecoveryBytesRead { get; private set; }
+
+    // Snapshot at S (the newest one <= the log end), aborted transactions with markers below S from the indexes,
+    // then the headers from S on replayed: after a clean close S is the log end and nothing is replayed.
+    private void RecoverProducerStateLocked()
+    {
+        var snapshots = ProducerStateSnapshot.List(_directory!);
+        var from = LogStartOffset;
+        foreach (var (offset, path) in snapshots.Reverse())
+        {
+            if (offset > HighWatermark || offset < LogStartOffset)
+            {
+                // Beyond a truncated end (or below the start): describes a log that no longer exists.
+                File.Delete(path);
+                continue;
+            }
+
+            if (ProducerStateSnapshot.TryRead(path) is { } producers)
+            {
+                foreach (var (id, entry) in producers)
+                {
+                    _producers[id] = entry;
+                }
+
+                from = offset;
+                break;
+            }
+        }
+
+        foreach (var segment in _segments)
+        {
+            _aborted.AddRange(segment.AbortedTransactions.Where(a => a.LastOffset < from));
+        }
+
+        foreach (var segment in _segments)
+        {
+            if (segment.LastOffset is not { } last || last < from)
+            {
+                continue;
+            }
+
+            foreach (var batch in segment.ReadFrom(from, headersOnly: true))
+            {
+                if (batch.BaseOffset >= from)
+                {
+                    Replay(batch, segment);
+                }
+            }
+        }
+
+        RecoveryBytesRead = _segments.Sum(s => s.BytesRead);
+    }
+
+    private void Replay(LogBatch batch, LogSegment segment)
     {
         if (batch.ProducerId < 0)
         {
@@ -82,7 +142,7 @@ internal sealed partial class PartitionLog
         if (batch.IsControl)
         {
             var commit = RecordBatchBuilder.IsCommitMarker(batch.Bytes);
-            ApplyMarkerLocked(entry, batch.ProducerId, batch.ProducerEpoch, commit, entry.CoordinatorEpoch, batch.BaseOffset);
+            ApplyMarkerLocked(entry, batch.ProducerId, batch.ProducerEpoch, commit, entry.CoordinatorEpoch, batch.BaseOffset, segment);
             return;
         }
 
@@ -110,6 +170,31 @@ internal sealed partial class PartitionLog
         if (_directory is not null && Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private void WriteProducerSnapshotLocked()
+    {
+        if (_directory is not null && _segments.Count > 0)
+        {
+            ProducerStateSnapshot.Write(_directory, HighWatermark, _producers);
+        }
+    }
+
+    /// <summary>Closes the files; a clean close snapshots the producer state at the log end, so a restart replays nothing.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_directory is not null && Directory.Exists(_directory))
+            {
+                WriteProducerSnapshotLocked();
+            }
+
+            foreach (var segment in _segments)
+            {
+                segment.Dispose();
+            }
         }
     }
 }

@@ -18,8 +18,9 @@ internal sealed partial class PartitionLog : IDisposable
     private readonly TimeProvider _time;
     private readonly Func<TopicConfig> _config;
     private readonly Action _onChange;
+    private readonly BatchCache? _cache;
 
-    public PartitionLog(string topic, int partition, string? directory, Func<TopicConfig> config, TimeProvider time, Action onChange)
+    public PartitionLog(string topic, int partition, string? directory, Func<TopicConfig> config, TimeProvider time, Action onChange, BatchCache? cache = null)
     {
         Topic = topic;
         Partition = partition;
@@ -27,6 +28,7 @@ internal sealed partial class PartitionLog : IDisposable
         _config = config;
         _time = time;
         _onChange = onChange;
+        _cache = cache;
     }
 
     public string Topic { get; }
@@ -275,47 +277,43 @@ internal sealed partial class PartitionLog : IDisposable
             var offset = HighWatermark;
             RecordBatchHeader.WriteBaseOffset(bytes, offset);
             AppendLocked(LogBatch.FromBytes(bytes), _config(), now);
-            ApplyMarkerLocked(entry, producerId, producerEpoch, commit, coordinatorEpoch, offset);
+            ApplyMarkerLocked(entry, producerId, producerEpoch, commit, coordinatorEpoch, offset, _segments[^1]);
             _onChange();
             return new AppendResult(ErrorCode.None, offset, -1, LogStartOffset);
         }
     }
 
-    private void ApplyMarkerLocked(ProducerStateEntry entry, long producerId, short epoch, bool commit, int coordinatorEpoch, long markerOffset)
+    // `segment` holds the marker: an abort goes into its transaction index, read back by recovery.
+    private void ApplyMarkerLocked(ProducerStateEntry entry, long producerId, short epoch, bool commit, int coordinatorEpoch, long markerOffset, LogSegment segment)
     {
         entry.UpdateEpoch(epoch);
         entry.CoordinatorEpoch = coordinatorEpoch;
-        if (!commit && entry.OpenTransactionFirstOffset is { } first)
-        {
-            _aborted.Add(new AbortedTransaction(producerId, first, markerOffset));
-        }
-
+        var first = entry.OpenTransactionFirstOffset;
         entry.OpenTransactionFirstOffset = null;
+        if (!commit && first is not null)
+        {
+            var aborted = new AbortedTransaction(producerId, first.Value, markerOffset);
+            _aborted.Add(aborted);
+            segment.IndexAbortedTransaction(aborted, FirstUnstableOffsetLocked() ?? markerOffset + 1);
+        }
     }
 
     private void AppendLocked(LogBatch batch, TopicConfig config, long now)
     {
         var active = _segments.Count == 0 ? null : _segments[^1];
         if (active is null
-            || (active.Batches.Count > 0 && (active.SizeInBytes + batch.SizeInBytes > config.SegmentBytesValue
-                                             || now - active.CreatedAt > config.SegmentMsValue)))
+            || (active.LastOffset is not null && (active.SizeInBytes + batch.SizeInBytes > config.SegmentBytesValue
+                                                  || now - active.CreatedAt > config.SegmentMsValue)))
         {
-            active = LogSegment.Create(_directory, batch.BaseOffset, now);
+            // As Kafka at a roll: snapshot the producer state at the new segment's base, so recovery after a crash
+            // replays at most the active segment's headers.
+            WriteProducerSnapshotLocked();
+            active?.Seal();
+            active = LogSegment.Create(_directory, batch.BaseOffset, now, _cache, config.IndexIntervalBytesValue);
             _segments.Add(active);
         }
 
         active.Append(batch);
         HighWatermark = batch.LastOffset + 1;
-    }
-
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            foreach (var segment in _segments)
-            {
-                segment.Dispose();
-            }
-        }
     }
 }

@@ -19,6 +19,7 @@ internal sealed class TopicConfig
     public const string MinCompactionLagMs = "min.compaction.lag.ms";
     public const string CompressionType = "compression.type";
     public const string MinInsyncReplicas = "min.insync.replicas";
+    public const string IndexIntervalBytes = "index.interval.bytes";
 
     /// <summary>
     /// Defaults. Retention is unbounded (-1) by default, unlike Kafka's 7 days: a local broker must never lose
@@ -44,7 +45,7 @@ internal sealed class TopicConfig
         ["unclean.leader.election.enable"] = "false",
         ["flush.messages"] = "9223372036854775807",
         ["flush.ms"] = "9223372036854775807",
-        ["index.interval.bytes"] = "4096",
+        [IndexIntervalBytes] = "4096",
         ["segment.index.bytes"] = "10485760",
         ["segment.jitter.ms"] = "0",
         ["file.delete.delay.ms"] = "60000",
@@ -61,7 +62,7 @@ internal sealed class TopicConfig
     private static readonly HashSet<string> Enforced = new(StringComparer.Ordinal)
     {
         CleanupPolicy, RetentionMs, RetentionBytes, SegmentBytes, SegmentMs, DeleteRetentionMs, MessageTimestampType,
-        MaxMessageBytes, MinCompactionLagMs, CompressionType, MinInsyncReplicas,
+        MaxMessageBytes, MinCompactionLagMs, CompressionType, MinInsyncReplicas, IndexIntervalBytes,
     };
 
     public TopicConfig(IReadOnlyDictionary<string, string>? overrides = null)
@@ -96,6 +97,9 @@ internal sealed class TopicConfig
     public long MinCompactionLagMsValue => GetLong(MinCompactionLagMs);
 
     public int MaxMessageBytesValue => (int)GetLong(MaxMessageBytes);
+
+    /// <summary>Bytes of log between two entries of the sparse offset and time indexes (at least 1).</summary>
+    public int IndexIntervalBytesValue => (int)Math.Clamp(GetLong(IndexIntervalBytes), 1, int.MaxValue);
 
     public bool LogAppendTime => string.Equals(Get(MessageTimestampType), "LogAppendTime", StringComparison.Ordinal);
 

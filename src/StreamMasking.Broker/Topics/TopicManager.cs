@@ -16,8 +16,12 @@ internal sealed partial class TopicManager : IDisposable
     private readonly TimeProvider _time;
     private readonly Action _onChange;
 
-    public TopicManager(string? dataDirectory, TimeProvider time, Action onChange)
+    /// <summary>The batch cache shared by every partition (null: no cache).</summary>
+    public BatchCache? Cache { get; }
+
+    public TopicManager(string? dataDirectory, TimeProvider time, Action onChange, BatchCache? cache = null)
     {
+        Cache = cache;
         _root = dataDirectory is null ? null : Path.Combine(dataDirectory, "topics");
         _time = time;
         _onChange = onChange;
@@ -182,7 +186,7 @@ internal sealed partial class TopicManager : IDisposable
 
     private PartitionLog NewLog(TopicState topic, int partition) =>
         new(topic.Name, partition, _root is null ? null : Path.Combine(TopicDirectory(topic.Name), partition.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            () => topic.Config, _time, _onChange);
+            () => topic.Config, _time, _onChange, Cache);
 
     public void Dispose()
     {

@@ -51,6 +51,17 @@ public sealed record AggregateSpec
     /// <summary>Confidence level of released intervals, in (0, 1). Default 0.95.</summary>
     public double ConfidenceLevel { get; init; } = 0.95;
 
+    /// <summary>
+    /// Declared post-processing of released values. Counts and histograms are always released on the integer
+    /// lattice (<see cref="EffectivePostProcess"/>); <see cref="ReleasePostProcessing.IntegerLattice"/> on a sum declares an
+    /// integer field. Default none.
+    /// </summary>
+    public ReleasePostProcessing PostProcess { get; init; }
+
+    /// <summary>The post-processing actually applied: <see cref="PostProcess"/>, plus integer rounding for counts and histograms.</summary>
+    public ReleasePostProcessing EffectivePostProcess =>
+        Kind is AggregateKind.Count or AggregateKind.Histogram ? PostProcess | ReleasePostProcessing.IntegerLattice : PostProcess;
+
     /// <summary>Whether the aggregate also releases a continual running total.</summary>
     public bool IsContinual => Continual is not null;
 
@@ -85,6 +96,20 @@ public sealed record AggregateSpec
         if (Kind != AggregateKind.Count)
         {
             Require(!string.IsNullOrEmpty(Field), nameof(Field), $"{Kind} reads a field.");
+        }
+
+        if (PostProcess != ReleasePostProcessing.None)
+        {
+            Require(Kind is AggregateKind.Count or AggregateKind.Sum or AggregateKind.Histogram, nameof(PostProcess), "Post-processing applies to count, sum and histogram.");
+            Require(
+                !PostProcess.HasFlag(ReleasePostProcessing.ClampNonNegative) || Kind != AggregateKind.Sum || Clamp is { Lower: >= 0 },
+                nameof(PostProcess),
+                "clampNonNegative on a sum needs clamp bounds with min >= 0.");
+            Require(
+                !PostProcess.HasFlag(ReleasePostProcessing.IntegerLattice) || Kind != AggregateKind.Sum
+                    || (Clamp is { } c && Math.Floor(c.Lower) == c.Lower && Math.Floor(c.Upper) == c.Upper),
+                nameof(PostProcess),
+                "integer on a sum needs integer clamp bounds.");
         }
 
         if (Continual is { } continual)

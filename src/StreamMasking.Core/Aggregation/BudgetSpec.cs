@@ -40,4 +40,7 @@ public sealed record BudgetSpec
 
     /// <summary>A fresh, empty ledger for the segment (validates the caps against the accountant).</summary>
     public BudgetLedger CreateLedger() => new(CreateAccountant(), WindowCap, LifetimeCap, RetainedWindows);
+
+    /// <summary>A fresh, empty ledger bound to the segment's content hash <paramref name="binding"/>.</summary>
+    public BudgetLedger CreateLedger(string binding) => new(CreateAccountant(), WindowCap, LifetimeCap, RetainedWindows, binding);
 }

@@ -1,40 +1,52 @@
+using System.Globalization;
 using System.Text;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Privacy.ContinualRelease;
-using StreamMasking.Privacy.Randomness;
 
 namespace StreamMasking.Core.Aggregation;
 
 /// <summary>
 /// The continual running totals of one segment: one core counter per continual aggregate (binary tree with Honaker
 /// estimation for a pure-ε budget, buffered-Toeplitz factorization for ρ), fed each sealed window's exact value in
-/// window order. Counter noise is keyed by (segment, aggregate, policy version, node), so a restored instance
-/// continues exactly as the original would have. Persist <see cref="ToBytes"/> with the ledger after every release.
+/// window order. Counter noise is keyed by the counter's <see cref="Privacy.Identity.NoiseIdentity"/>: mechanism and
+/// all parameters, the spec's content hash, segment, aggregate and the counter's incarnation, so a restored instance
+/// continues exactly as the original would have and a counter started again never reuses an earlier one's noise.
+/// Persist <see cref="ToBytes"/> with the ledger after every release; restore with <see cref="ContinualRestore"/>.
 /// </summary>
 /// <remarks>
 /// The counter's whole budget is debited once, from the ledger window of its first step. Its noise is calibrated to
 /// one unit changing one window's value by at most L∞ (× clamp magnitude for sums); a unit may touch up to
 /// MaxWindowsPerUnit windows (enforced by the window engine), so by group privacy the charge is ε·W (pure) or ρ·W².
+/// Totals in the <see cref="IsLost"/> state refuse every release (<see cref="SuppressionReason.ContinualStateLost"/>).
 /// Not thread-safe.
 /// </remarks>
 public sealed class ContinualTotals
 {
-    private const byte Version = 1;
+    internal const byte Version = 2;
+
+    /// <summary>Purpose of counter draws in their noise identity.</summary>
+    internal const string Purpose = "continual-total";
+
     private readonly byte[] _key;
     private readonly Dictionary<string, ContinualAggregateState> _states = new(StringComparer.Ordinal);
 
     /// <summary>Creates empty totals for the continual aggregates of <paramref name="spec"/>.</summary>
     /// <param name="spec">Segment spec.</param>
     /// <param name="noiseKey">Master noise key (secret, ≥ 16 bytes); never persisted.</param>
-    public ContinualTotals(SegmentAggregationSpec spec, ReadOnlySpan<byte> noiseKey)
+    /// <param name="owner">The state owner that feeds these counters (the runtime's input partition; empty for a single
+    /// owner). Part of every counter's identity, so the same segment counted on two partitions never shares noise.</param>
+    public ContinualTotals(SegmentAggregationSpec spec, ReadOnlySpan<byte> noiseKey, string owner = "")
     {
         ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(owner);
         if (noiseKey.Length < 16)
         {
             throw new ArgumentException("A noise key needs at least 16 bytes.", nameof(noiseKey));
         }
 
         Spec = spec;
+        ContentHash = spec.ContentHash;
+        Owner = owner;
         _key = noiseKey.ToArray();
         foreach (var aggregate in spec.Aggregates.Where(a => a.IsContinual))
         {
@@ -44,6 +56,25 @@ public sealed class ContinualTotals
 
     /// <summary>The segment spec.</summary>
     public SegmentAggregationSpec Spec { get; }
+
+    /// <summary>The spec content hash these totals are bound to.</summary>
+    public string ContentHash { get; }
+
+    /// <summary>The state owner (input partition) these totals are counted by; part of each counter's identity.</summary>
+    public string Owner { get; }
+
+    /// <summary>
+    /// Whether these totals stand for counters whose state was lost: they release nothing until an operator starts
+    /// a new incarnation (persisted, so a restart does not silently clear it).
+    /// </summary>
+    public bool IsLost { get; internal set; }
+
+    /// <summary>Whether any counter has started (its identity is then taken: state loss must be detected).</summary>
+    public bool AnyStarted => _states.Values.Any(s => s.Counter is not null);
+
+    internal byte[] Key => _key;
+
+    internal IReadOnlyDictionary<string, ContinualAggregateState> States => _states;
 
     /// <summary>The privacy cost debited for <paramref name="aggregate"/>'s counter (group privacy over W windows).</summary>
     public static PrivacyCost ChargedCost(AggregateSpec aggregate)
@@ -57,6 +88,11 @@ public sealed class ContinualTotals
     }
 
     /// <summary>Serialises every counter and its last release (the key is not included).</summary>
+    /// <remarks>
+    /// Layout v2: version byte; segment; spec content hash; lost flag; aggregate count; per aggregate in ordinal
+    /// order: name, incarnation, last window, last output, last step, counter state (length-prefixed, empty before
+    /// the counter starts).
+    /// </remarks>
     public byte[] ToBytes()
     {
         using var stream = new MemoryStream();
@@ -64,11 +100,13 @@ public sealed class ContinualTotals
         {
             writer.Write(Version);
             writer.Write(Spec.Segment);
-            writer.Write(Spec.PolicyVersion);
+            writer.Write(ContentHash);
+            writer.Write(IsLost);
             writer.Write(_states.Count);
             foreach (var (name, state) in _states.OrderBy(s => s.Key, StringComparer.Ordinal))
             {
                 writer.Write(name);
+                writer.Write(state.Incarnation);
                 writer.Write(state.LastWindow);
                 writer.Write(state.LastOutput);
                 writer.Write(state.LastStep);
@@ -81,65 +119,23 @@ public sealed class ContinualTotals
         return stream.ToArray();
     }
 
-    /// <summary>Restores totals written by <see cref="ToBytes"/> under the same spec and key.</summary>
-    public static ContinualTotals FromBytes(SegmentAggregationSpec spec, ReadOnlySpan<byte> noiseKey, ReadOnlySpan<byte> state)
-    {
-        var totals = new ContinualTotals(spec, noiseKey);
-        try
-        {
-            using var stream = new MemoryStream(state.ToArray(), writable: false);
-            using var reader = new BinaryReader(stream, Encoding.UTF8);
-            if (reader.ReadByte() != Version || reader.ReadString() != spec.Segment || reader.ReadString() != spec.PolicyVersion)
-            {
-                throw new FormatException("Continual state belongs to another version, segment or policy version.");
-            }
-
-            var count = reader.ReadInt32();
-            if (count != totals._states.Count)
-            {
-                throw new FormatException("Continual state does not match the spec's continual aggregates.");
-            }
-
-            for (var i = 0; i < count; i++)
-            {
-                var name = reader.ReadString();
-                if (!totals._states.TryGetValue(name, out var aggregateState))
-                {
-                    throw new FormatException("Continual state names an unknown aggregate.");
-                }
-
-                aggregateState.LastWindow = reader.ReadInt64();
-                aggregateState.LastOutput = reader.ReadDouble();
-                aggregateState.LastStep = reader.ReadInt64();
-                var length = reader.ReadInt32();
-                if (length < 0 || length > stream.Length - stream.Position)
-                {
-                    throw new FormatException("Counter state length out of range.");
-                }
-
-                if (length > 0)
-                {
-                    aggregateState.Counter = ContinualCounter.Restore(reader.ReadBytes(length), totals._key);
-                }
-            }
-
-            if (stream.Position != stream.Length)
-            {
-                throw new FormatException("Trailing bytes after continual state.");
-            }
-
-            return totals;
-        }
-        catch (EndOfStreamException e)
-        {
-            throw new FormatException("Truncated continual state.", e);
-        }
-    }
+    /// <summary>
+    /// Restores totals written by <see cref="ToBytes"/> under the same spec content and key; throws
+    /// <see cref="FormatException"/> when the state is unreadable or bound to other content. Prefer
+    /// <see cref="ContinualRestore.Restore"/>, which decides what a failure means.
+    /// </summary>
+    public static ContinualTotals FromBytes(SegmentAggregationSpec spec, ReadOnlySpan<byte> noiseKey, ReadOnlySpan<byte> state, string owner = "") =>
+        ContinualTotalsReader.Read(spec, noiseKey, state, owner);
 
     internal ReleaseOutcome Release(SealedWindow window, SealedAggregate sealedAggregate, AggregateSpec spec, BudgetLedger ledger)
     {
         var state = _states[spec.Name];
-        var key = new ReleaseKey(window.WindowIndex, "continual/" + spec.Name + "/" + Spec.PolicyVersion);
+        var key = new ReleaseKey(window.WindowIndex, "continual/" + spec.Name + "/" + ContentHash);
+        if (IsLost)
+        {
+            return Suppressed(spec, key, SuppressionReason.ContinualStateLost);
+        }
+
         if (window.WindowIndex == state.LastWindow)
         {
             // A retry of the window the counter consumed last: re-emit the stored total, consume nothing.
@@ -157,13 +153,15 @@ public sealed class ContinualTotals
         {
             var cost = ChargedCost(spec);
             var debit = ledger.TryDebit(key, cost);
-            if (!debit.IsPaid)
+            if (debit.Outcome != DebitOutcome.Debited)
             {
-                return Suppressed(spec, key, WindowReleaser.Map(debit.Reason));
+                // Paid before (AlreadyDebited) means this identity was started and its state is gone: fail closed.
+                return Suppressed(spec, key, debit.IsPaid ? SuppressionReason.LabelReuseRefused : WindowReleaser.Map(debit.Reason));
             }
 
-            charged = debit.Outcome == DebitOutcome.Debited ? cost : null;
-            state.Counter = ContinualCounter.Create(Options(spec), _key);
+            charged = cost;
+            state.Incarnation = string.Create(CultureInfo.InvariantCulture, $"{window.WindowIndex}.{debit.Record!.Sequence}");
+            state.Counter = ContinualCounter.Create(Options(spec, state.Incarnation), _key);
         }
 
         var value = spec.Kind == AggregateKind.Count ? sealedAggregate.Count : sealedAggregate.Sum;
@@ -174,10 +172,8 @@ public sealed class ContinualTotals
         return new ReleaseOutcome(ReleaseOutcomeKind.Released, spec.Name, true, key, charged, release, ReleaseJson.Serialize(release), SuppressionReason.None);
     }
 
-    private static ReleaseOutcome Suppressed(AggregateSpec spec, ReleaseKey key, SuppressionReason reason) =>
-        new(ReleaseOutcomeKind.Suppressed, spec.Name, true, key, null, null, null, reason);
-
-    private ContinualCounterOptions Options(AggregateSpec spec)
+    /// <summary>The counter options of <paramref name="spec"/>'s counter incarnation <paramref name="incarnation"/>.</summary>
+    internal ContinualCounterOptions Options(AggregateSpec spec, string incarnation)
     {
         var budget = spec.Continual!.Value;
         var sensitivity = spec.Kind == AggregateKind.Count
@@ -185,13 +181,16 @@ public sealed class ContinualTotals
             : spec.MaxContributionsPerWindow * spec.Clamp!.Value.MaxMagnitude;
         return new ContinualCounterOptions
         {
-            CounterId = KeyedRandomSource.ComposeLabel("StreamMasking.ContinualTotal/v1", Spec.Segment, spec.Name, Spec.PolicyVersion),
+            CounterId = AggregateIdentity.For(Purpose, spec, Spec).Of("owner", Owner).Of("incarnation", incarnation).Label,
             Mechanism = budget.Kind == PrivacyCostKind.PureDp ? CounterMechanism.BinaryTreeHonaker : CounterMechanism.BufferedToeplitz,
             Log2Horizon = spec.ContinualLog2Horizon,
             Sensitivity = sensitivity,
             Budget = budget,
         };
     }
+
+    private static ReleaseOutcome Suppressed(AggregateSpec spec, ReleaseKey key, SuppressionReason reason) =>
+        new(ReleaseOutcomeKind.Suppressed, spec.Name, true, key, null, null, null, reason);
 
     private WindowRelease BuildRelease(SealedWindow window, AggregateSpec spec, ContinualAggregateState state)
     {
@@ -202,6 +201,9 @@ public sealed class ContinualTotals
 
         // Chebyshev: P(|noise| ≥ sd/√α) ≤ α for any zero-mean noise, so the interval is valid for both counters.
         var halfWidth = deviation / Math.Sqrt(1 - spec.ConfidenceLevel);
+        var processing = spec.EffectivePostProcess;
+        var interval = ReleasePostProcessor.Apply(
+            processing, state.LastOutput, new(state.LastOutput - halfWidth, state.LastOutput + halfWidth, spec.ConfidenceLevel), out var value);
         var reportingDelta = new Delta(Spec.Budget.ReportingDelta);
         return new WindowRelease
         {
@@ -218,10 +220,10 @@ public sealed class ContinualTotals
             Delta = pure ? 0 : reportingDelta.Value,
             Rho = pure ? null : charged.Rho.Value,
             NoiseScale = deviation,
-            Value = state.LastOutput,
-            Interval = new(state.LastOutput - halfWidth, state.LastOutput + halfWidth, spec.ConfidenceLevel),
+            Value = value,
+            Interval = interval,
             Step = state.LastStep,
+            PostProcess = ReleasePostProcessor.Names(processing),
         };
     }
 }
-

@@ -1,53 +1,28 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using StreamMasking.Privacy.Accounting;
+using StreamMasking.Privacy.Identity;
 using StreamMasking.Privacy.Mechanisms;
 using StreamMasking.Privacy.Randomness;
 
 namespace StreamMasking.Core.Aggregation;
 
 /// <summary>
-/// The pure part of a window release: (sealed aggregate, spec, policy version, noise key) → release and cost.
-/// Noise comes from a <see cref="KeyedRandomSource"/> labelled by (segment, window start, aggregate, policy
-/// version, keyed digest of the sealed state), so recomputing a release yields the same noise on the same (sealed, hence unchanged) value.
+/// The pure part of a window release: (sealed aggregate, spec, noise key) → release and cost. Noise comes from the
+/// <see cref="NoiseIdentity"/> of (mechanism and all its parameters, spec content hash, segment, aggregate, window
+/// index), so recomputing a release yields the same noise on the same (sealed, hence unchanged) value, and any change
+/// of the mechanism gives independent noise. Nothing derived from the exact state enters the label or the release
+/// key; the ledger's value digest (<see cref="AggregateIdentity.ValueDigest"/>, state only) catches a second value.
 /// </summary>
 internal static class ReleaseCalculator
 {
-    private const string Domain = "StreamMasking.WindowRelease/v1";
-
-    private static readonly byte[] s_fingerprintDomain = Encoding.UTF8.GetBytes("StreamMasking.SealedAggregate/v1\0");
-
-    public static string NoiseLabel(string segment, long windowStartMs, string aggregate, string policyVersion, string fingerprint) =>
-        KeyedRandomSource.ComposeLabel(
-            Domain,
-            segment,
-            windowStartMs.ToString(CultureInfo.InvariantCulture),
-            aggregate,
-            policyVersion,
-            fingerprint);
+    /// <summary>Purpose of window-release draws in their <see cref="NoiseIdentity"/>.</summary>
+    public const string Purpose = "window-release";
 
     /// <summary>
-    /// A keyed digest of the sealed state (HMAC under the noise key, so it reveals nothing about the value without
-    /// the key). It is part of the release key and the noise label: if a window were ever released again from a
-    /// <i>different</i> state, that release gets its own debit and independent noise, never the same noise on a
-    /// different value (which would reveal the difference exactly).
+    /// The identity of the draws of <paramref name="spec"/>'s release for window <paramref name="windowIndex"/> by the
+    /// state owner <paramref name="owner"/> (input partition; empty for a single owner).
     /// </summary>
-    public static string Fingerprint(SealedAggregate sealedAggregate, ReadOnlySpan<byte> noiseKey)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(s_fingerprintDomain);
-            writer.Write(sealedAggregate.Name);
-            writer.Write((byte)sealedAggregate.Kind);
-            writer.Write(sealedAggregate.Count);
-            writer.Write(sealedAggregate.Sum);
-            AggregateAccumulator.WriteBins(writer, sealedAggregate.Bins);
-        }
-
-        return Convert.ToHexStringLower(HMACSHA256.HashData(noiseKey, stream.ToArray()).AsSpan(0, 8));
-    }
+    public static NoiseIdentity Identity(AggregateSpec spec, SegmentAggregationSpec segment, long windowIndex, string owner = "") =>
+        AggregateIdentity.For(Purpose, spec, segment).Of("owner", owner).Of("window", windowIndex);
 
     public static (WindowRelease Release, PrivacyCost Cost) Compute(
         SealedWindow window,
@@ -55,10 +30,9 @@ internal static class ReleaseCalculator
         AggregateSpec spec,
         SegmentAggregationSpec segment,
         ReadOnlySpan<byte> noiseKey,
-        string fingerprint)
+        string owner = "")
     {
-        var label = NoiseLabel(segment.Segment, window.StartMs, spec.Name, segment.PolicyVersion, fingerprint);
-        var random = new KeyedRandomSource(noiseKey, label);
+        var random = Identity(spec, segment, window.WindowIndex, owner).Stream(noiseKey);
         var template = new WindowRelease
         {
             Segment = segment.Segment,
@@ -80,7 +54,7 @@ internal static class ReleaseCalculator
             case AggregateKind.Count:
             {
                 var result = CountMechanism.Release(random, sealedAggregate.Count, bounds, spec.Noise, spec.ConfidenceLevel);
-                return Scalar(template, result, Cost(spec.Noise, result, 1, spec.MaxContributionsPerWindow, zcdp));
+                return Scalar(template, result, Cost(spec.Noise, result, 1, spec.MaxContributionsPerWindow, zcdp), spec.EffectivePostProcess);
             }
 
             case AggregateKind.Sum:
@@ -88,7 +62,7 @@ internal static class ReleaseCalculator
                 var clamp = spec.Clamp!.Value;
                 var result = SumMechanism.Release(random, sealedAggregate.Sum, clamp, bounds, spec.Noise, spec.ConfidenceLevel);
                 var sensitivity = spec.MaxContributionsPerWindow * clamp.MaxMagnitude;
-                return Scalar(template, result, Cost(spec.Noise, result, 1, sensitivity, zcdp));
+                return Scalar(template, result, Cost(spec.Noise, result, 1, sensitivity, zcdp), spec.EffectivePostProcess);
             }
 
             case AggregateKind.Mean:
@@ -97,7 +71,7 @@ internal static class ReleaseCalculator
                     random, sealedAggregate.Sum, sealedAggregate.Count, spec.Clamp!.Value, bounds, spec.Noise, spec.ConfidenceLevel);
 
                 // Gaussian means are rejected under zCDP by validation, so (ε, δ) is the right currency here.
-                return Scalar(template, result, ApproximateCost(spec.Noise));
+                return Scalar(template, result, ApproximateCost(spec.Noise), spec.EffectivePostProcess);
             }
 
             case AggregateKind.Histogram:
@@ -141,22 +115,35 @@ internal static class ReleaseCalculator
             Delta = first.Delta.Value,
             Rho = cost.Kind == PrivacyCostKind.Zcdp ? cost.Rho.Value : null,
             NoiseScale = first.NoiseScale,
-            Bins = [.. bins.Select(b => new ReleasedBin(b.Key, b.Result.Value, b.Result.ConfidenceInterval.Lower, b.Result.ConfidenceInterval.Upper))],
+            PostProcess = ReleasePostProcessor.Names(spec.EffectivePostProcess),
+            Bins = [.. bins.Select(b => Bin(b.Key, b.Result, spec.EffectivePostProcess))],
         };
         return (release, cost);
     }
 
-    private static (WindowRelease, PrivacyCost) Scalar(WindowRelease template, ReleaseResult result, PrivacyCost cost) =>
-        (template with
+    private static ReleasedBin Bin(string key, ReleaseResult result, ReleasePostProcessing processing)
+    {
+        var (value, lower, upper) = ReleasePostProcessor.Apply(
+            processing, result.Value, result.ConfidenceInterval.Lower, result.ConfidenceInterval.Upper);
+        return new ReleasedBin(key, value, lower, upper);
+    }
+
+    private static (WindowRelease, PrivacyCost) Scalar(
+        WindowRelease template, ReleaseResult result, PrivacyCost cost, ReleasePostProcessing processing)
+    {
+        var interval = ReleasePostProcessor.Apply(processing, result.Value, result.ConfidenceInterval, out var value);
+        return (template with
         {
             Mechanism = result.Mechanism,
             Epsilon = result.Epsilon.Value,
             Delta = result.Delta.Value,
             Rho = cost.Kind == PrivacyCostKind.Zcdp ? cost.Rho.Value : null,
             NoiseScale = result.NoiseScale,
-            Value = result.Value,
-            Interval = result.ConfidenceInterval,
+            Value = value,
+            Interval = interval,
+            PostProcess = ReleasePostProcessor.Names(processing),
         }, cost);
+    }
 
     private static PrivacyCost ApproximateCost(NoiseParameters noise) => noise.Kind == NoiseKind.Laplace
         ? PrivacyCost.Pure(noise.Epsilon)

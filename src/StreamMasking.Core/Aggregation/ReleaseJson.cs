@@ -42,6 +42,17 @@ public static class ReleaseJson
                 WriteDouble(writer, "value", value);
             }
 
+            if (release.PostProcess.Count > 0)
+            {
+                writer.WriteStartArray("postProcess");
+                foreach (var name in release.PostProcess)
+                {
+                    writer.WriteStringValue(name);
+                }
+
+                writer.WriteEndArray();
+            }
+
             if (release.Interval is { } interval)
             {
                 writer.WriteStartObject("ci");

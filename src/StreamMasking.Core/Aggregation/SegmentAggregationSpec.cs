@@ -25,6 +25,13 @@ public sealed record SegmentAggregationSpec
     /// </summary>
     public string? PrivacyUnit { get; init; }
 
+    /// <summary>
+    /// The canonical hash of the spec's DP content (<see cref="Policy.Identity.PolicyContentHash"/>): every noise label,
+    /// release key, counter and persisted engine or ledger state of the segment is bound to it, never to
+    /// <see cref="PolicyVersion"/>. Computed on each read (the record may be copied with <c>with</c>).
+    /// </summary>
+    public string ContentHash => Policy.Identity.PolicyContentHash.Of(this);
+
     /// <summary>Budget caps and accountant. Required.</summary>
     public required BudgetSpec Budget { get; init; }
 

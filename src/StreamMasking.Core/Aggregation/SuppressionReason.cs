@@ -26,4 +26,16 @@ public enum SuppressionReason
 
     /// <summary>The continual counter already consumed a later window; an older total cannot be recomputed.</summary>
     ContinualStepPassed = 7,
+
+    /// <summary>
+    /// <c>label_reuse_refused</c>: the release's noise label was already used for a different value (the persisted
+    /// value digest differs), so releasing would let the two outputs cancel the noise.
+    /// </summary>
+    LabelReuseRefused = 8,
+
+    /// <summary>
+    /// <c>continual_state_lost</c>: a continual counter of this segment was started but its state is missing or
+    /// unreadable; it stays silent until an operator starts a new counter incarnation.
+    /// </summary>
+    ContinualStateLost = 9,
 }

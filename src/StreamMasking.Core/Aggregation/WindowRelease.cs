@@ -61,4 +61,7 @@ public sealed record WindowRelease
 
     /// <summary>Continual counter step (windows fed so far) for a continual total.</summary>
     public long? Step { get; init; }
+
+    /// <summary>Declared post-processing applied to the values and intervals (wire names, e.g. <c>integer</c>); empty for none.</summary>
+    public IReadOnlyList<string> PostProcess { get; init; } = [];
 }

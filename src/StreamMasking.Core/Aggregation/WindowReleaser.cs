@@ -4,12 +4,12 @@ namespace StreamMasking.Core.Aggregation;
 
 /// <summary>
 /// Releases a sealed window: for every declared aggregate, computes the noisy result (a pure function of the sealed
-/// state, the spec, the policy version and the noise key), debits its cost from the segment's ledger under the
-/// release key (window index, "aggregate/policy version/digest"), and emits it only if paid. The digest is an HMAC
-/// of the sealed state under the noise key: a release recomputed from the same sealed state is a free, byte-identical
-/// replay, while one from a different state (which the seal should make impossible) is charged anew and gets
-/// independent noise. A replayed key is charged
-/// nothing and yields byte-identical output. Continual aggregates then feed the window's value to their counter.
+/// state, the spec and the noise key), debits its cost from the segment's ledger under the release key
+/// (window index, "aggregate/spec content hash"), and emits it only if paid. The release key and every published id
+/// carry no information about the state. The ledger also keeps a keyed digest of the sealed state (state store only):
+/// a release recomputed from the same sealed state is a free, byte-identical replay, while one from a different state
+/// under the same key would reuse the noise label for a second value and is refused (<c>label_reuse_refused</c>).
+/// Continual aggregates then feed the window's value to their counter.
 /// </summary>
 public static class WindowReleaser
 {
@@ -22,14 +22,18 @@ public static class WindowReleaser
     /// <param name="noiseKey">Master noise key (secret, ≥ 16 bytes).</param>
     /// <param name="ledger">The segment's budget ledger.</param>
     /// <param name="continual">The segment's continual totals; required when the spec has continual aggregates.</param>
+    /// <param name="owner">The state owner releasing the window (the runtime's input partition; empty for a single
+    /// owner): part of the noise identity, so two owners releasing the same window never share noise.</param>
     /// <returns>One outcome per aggregate in declared order, each followed by its continual outcome if continual.</returns>
     public static IReadOnlyList<ReleaseOutcome> Release(
         SealedWindow window,
         SegmentAggregationSpec spec,
         ReadOnlySpan<byte> noiseKey,
         BudgetLedger ledger,
-        ContinualTotals? continual = null)
+        ContinualTotals? continual = null,
+        string owner = "")
     {
+        ArgumentNullException.ThrowIfNull(owner);
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(ledger);
@@ -38,9 +42,14 @@ public static class WindowReleaser
             throw new ArgumentException("The sealed window does not belong to this segment spec.", nameof(window));
         }
 
-        if (spec.Aggregates.Any(a => a.IsContinual) && (continual is null || continual.Spec.Segment != spec.Segment || continual.Spec.PolicyVersion != spec.PolicyVersion))
+        if (spec.Aggregates.Any(a => a.IsContinual) && (continual is null || continual.Spec.Segment != spec.Segment || continual.Spec.ContentHash != spec.ContentHash))
         {
             throw new ArgumentException("Continual aggregates need the segment's continual totals.", nameof(continual));
+        }
+
+        if (continual is not null && continual.Owner != owner)
+        {
+            throw new ArgumentException("The continual totals belong to another owner.", nameof(continual));
         }
 
         var outcomes = new List<ReleaseOutcome>(spec.Aggregates.Count);
@@ -53,7 +62,7 @@ public static class WindowReleaser
                 throw new ArgumentException($"Sealed aggregate {i} does not match the spec.", nameof(window));
             }
 
-            outcomes.Add(ReleaseOne(window, sealedAggregate, aggregate, spec, noiseKey, ledger));
+            outcomes.Add(ReleaseOne(window, sealedAggregate, aggregate, spec, noiseKey, ledger, owner));
             if (aggregate.IsContinual)
             {
                 outcomes.Add(continual!.Release(window, sealedAggregate, aggregate, ledger));
@@ -70,8 +79,16 @@ public static class WindowReleaser
         DebitRefusalReason.UnsupportedCostKind => SuppressionReason.UnsupportedCostKind,
         DebitRefusalReason.WindowSealed => SuppressionReason.WindowSealed,
         DebitRefusalReason.ReleaseKeyConflict => SuppressionReason.ReleaseKeyConflict,
+        DebitRefusalReason.LabelReuse => SuppressionReason.LabelReuseRefused,
         _ => SuppressionReason.ArithmeticOverflow,
     };
+
+    /// <summary>
+    /// The release key of an aggregate's window release: (window index, "aggregate/spec content hash"). It names what
+    /// is released and under which content; it is published in audit events, so it must never depend on the state.
+    /// </summary>
+    internal static ReleaseKey KeyOf(long windowIndex, AggregateSpec aggregate, SegmentAggregationSpec spec) =>
+        new(windowIndex, aggregate.Name + "/" + spec.ContentHash);
 
     private static ReleaseOutcome ReleaseOne(
         SealedWindow window,
@@ -79,14 +96,16 @@ public static class WindowReleaser
         AggregateSpec aggregate,
         SegmentAggregationSpec spec,
         ReadOnlySpan<byte> noiseKey,
-        BudgetLedger ledger)
+        BudgetLedger ledger,
+        string owner)
     {
-        var fingerprint = ReleaseCalculator.Fingerprint(sealedAggregate, noiseKey);
-        var key = new ReleaseKey(window.WindowIndex, aggregate.Name + "/" + spec.PolicyVersion + "/" + fingerprint);
+        var key = KeyOf(window.WindowIndex, aggregate, spec);
+        var identity = ReleaseCalculator.Identity(aggregate, spec, window.WindowIndex, owner);
+        var digest = AggregateIdentity.ValueDigest(identity, sealedAggregate, noiseKey);
 
         // Computing first is safe: nothing leaves this method unless the debit below succeeds.
-        var (release, cost) = ReleaseCalculator.Compute(window, sealedAggregate, aggregate, spec, noiseKey, fingerprint);
-        var debit = ledger.TryDebit(key, cost);
+        var (release, cost) = ReleaseCalculator.Compute(window, sealedAggregate, aggregate, spec, noiseKey, owner);
+        var debit = ledger.TryDebit(key, cost, digest);
         if (!debit.IsPaid)
         {
             return new ReleaseOutcome(ReleaseOutcomeKind.Suppressed, aggregate.Name, false, key, null, null, null, Map(debit.Reason));

@@ -4,6 +4,7 @@ using StreamMasking.Core.DeadLetters;
 using StreamMasking.Core.Masking.Operations;
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Actions;
+using StreamMasking.Core.Policy.Identity;
 using StreamMasking.Core.Records;
 
 namespace StreamMasking.Core.Masking;
@@ -20,6 +21,7 @@ internal sealed class SegmentPlan : IDisposable
     private readonly byte[] _noiseKey;
     private readonly FieldPath? _unitField;
     private readonly bool _hasNoise;
+    private readonly string _contentHash;
 
     public SegmentPlan(SegmentPolicy segment, PolicyDefaults defaults, byte[] tokenKey, byte[] noiseKey)
     {
@@ -27,6 +29,7 @@ internal sealed class SegmentPlan : IDisposable
         var hmac = _hmac = new SegmentHmac(tokenKey);
         _noiseKey = [.. noiseKey];
         _unitField = segment.Privacy.Unit?.Field;
+        _contentHash = PolicyContentHash.Of(segment);
         var leaves = segment.Fields
             .Where(f => f.Action is not DropAction) // dropping = never copying
             .Select(f => (f.Path.Segments, Operation: Compile(f, hmac)))
@@ -130,8 +133,8 @@ internal sealed class SegmentPlan : IDisposable
 
     private FieldOperation Compile(FieldRule rule, SegmentHmac hmac) => rule.Action switch
     {
-        LaplaceAction or GaussianAction => new NumericNoiseOperation((NoiseFieldAction)rule.Action, _noiseKey),
-        RandomizedResponseAction r => new RandomizedResponseOperation(r, _noiseKey, rule.Path.ToString(), memoize: _unitField is not null),
+        LaplaceAction or GaussianAction => new NumericNoiseOperation((NoiseFieldAction)rule.Action, _noiseKey, _contentHash),
+        RandomizedResponseAction r => new RandomizedResponseOperation(r, _noiseKey, rule.Path.ToString(), memoize: _unitField is not null, _contentHash),
         KeepAction => KeepOperation.Instance,
         TokenizeAction => new TokenizeOperation(hmac),
         GeneralizeBucketAction b => new BucketOperation(b.Width, b.Output),

@@ -1,6 +1,6 @@
 namespace StreamMasking.Core.Windows;
 
-/// <summary>Result of <see cref="SegmentWindowEngine.Observe"/>.</summary>
+/// <summary>Result of <c>SegmentWindowEngine.Observe</c>.</summary>
 /// <param name="Outcome">Accepted or late.</param>
 /// <param name="WindowIndex">Index of the record's window.</param>
 /// <param name="CappedAggregates">Aggregates that ignored the record because its privacy unit reached a contribution cap.</param>

@@ -4,13 +4,15 @@ namespace StreamMasking.Core.Windows;
 
 /// <summary>
 /// Tumbling event-time windows and their exact accumulators for one segment on one input partition. Stream time is
-/// the largest record timestamp seen; window i closes when stream time ≥ end(i) + grace, or when the segment has
-/// been idle on the wall clock for the idle timeout (stream time then advances with the wall clock). Every window
+/// a watermark over the segment's source partitions (<see cref="SourceWatermark"/>: the least of their largest
+/// timestamps, idle sources left out), never ahead of the wall clock; window i closes when stream time ≥ end(i) +
+/// grace, or when the segment has been idle for the idle timeout while its owner was running and caught up (stream
+/// time then advances by the idle time). Every window
 /// from the first record's window onward is sealed in order, empty ones included, because skipping empty windows
 /// would reveal that they were empty. Records for sealed windows are <see cref="RecordOutcome.Late"/>.
 /// </summary>
 /// <remarks>
-/// Pure and Kafka-free: the runtime feeds records (<see cref="Observe"/>), calls <see cref="CloseIdle"/> on a
+/// Pure and Kafka-free: the runtime feeds records (<c>Observe</c>), calls <see cref="CloseIdle"/> on a
 /// timer, persists <see cref="ToBytes"/> and each <see cref="SealedWindow"/> it receives, and releases sealed
 /// windows with <see cref="WindowReleaser"/>. Not thread-safe (one partition, one thread).
 /// </remarks>
@@ -26,6 +28,7 @@ public sealed class SegmentWindowEngine
     private long _streamTime = long.MinValue;
     private long _activityWallMs;
     private long _activityStreamTime = long.MinValue;
+    private readonly SourceWatermark _watermark;
 
     /// <summary>Creates an engine with no windows yet.</summary>
     public SegmentWindowEngine(SegmentAggregationSpec spec, TimeProvider time)
@@ -54,12 +57,16 @@ public sealed class SegmentWindowEngine
         }
 
         _unitWindowStore = unitWindowStore;
+        _watermark = new SourceWatermark(spec.Window.SourceIdleMs);
     }
 
     /// <summary>The segment spec.</summary>
     public SegmentAggregationSpec Spec { get; }
 
-    /// <summary>Largest record timestamp seen (advanced by idleness); <see cref="long.MinValue"/> before any record.</summary>
+    /// <summary>
+    /// The watermark over the source partitions (advanced by idleness, never past the wall clock);
+    /// <see cref="long.MinValue"/> before any record.
+    /// </summary>
     public long StreamTime => _streamTime;
 
     /// <summary>Index of the next window to seal (meaningless until the first record).</summary>
@@ -72,15 +79,25 @@ public sealed class SegmentWindowEngine
     public int OpenWindowCount => _open.Count;
 
     /// <summary>
-    /// Assigns one record to its window, advances stream time and seals every window that closes as a result
-    /// (appended to <paramref name="sealedOut"/> in window order).
+    /// <see cref="Observe(long, string, string?, ReadOnlySpan{AggregateInput}, ICollection{SealedWindow})"/> for a
+    /// segment fed by one source partition only.
+    /// </summary>
+    public ObserveResult Observe(long timestampMs, string? unit, ReadOnlySpan<AggregateInput> inputs, ICollection<SealedWindow> sealedOut) =>
+        Observe(timestampMs, "", unit, inputs, sealedOut);
+
+    /// <summary>
+    /// Assigns one record to its window, advances its source's progress and the watermark, and seals every window
+    /// that closes as a result (appended to <paramref name="sealedOut"/> in window order).
     /// </summary>
     /// <param name="timestampMs">Record event time, Unix ms.</param>
+    /// <param name="source">The source partition the record was read from (e.g. <c>topic/partition</c>).</param>
     /// <param name="unit">Privacy unit id (e.g. a patient id), or null for event-level bounding.</param>
     /// <param name="inputs">One input per aggregate, in <see cref="SegmentAggregationSpec.Aggregates"/> order.</param>
     /// <param name="sealedOut">Receives windows sealed by this call.</param>
-    public ObserveResult Observe(long timestampMs, string? unit, ReadOnlySpan<AggregateInput> inputs, ICollection<SealedWindow> sealedOut)
+    public ObserveResult Observe(long timestampMs, string source, string? unit, ReadOnlySpan<AggregateInput> inputs,
+        ICollection<SealedWindow> sealedOut)
     {
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(sealedOut);
         if (inputs.Length != Spec.Aggregates.Count)
         {
@@ -89,13 +106,17 @@ public sealed class SegmentWindowEngine
 
         var window = Spec.Window;
         var index = window.IndexOf(timestampMs);
-        if (window.IsOutOfRange(timestampMs, _started ? _streamTime : long.MinValue))
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (window.IsOutOfRange(timestampMs, _started ? _streamTime : long.MinValue, now))
         {
             return new ObserveResult(RecordOutcome.OutOfRange, index, 0, 0);
         }
 
-        _streamTime = Math.Max(_streamTime, timestampMs);
-        _activityWallMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        // The record advances its own source only; stream time follows the slowest active source and never passes
+        // the wall clock, so no single record (nor one source running ahead) closes windows early.
+        _watermark.Observe(source, timestampMs, now);
+        AdvanceStreamTime(_watermark.Current, now);
+        _activityWallMs = now;
         _activityStreamTime = _streamTime;
         if (!_started)
         {
@@ -132,24 +153,29 @@ public sealed class SegmentWindowEngine
     }
 
     /// <summary>
-    /// Timer hook: if the segment has been idle on the wall clock for at least the idle timeout, advances stream time
-    /// by the idle duration; then seals due windows (at most <see cref="WindowSpec.MaxWindowsPerAdvance"/> per call,
-    /// the rest on later calls), appended to <paramref name="sealedOut"/>.
+    /// Timer hook. While <paramref name="caughtUp"/> (the owner is running and has no backlog on its input), the time
+    /// since the previous tick counts as idle time: sources idle for <see cref="WindowSpec.SourceIdleTimeout"/> stop
+    /// holding the watermark back, and once the segment itself has been idle for the idle timeout, stream time
+    /// advances by the idle time (never past the wall clock). Time while not caught up, and time before the first
+    /// tick after a restore, never counts. Then seals due windows (at most <see cref="WindowSpec.MaxWindowsPerAdvance"/>
+    /// per call, the rest on later calls), appended to <paramref name="sealedOut"/>.
     /// </summary>
     /// <returns>The number of windows sealed.</returns>
-    public int CloseIdle(ICollection<SealedWindow> sealedOut)
+    public int CloseIdle(ICollection<SealedWindow> sealedOut, bool caughtUp)
     {
         ArgumentNullException.ThrowIfNull(sealedOut);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        _watermark.Tick(now, caughtUp);
         if (!_started)
         {
             return 0;
         }
 
-        var idle = _time.GetUtcNow().ToUnixTimeMilliseconds() - _activityWallMs;
-        if (Spec.Window.IdleTimeout is { } timeout && idle >= (long)timeout.TotalMilliseconds)
+        AdvanceStreamTime(_watermark.Current, now);
+        var idle = _watermark.IdleMs;
+        if (Spec.Window.IdleTimeout is { } timeout && idle >= (long)timeout.TotalMilliseconds && _activityStreamTime != long.MinValue)
         {
-            var advanced = Math.Min(WindowSpec.MaxTimestampMs, _activityStreamTime + Math.Min(idle, WindowSpec.MaxTimestampMs));
-            _streamTime = Math.Max(_streamTime, advanced);
+            AdvanceStreamTime(_activityStreamTime > WindowSpec.MaxTimestampMs - idle ? WindowSpec.MaxTimestampMs : _activityStreamTime + idle, now);
         }
 
         return CloseDue(sealedOut, Spec.Window.MaxWindowsPerAdvance);
@@ -202,6 +228,8 @@ public sealed class SegmentWindowEngine
 
     internal Dictionary<long, AggregateAccumulator[]> OpenWindows => _open;
 
+    internal SourceWatermark Watermark => _watermark;
+
     internal Dictionary<string, int>?[] UnitWindows => _unitWindows;
 
     internal static AggregateAccumulator[] NewAccumulators(int count)
@@ -246,6 +274,15 @@ public sealed class SegmentWindowEngine
         }
 
         return result != AccumulateResult.Capped;
+    }
+
+    // Stream time moves forward only, to the target but never past the wall clock.
+    private void AdvanceStreamTime(long target, long now)
+    {
+        if (target != long.MinValue)
+        {
+            _streamTime = Math.Max(_streamTime, Math.Min(target, now));
+        }
     }
 
     private int CloseDue(ICollection<SealedWindow> sealedOut, int limit)

@@ -7,14 +7,27 @@ namespace StreamMasking.Core.Windows;
 /// Versioned little-endian binary state of a <see cref="SegmentWindowEngine"/>.
 /// </summary>
 /// <remarks>
-/// Layout v1: version byte; segment; policy version; aggregate count + (name, kind, domain size) per aggregate
-/// (checked on restore so state is never read under a different spec); started, sealed-any flags; next window to
-/// close, stream time, wall-clock and stream time of the last activity (int64); open windows in index order:
-/// index + one accumulator per aggregate; per aggregate: windows-per-unit map (count, then unit + windows).
+/// Layout v3: version byte; spec binding: segment and the spec's canonical content hash (checked on restore, so state
+/// is never read under different DP content: contribution bounds, clamp, ε, windowsPerUnit, domain, window size …);
+/// started, sealed-any flags; next window to close, stream time, wall-clock and stream time of the last activity
+/// (int64); open windows in index order: index + one accumulator per aggregate; per aggregate: windows-per-unit map
+/// (count, then unit + windows); the source-progress block: source count, then per source partition (ordinal order)
+/// its name and largest timestamp (int64). The wall-clock time of the last activity is kept in the layout but no
+/// longer read: idle time is never carried across a restore (see <see cref="SourceWatermark"/>).
+/// <para>
+/// v1 and v2 bound the state to the policy version and the aggregates' names, kinds and domain sizes only (v2 added
+/// the source-progress block). <see cref="Read"/> refuses them, because their calibration cannot be checked (the
+/// owner treats that as a policy transition); <see cref="ReadClock"/> still reads their header.
+/// </para>
 /// </remarks>
 internal static class SegmentWindowEngineSerializer
 {
-    private const byte Version = 1;
+    private const byte Version = 3;
+
+    // Earlier layouts, still recognised by ReadClock (v1, v2: the policy version and names instead of the content
+    // hash; v2 added the source-progress block). Read refuses them: their calibration cannot be checked.
+    private const byte LegacyVersion = 1;
+    private const byte LegacySourcesVersion = 2;
 
     public static byte[] Write(SegmentWindowEngine engine)
     {
@@ -49,6 +62,8 @@ internal static class SegmentWindowEngineSerializer
                     writer.Write(windows);
                 }
             }
+
+            WriteSourceProgress(writer, engine.Watermark);
         }
 
         return stream.ToArray();
@@ -119,6 +134,8 @@ internal static class SegmentWindowEngineSerializer
                 }
             }
 
+            ReadSourceProgress(reader, engine.Watermark);
+
             if (stream.Position != stream.Length)
             {
                 throw new FormatException("Trailing bytes after window-engine state.");
@@ -142,20 +159,28 @@ internal static class SegmentWindowEngineSerializer
         {
             using var stream = new MemoryStream(state.ToArray(), writable: false);
             using var reader = new BinaryReader(stream, Encoding.UTF8);
-            if (reader.ReadByte() != Version)
-            {
-                throw new FormatException("Unsupported window-engine state version.");
-            }
-
-            reader.ReadString();
-            reader.ReadString();
-            reader.ReadInt64();
-            var aggregates = ReadCount(reader);
-            for (var i = 0; i < aggregates; i++)
+            var version = reader.ReadByte();
+            if (version == Version)
             {
                 reader.ReadString();
-                reader.ReadByte();
-                reader.ReadInt32();
+                reader.ReadString();
+            }
+            else if (version is LegacyVersion or LegacySourcesVersion)
+            {
+                reader.ReadString();
+                reader.ReadString();
+                reader.ReadInt64();
+                var aggregates = ReadCount(reader);
+                for (var i = 0; i < aggregates; i++)
+                {
+                    reader.ReadString();
+                    reader.ReadByte();
+                    reader.ReadInt32();
+                }
+            }
+            else
+            {
+                throw new FormatException("Unsupported window-engine state version.");
             }
 
             var started = reader.ReadBoolean();
@@ -169,17 +194,31 @@ internal static class SegmentWindowEngineSerializer
         }
     }
 
+    // The spec binding: segment and canonical content hash (never the free-text policy version).
     private static void WriteSpecFingerprint(BinaryWriter writer, SegmentAggregationSpec spec)
     {
         writer.Write(spec.Segment);
-        writer.Write(spec.PolicyVersion);
-        writer.Write(spec.Window.SizeMs);
-        writer.Write(spec.Aggregates.Count);
-        foreach (var aggregate in spec.Aggregates)
+        writer.Write(spec.ContentHash);
+    }
+
+    // --- Source progress: the watermark's per-source largest timestamps. Idle time is deliberately absent. ---
+    private static void WriteSourceProgress(BinaryWriter writer, SourceWatermark watermark)
+    {
+        var progress = watermark.Progress.ToList();
+        writer.Write(progress.Count);
+        foreach (var (source, maxTimestamp) in progress)
         {
-            writer.Write(aggregate.Name);
-            writer.Write((byte)aggregate.Kind);
-            writer.Write(aggregate.Domain.Count);
+            writer.Write(source);
+            writer.Write(maxTimestamp);
+        }
+    }
+
+    private static void ReadSourceProgress(BinaryReader reader, SourceWatermark watermark)
+    {
+        var sources = ReadCount(reader);
+        for (var i = 0; i < sources; i++)
+        {
+            watermark.Restore(reader.ReadString(), reader.ReadInt64());
         }
     }
 

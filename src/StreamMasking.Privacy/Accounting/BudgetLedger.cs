@@ -32,6 +32,14 @@ public sealed class BudgetLedger
     {
     }
 
+    /// <summary>Creates an empty ledger bound to the owner's content hash <paramref name="binding"/>.</summary>
+    public BudgetLedger(PrivacyAccountant accountant, PrivacyCost windowCap, PrivacyCost lifetimeCap, int retainedWindows, string binding)
+        : this(accountant, windowCap, lifetimeCap, retainedWindows, default, long.MinValue, 0, [])
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        Binding = binding;
+    }
+
     internal BudgetLedger(
         PrivacyAccountant accountant,
         PrivacyCost windowCap,
@@ -55,6 +63,12 @@ public sealed class BudgetLedger
         _sequence = sequence;
         _windows = windows;
     }
+
+    /// <summary>
+    /// The canonical content hash of the policy the ledger is currently charged under (empty for an unbound ledger).
+    /// It changes only by <see cref="WithCaps(PrivacyCost, PrivacyCost, string)"/>: the explicit, audited transition.
+    /// </summary>
+    public string Binding { get; internal init; } = string.Empty;
 
     /// <summary>The composition rule.</summary>
     public PrivacyAccountant Accountant { get; }
@@ -93,12 +107,15 @@ public sealed class BudgetLedger
     }
 
     /// <summary>
-    /// Pays for the release <paramref name="key"/> with <paramref name="cost"/> if both caps allow it; a replay of a
-    /// paid key with the same cost returns the original debit and charges nothing.
+    /// Pays for the release <paramref name="key"/> with <paramref name="cost"/> if both caps allow it, remembering
+    /// <paramref name="valueDigest"/> (a keyed digest of the released value, kept in state only). A replay of a paid key
+    /// with the same cost and digest returns the original debit and charges nothing; one with another digest is refused
+    /// with <see cref="DebitRefusalReason.LabelReuse"/> (the key's noise would otherwise cover two values).
     /// </summary>
-    public DebitResult TryDebit(ReleaseKey key, PrivacyCost cost)
+    public DebitResult TryDebit(ReleaseKey key, PrivacyCost cost, string valueDigest = "")
     {
         ArgumentNullException.ThrowIfNull(key.Name, nameof(key));
+        ArgumentNullException.ThrowIfNull(valueDigest);
         lock (_gate)
         {
             if (key.Window < _sealedBelow)
@@ -109,9 +126,14 @@ public sealed class BudgetLedger
             _windows.TryGetValue(key.Window, out var window);
             if (window is not null && window.Debits.TryGetValue(key.Name, out var paid))
             {
-                return paid.Cost == cost
+                if (paid.Cost != cost)
+                {
+                    return DebitResult.Refused(DebitRefusalReason.ReleaseKeyConflict);
+                }
+
+                return string.Equals(paid.ValueDigest, valueDigest, StringComparison.Ordinal)
                     ? new DebitResult(DebitOutcome.AlreadyDebited, paid, DebitRefusalReason.None)
-                    : DebitResult.Refused(DebitRefusalReason.ReleaseKeyConflict);
+                    : DebitResult.Refused(DebitRefusalReason.LabelReuse);
             }
 
             if (!Accountant.Accepts(cost.Kind))
@@ -148,7 +170,7 @@ public sealed class BudgetLedger
                 _windows.Add(key.Window, window);
             }
 
-            var record = new DebitRecord(key, cost, checked(++_sequence));
+            var record = new DebitRecord(key, cost, checked(++_sequence), valueDigest);
             window.Spend = nextWindow;
             window.Debits.Add(key.Name, record);
             _lifetime = nextLifetime;
@@ -215,11 +237,18 @@ public sealed class BudgetLedger
     /// made even when they exceed a lowered cap; further debits are then refused.
     /// </summary>
     /// <exception cref="ArgumentException">A cap is not valid for this ledger's accountant.</exception>
-    public BudgetLedger WithCaps(PrivacyCost windowCap, PrivacyCost lifetimeCap)
+    public BudgetLedger WithCaps(PrivacyCost windowCap, PrivacyCost lifetimeCap) => WithCaps(windowCap, lifetimeCap, Binding);
+
+    /// <summary>
+    /// The same ledger under new caps, bound to the content hash <paramref name="binding"/>: the explicit policy
+    /// transition (the caller audits it). Nothing already spent is forgotten.
+    /// </summary>
+    public BudgetLedger WithCaps(PrivacyCost windowCap, PrivacyCost lifetimeCap, string binding)
     {
+        ArgumentNullException.ThrowIfNull(binding);
         var copy = FromBytes(ToBytes());
         return new BudgetLedger(Accountant, windowCap, lifetimeCap, RetainedWindows, copy._lifetime, copy._sealedBelow,
-            copy._sequence, copy._windows);
+            copy._sequence, copy._windows) { Binding = binding };
     }
 
     /// <summary>Restores a ledger from <see cref="ToBytes"/>; throws <see cref="FormatException"/> on corrupt input.</summary>

@@ -11,11 +11,13 @@ namespace StreamMasking.Privacy.Accounting;
 /// Layout v1: version byte; accountant kind byte + parameter double; window cap; lifetime cap; retained windows
 /// (int32); sealed-below (int64); sequence (int64); lifetime spend; window count (int32); per window: index (int64),
 /// spend, debit count (int32), per debit in sequence order: sequence (int64), name length (uint16) + UTF-8 name,
-/// cost. A cost is kind byte + ε, δ, ρ doubles; a spend is ε, δ, ρ, Σε² doubles + count (int64).
+/// cost. Layout v2 (written): as v1 with the binding (content hash, length-prefixed UTF-8) after the version byte, each debit followed by its value digest (length-prefixed UTF-8, empty for none);
+/// v1 state is still read (its debits have no digest). A cost is kind byte + ε, δ, ρ doubles; a spend is ε, δ, ρ, Σε² doubles + count (int64).
 /// </remarks>
 internal static class BudgetLedgerSerializer
 {
-    public const byte Version = 1;
+    public const byte Version = 2;
+    private const byte LegacyVersion = 1;
 
     public static byte[] Write(
         BudgetLedger ledger,
@@ -28,6 +30,7 @@ internal static class BudgetLedgerSerializer
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(Version);
+            writer.Write(ledger.Binding);
             writer.Write((byte)ledger.Accountant.Kind);
             writer.Write(ledger.Accountant.Parameter.Value);
             WriteCost(writer, ledger.WindowCap);
@@ -49,6 +52,7 @@ internal static class BudgetLedgerSerializer
                     writer.Write((ushort)name.Length);
                     writer.Write(name);
                     WriteCost(writer, debit.Cost);
+                    writer.Write(debit.ValueDigest);
                 }
             }
         }
@@ -63,10 +67,12 @@ internal static class BudgetLedgerSerializer
             using var stream = new MemoryStream(state.ToArray(), writable: false);
             using var reader = new BinaryReader(stream, Encoding.UTF8);
             var version = reader.ReadByte();
-            if (version != Version)
+            if (version is not (Version or LegacyVersion))
             {
                 throw new FormatException($"Unsupported ledger state version {version}.");
             }
+
+            var binding = version == Version ? reader.ReadString() : string.Empty;
 
             var accountant = PrivacyAccountant.Create((AccountantKind)reader.ReadByte(), new Delta(reader.ReadDouble()));
             var windowCap = ReadCost(reader);
@@ -95,12 +101,13 @@ internal static class BudgetLedgerSerializer
                     var debitSequence = reader.ReadInt64();
                     var name = Encoding.UTF8.GetString(reader.ReadBytes(reader.ReadUInt16()));
                     var cost = ReadCost(reader);
+                    var digest = version == Version ? reader.ReadString() : string.Empty;
                     if (debitSequence < 1 || debitSequence > sequence)
                     {
                         throw new FormatException("Debit sequence out of range.");
                     }
 
-                    window.Debits.Add(name, new DebitRecord(new ReleaseKey(index, name), cost, debitSequence));
+                    window.Debits.Add(name, new DebitRecord(new ReleaseKey(index, name), cost, debitSequence, digest));
                     recomputed = recomputed.Add(cost);
                 }
 
@@ -117,7 +124,7 @@ internal static class BudgetLedgerSerializer
                 throw new FormatException("Trailing bytes after ledger state.");
             }
 
-            return new BudgetLedger(accountant, windowCap, lifetimeCap, retained, lifetime, sealedBelow, sequence, windows);
+            return new BudgetLedger(accountant, windowCap, lifetimeCap, retained, lifetime, sealedBelow, sequence, windows) { Binding = binding };
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or OverflowException)
         {

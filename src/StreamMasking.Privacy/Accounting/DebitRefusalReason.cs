@@ -23,4 +23,10 @@ public enum DebitRefusalReason
 
     /// <summary>Composing the cost overflowed (a sum became infinite or δ exceeded 1).</summary>
     ArithmeticOverflow = 6,
+
+    /// <summary>
+    /// The key was paid for a different value (its stored value digest differs): the same noise label would cover two
+    /// values, so the release is refused.
+    /// </summary>
+    LabelReuse = 7,
 }

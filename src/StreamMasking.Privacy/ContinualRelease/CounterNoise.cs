@@ -10,7 +10,7 @@ namespace StreamMasking.Privacy.ContinualRelease;
 /// </summary>
 internal sealed class CounterNoise
 {
-    private const string Domain = "StreamMasking.ContinualCounter/v1";
+    private const string Domain = "StreamMasking.ContinualCounter/v2";
     private readonly byte[] _key;
     private readonly string _counterId;
     private readonly string _epoch;

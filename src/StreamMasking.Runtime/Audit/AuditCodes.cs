@@ -21,6 +21,8 @@ internal static class AuditCodes
         SuppressionReason.ReleaseKeyConflict => "release_key_conflict",
         SuppressionReason.ArithmeticOverflow => "arithmetic_overflow",
         SuppressionReason.ContinualStepPassed => "continual_step_passed",
+        SuppressionReason.LabelReuseRefused => "label_reuse_refused",
+        SuppressionReason.ContinualStateLost => "continual_state_lost",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a suppression reason."),
     };
 

@@ -7,6 +7,8 @@ using CloudNative.CloudEvents.SystemTextJson;
 using Confluent.Kafka;
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Policy;
+using StreamMasking.Core.Policy.Dp;
+using StreamMasking.Core.Policy.Identity;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Pipeline;
@@ -106,7 +108,7 @@ internal sealed class AuditEventFactory
     /// A policy was loaded by <paramref name="stage"/>. Data: policy version and source name, the stage, and per
     /// segment its name, masked topic, privacy unit (field name, per-window event cap, over-cap behaviour), window
     /// (size, grace, idle close in ms), budget (accountant, per-window and lifetime caps, accountant δ) and aggregates
-    /// (name, kind, noise, ε, δ, continual). No subject; a random id.
+    /// (name, kind, noise, ε, δ, continual), and the segment's DP content hashes. No subject; a random id.
     /// </summary>
     internal OutputRecord PolicyLoaded(PrivacyPolicy policy, string stage)
     {
@@ -387,6 +389,15 @@ internal sealed class AuditEventFactory
         json.WriteStartObject();
         json.WriteString("name", segment.Name);
         json.WriteString("maskedTopic", segment.MaskedTopic);
+
+        // The content hashes every noise identity and persisted DP state of the segment is bound to: a change between
+        // two policy-loaded events is the audited policy transition (new identities; counters start anew).
+        json.WriteString("contentHash", PolicyContentHash.Of(segment));
+        if (AggregationSpecMapper.Map(segment, "content") is { } spec)
+        {
+            json.WriteString("aggregationContentHash", spec.ContentHash);
+        }
+
         var privacy = segment.Privacy;
         if (privacy.Unit is { } unit)
         {

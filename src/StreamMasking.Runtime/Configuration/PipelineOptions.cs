@@ -67,4 +67,11 @@ public sealed class PipelineOptions
     /// with <c>/readyz</c> false and <c>streammasking_input_topic_missing</c> saying which topic.
     /// </summary>
     public bool WaitForInputTopics { get; set; }
+
+    /// <summary>
+    /// How long stage "route", reading its partitions in timestamp order, waits for a partition that has nothing
+    /// buffered but may still hold older records before it goes on without it (Kafka Streams' <c>max.task.idle.ms</c>).
+    /// Zero never waits. The default value is 1 s.
+    /// </summary>
+    public TimeSpan MaxTaskIdle { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -24,4 +24,12 @@ public sealed class StateOptions
     /// The default value is 1 s.
     /// </summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Segments whose lost continual counters may start again (the operator's explicit action after a
+    /// <c>continual_state_lost</c> suppression). A listed segment whose counter state is missing or unreadable gets
+    /// new counter incarnations, with independent noise and charged anew from its ledger; a segment whose state is
+    /// intact is not affected. Default none: lost counters stay silent.
+    /// </summary>
+    public IList<string> StartNewContinualCounters { get; set; } = [];
 }

@@ -69,6 +69,7 @@ public static class StreamMaskingOptionsValidator
         {
             errors.Add(new($"{Root}:Topics:RepartitionRetentionBytes", "must be -1 (no size bound) or positive"));
         }
+        CheckDuration(errors, $"{Root}:Pipeline:MaxTaskIdle", p.MaxTaskIdle, TimeSpan.Zero, TimeSpan.FromMinutes(1));
         if (p.BatchMaxInterval >= p.TransactionTimeout)
         {
             errors.Add(new($"{Root}:Pipeline:BatchMaxInterval", "must be shorter than Pipeline:TransactionTimeout"));

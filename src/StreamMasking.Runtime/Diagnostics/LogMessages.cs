@@ -86,4 +86,16 @@ internal static partial class LogMessages
 
     [LoggerMessage(27, LogLevel.Warning, "Segment {Segment}: release of {Aggregate} for window {WindowIndex} suppressed: {Reason}")]
     internal static partial void ReleaseSuppressed(this ILogger logger, string segment, string aggregate, long windowIndex, string reason);
+
+    [LoggerMessage(71, LogLevel.Error, "Segment {Segment} partition {Partition}: continual counter state is missing or unreadable although a counter was started; its running totals are suppressed (continual_state_lost) until the operator lists the segment in State:StartNewContinualCounters")]
+    internal static partial void ContinualStateLost(this ILogger logger, string segment, int partition);
+
+    [LoggerMessage(72, LogLevel.Warning, "Segment {Segment} partition {Partition}: continual counters {Outcome}: new counter incarnations start and are charged anew")]
+    internal static partial void ContinualCountersRestarted(this ILogger logger, string segment, int partition, string outcome);
+
+    [LoggerMessage(73, LogLevel.Warning, "Segment {Segment} partition {Partition}: the budget ledger moves to the policy content {ContentHash} (policy transition; what was spent carries over)")]
+    internal static partial void LedgerTransition(this ILogger logger, string segment, int partition, string contentHash);
+
+    [LoggerMessage(28, LogLevel.Warning, "Segment {Segment}: lifetime budget exhausted at window {WindowIndex}; from now on every release that no longer fits is suppressed (lifetime_cap_exceeded, audited per release, logged once)")]
+    internal static partial void LifetimeBudgetExhausted(this ILogger logger, string segment, long windowIndex);
 }

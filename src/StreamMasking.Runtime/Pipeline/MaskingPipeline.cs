@@ -33,6 +33,7 @@ public sealed class MaskingPipeline : IDisposable
     private readonly TimeProvider _time;
     private readonly WindowingStage? _windowing;
     private readonly TransactionSummaryAuditor _auditor;
+    private readonly CatchUpSignal _catchUp;
 
     internal MaskingPipeline(StreamMaskingOptions options, PrivacyPolicy policy, ReadOnlySpan<byte> masterSecret,
         IKafkaClientFactory clients, ILoggerFactory loggerFactory, TimeProvider time,
@@ -60,6 +61,7 @@ public sealed class MaskingPipeline : IDisposable
         }
 
         var maskInputs = p.InputKeyedBySegment ? p.InputTopics : [p.RepartitionTopic];
+        _catchUp = new CatchUpSignal(p.InputKeyedBySegment ? [MaskProcessor.StageName] : [RouteProcessor.StageName, MaskProcessor.StageName]);
         var audit = new AuditEventFactory(options.Audit.Topic, p.InstanceId, time);
         _auditor = new TransactionSummaryAuditor(audit);
         var windowed = WindowedSegment.From(policy, masterSecret);
@@ -76,7 +78,7 @@ public sealed class MaskingPipeline : IDisposable
             };
             _windowing = new WindowingStage(windowed, storeOptions, maskInputs[0], masterSecret, options.Aggregates.Topic, audit,
                 policy, clients, p.OperationTimeout, options.State.TickInterval, Counters, time,
-                loggerFactory.CreateLogger<WindowingStage>(), faultPoint);
+                loggerFactory.CreateLogger<WindowingStage>(), faultPoint, _catchUp, [.. options.State.StartNewContinualCounters]);
         }
 
         stages.Add((Settings(MaskProcessor.StageName, maskInputs, isEntry: p.InputKeyedBySegment),
@@ -201,9 +203,10 @@ public sealed class MaskingPipeline : IDisposable
         using var purger = _options.Pipeline.InputKeyedBySegment ? null
             : new RepartitionPurger(_clients, _options.Pipeline.RepartitionTopic, _options.Pipeline.RepartitionPurgeInterval,
                 _options.Pipeline.OperationTimeout, _time, _loggerFactory.CreateLogger<RepartitionPurger>());
+        _catchUp.Reset();
         var running = _stages
             .Select(s => new TransactionalLoop(s.Settings, _clients, s.Processor, Counters, loopLogger, _time, _auditor,
-                s.Settings.Name == MaskProcessor.StageName ? purger : null).RunAsync(stop.Token))
+                s.Settings.Name == MaskProcessor.StageName ? purger : null, _catchUp, OrderingFor(s.Settings.Name)).RunAsync(stop.Token))
             .ToList();
         var first = await Task.WhenAny(running);
         if (first.IsFaulted)
@@ -229,6 +232,12 @@ public sealed class MaskingPipeline : IDisposable
         _masker.Dispose();
         _keyring.Dispose();
     }
+
+    // Stage "route" merges its source partitions in timestamp order, so a backlog reaches the segments' watermarks
+    // in event-time order. Stage "mask" needs no merge: each segment lives on one of its input partitions.
+    private TimestampOrderedBuffer? OrderingFor(string stage) => stage == RouteProcessor.StageName
+        ? new TimestampOrderedBuffer(maxBufferedPerPartition: 1_000, maxWait: _options.Pipeline.MaxTaskIdle, _time)
+        : null;
 
     private StageSettings Settings(string stage, IReadOnlyList<string> inputs, bool isEntry)
     {

@@ -38,9 +38,11 @@ internal sealed partial class TransactionalLoop : IProcessorContext
 
     internal TransactionalLoop(StageSettings settings, IKafkaClientFactory clients, IRecordProcessor processor,
         PipelineCounters counters, ILogger logger, TimeProvider time, ITransactionAuditor? auditor = null,
-        RepartitionPurger? purger = null)
+        RepartitionPurger? purger = null, CatchUpSignal? catchUp = null, TimestampOrderedBuffer? ordering = null)
     {
         _purger = purger;
+        _catchUp = catchUp;
+        _ordering = ordering;
         _settings = settings;
         _clients = clients;
         _processor = processor;
@@ -111,7 +113,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         ConsumeResult<byte[]?, byte[]?>? record = null;
         try
         {
-            record = consumer.Consume(_settings.ConsumeTimeout);
+            record = NextRecord(consumer);
         }
         catch (ConsumeException e)
         {
@@ -119,6 +121,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         }
 
         _counters.Observer?.OnPolled(_settings.Name);
+        ReportCatchUp(nothingConsumed: record?.Message is null);
 
         if (record is not null && record.Message is not null)
         {
@@ -306,7 +309,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
             return [];
         }
 
-        var positions = assignment.Select(tp => new TopicPartitionOffset(tp, consumer.Position(tp)))
+        var positions = assignment.Select(tp => new TopicPartitionOffset(tp, PositionOf(consumer, tp)))
             .Where(o => o.Offset.Value >= 0).ToList();
         if (positions.Count > 0)
         {
@@ -338,6 +341,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
                 try
                 {
                     _consumer!.Seek(new TopicPartitionOffset(tp, new Offset(first)));
+                    Rewound(_consumer, tp);
                 }
                 catch (KafkaException)
                 {
@@ -368,6 +372,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         _counters.Observer?.OnRebalanced(_settings.Name, RebalanceKind.Revoked, partitions.Count);
         // Commit while the partitions are still ours, so the next owner starts exactly after our last output.
         Commit();
+        ForgetBuffered(partitions.Select(p => p.TopicPartition));
         _participant?.OnPartitionsRevoked(partitions.Select(p => p.TopicPartition).ToList());
     }
 
@@ -375,6 +380,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
     {
         _logger.PartitionsAssigned(_settings.Name, Describe(partitions));
         _counters.Observer?.OnRebalanced(_settings.Name, RebalanceKind.Assigned, partitions.Count);
+        ForgetStartOffsets();
         _participant?.OnPartitionsAssigned(partitions);
     }
 
@@ -388,6 +394,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
             AbortAndRewind("partitions lost", rewind: false);
         }
 
+        ForgetBuffered(partitions.Select(p => p.TopicPartition));
         _participant?.OnPartitionsLost(partitions.Select(p => p.TopicPartition).ToList());
     }
 

@@ -18,6 +18,7 @@ internal sealed class SegmentState
     private readonly HashSet<(long Window, UInt128 Unit)> _dirtyCaps = [];
     private readonly Dictionary<(string Topic, int Partition), long> _highWater = [];
     private readonly HashSet<(string Topic, int Partition)> _dirtyHighWater = [];
+    private readonly Dictionary<(string Topic, int Partition), string> _sourceKeys = [];
     private long _capClock = long.MinValue;
     private long _capFloor = long.MinValue;
     private bool _capClockDirty;
@@ -66,7 +67,7 @@ internal sealed class SegmentState
         if (segment.Spec is { } spec)
         {
             var bytes = store.Get(StateKeys.Engine(segment.Name));
-            var unitWindows = spec.Aggregates.Any(a => a.IsContinual) ? new StoreUnitWindows(store, segment.Name, spec.PolicyVersion) : null;
+            var unitWindows = spec.Aggregates.Any(a => a.IsContinual) ? new StoreUnitWindows(store, segment.Name, spec.ContentHash) : null;
             state._unitWindows = unitWindows;
             try
             {
@@ -133,21 +134,37 @@ internal sealed class SegmentState
         return true;
     }
 
-    /// <summary>Advances the unit-cap clock of a segment without aggregates; false when the record's window is closed.</summary>
-    internal bool AdvanceCapClock(long timestampMs, long windowIndex)
+    /// <summary>
+    /// Advances the unit-cap clock of a segment without aggregates (never past the wall clock <paramref name="nowMs"/>,
+    /// so a record ahead of it closes no window early); false when the record's window is closed.
+    /// </summary>
+    internal bool AdvanceCapClock(long timestampMs, long windowIndex, long nowMs)
     {
         if (_capClock != long.MinValue && Segment.Window.CloseTimeOf(windowIndex) <= _capClock)
         {
             return false;
         }
 
-        if (timestampMs > _capClock)
+        var advanced = Math.Min(timestampMs, nowMs);
+        if (advanced > _capClock)
         {
-            _capClock = timestampMs;
+            _capClock = advanced;
             _capClockDirty = true;
         }
 
         return true;
+    }
+
+    /// <summary>The window engine's name of a source partition (<c>topic/partition</c>), built once per source.</summary>
+    internal string SourceKey(string topic, int partition)
+    {
+        if (!_sourceKeys.TryGetValue((topic, partition), out var key))
+        {
+            key = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{topic}/{partition}");
+            _sourceKeys.Add((topic, partition), key);
+        }
+
+        return key;
     }
 
     /// <summary>Counts one event of <paramref name="unit"/> in <paramref name="windowIndex"/>; false when the unit already reached <paramref name="cap"/>.</summary>

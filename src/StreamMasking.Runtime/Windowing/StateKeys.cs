@@ -20,6 +20,7 @@ internal static class StateKeys
     private const byte HighWaterTag = (byte)'h';
     private const byte UnitWindowsTag = (byte)'u';
     private const byte OwnerTag = (byte)'o';
+    private const byte ContinualStartedTag = (byte)'C';
 
     /// <summary>The segment's window engine.</summary>
     internal static byte[] Engine(string segment) => Key(EngineTag, segment, []);
@@ -38,6 +39,12 @@ internal static class StateKeys
 
     /// <summary>The segment's continual counters.</summary>
     internal static byte[] Continual(string segment) => Key(ContinualTag, segment, []);
+
+    /// <summary>
+    /// Marker that a continual counter of the segment has started, kept apart from <see cref="Continual"/> so that losing
+    /// the counter state is detected (and refused) instead of restarting a counter under an identity already used.
+    /// </summary>
+    internal static byte[] ContinualStarted(string segment) => Key(ContinualStartedTag, segment, []);
 
     /// <summary>Stream time of a segment that caps units but declares no aggregates.</summary>
     internal static byte[] CapClock(string segment) => Key(CapClockTag, segment, []);
@@ -65,9 +72,9 @@ internal static class StateKeys
         return Key(HighWaterTag, segment, suffix);
     }
 
-    /// <summary>Windows a unit has fed a continual aggregate under one policy version.</summary>
-    internal static byte[] UnitWindows(string segment, string policyVersion, string aggregate, string unit) =>
-        Key(UnitWindowsTag, segment, Encoding.UTF8.GetBytes(policyVersion + "\0" + aggregate + "\0" + unit));
+    /// <summary>Windows a unit has fed a continual aggregate under one spec content hash.</summary>
+    internal static byte[] UnitWindows(string segment, string contentHash, string aggregate, string unit) =>
+        Key(UnitWindowsTag, segment, Encoding.UTF8.GetBytes(contentHash + "\0" + aggregate + "\0" + unit));
 
     /// <summary>Who owns the segment's state (topic, partition, partition count): see <c>OwnershipRecord</c>.</summary>
     internal static byte[] Owner(string segment) => Key(OwnerTag, segment, []);

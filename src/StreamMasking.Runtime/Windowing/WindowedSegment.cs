@@ -59,7 +59,7 @@ internal sealed class WindowedSegment
             }
 
             var spec = AggregationSpecMapper.Map(segment, policy.Version);
-            var windowSpec = spec?.Window ?? new WindowSpec(window.Size, window.Grace, window.IdleClose);
+            var windowSpec = spec?.Window ?? new WindowSpec(window.Size, window.Grace, window.IdleClose, maxFutureSkew: window.MaxFutureSkew);
             var unitKey = new byte[32];
             HKDF.DeriveKey(HashAlgorithmName.SHA256, masterSecret, unitKey, salt: [],
                 info: Encoding.UTF8.GetBytes(UnitIdInfoPrefix + segment.Name));

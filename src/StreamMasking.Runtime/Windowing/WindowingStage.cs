@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -55,9 +56,12 @@ internal sealed class WindowingStage : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action<string>? _faultPoint;
+    private readonly CatchUpSignal? _catchUp;
+    private readonly HashSet<string> _startNewCounters;
     private readonly Dictionary<int, Dictionary<string, SegmentState>> _partitions = [];
     private readonly List<SealedWindow> _sealedScratch = [];
     private readonly StateOwnership _ownership;
+    private readonly ExhaustedCaps _exhausted = new();
     private StateStoreManager? _manager;
     private StateStoreParticipant? _stores;
     private KafkaChangelogReader? _reader;
@@ -78,7 +82,9 @@ internal sealed class WindowingStage : IDisposable
         PipelineCounters counters,
         TimeProvider time,
         ILogger logger,
-        Action<string>? faultPoint = null)
+        Action<string>? faultPoint = null,
+        CatchUpSignal? catchUp = null,
+        IReadOnlyCollection<string>? startNewCounters = null)
     {
         storeOptions.Validate();
         _segments = segments.ToDictionary(s => s.Name, StringComparer.Ordinal);
@@ -97,6 +103,8 @@ internal sealed class WindowingStage : IDisposable
         _time = time;
         _logger = logger;
         _faultPoint = faultPoint;
+        _catchUp = catchUp;
+        _startNewCounters = new HashSet<string>(startNewCounters ?? [], StringComparer.Ordinal);
         _lastTick = time.GetTimestamp();
         _ownership = new StateOwnership(sourceTopic, ChangelogTopic, _segments.Keys.ToList());
     }
@@ -222,6 +230,9 @@ internal sealed class WindowingStage : IDisposable
     internal void Punctuate(IProcessorContext context)
     {
         _lastTick = _time.GetTimestamp();
+        // Idle time is only what passes while every stage of this instance has read all its input: an outage, a
+        // restore or a backlog still being routed is never idleness. Without a signal nothing counts as idle.
+        var caughtUp = _catchUp?.AllCaughtUp ?? false;
         var sealedWindows = new List<SealedWindow>();
         foreach (var (partition, states) in _partitions)
         {
@@ -230,7 +241,7 @@ internal sealed class WindowingStage : IDisposable
                 if (state.Engine is { } engine)
                 {
                     sealedWindows.Clear();
-                    if (engine.CloseIdle(sealedWindows) > 0)
+                    if (engine.CloseIdle(sealedWindows, caughtUp) > 0)
                     {
                         state.EngineDirty = true;
                         Seal(state, sealedWindows, context);
@@ -274,7 +285,10 @@ internal sealed class WindowingStage : IDisposable
             Span<AggregateInput> inputs = stackalloc AggregateInput[spec.Aggregates.Count];
             AggregateInputReader.Read(body, spec, inputs);
             _sealedScratch.Clear();
-            var result = engine.Observe(timestampMs, unit is null ? null : Convert.ToBase64String(unit), inputs, _sealedScratch);
+            // Stream time is a watermark over the segment's source partitions (the input partitions themselves when
+            // the input is keyed by segment).
+            var result = engine.Observe(timestampMs, state.SourceKey(source.Topic, source.Partition),
+                unit is null ? null : Convert.ToBase64String(unit), inputs, _sealedScratch);
             if (result.Outcome == RecordOutcome.OutOfRange)
             {
                 return RecordVerdict.TimestampOutOfRange;
@@ -294,12 +308,13 @@ internal sealed class WindowingStage : IDisposable
         {
             var window = segment.Window;
             windowIndex = window.IndexOf(timestampMs);
-            if (window.IsOutOfRange(timestampMs, state.StreamTime))
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (window.IsOutOfRange(timestampMs, state.StreamTime, now))
             {
                 return RecordVerdict.TimestampOutOfRange;
             }
 
-            if (!state.AdvanceCapClock(timestampMs, windowIndex))
+            if (!state.AdvanceCapClock(timestampMs, windowIndex, now))
             {
                 return RecordVerdict.Late;
             }
@@ -413,8 +428,8 @@ internal sealed class WindowingStage : IDisposable
     {
         var segment = state.Segment;
         var spec = segment.Spec!;
-        var ledger = state.Ledger ??= LoadLedger(state, spec);
-        var continual = spec.Aggregates.Any(a => a.IsContinual) ? state.Continual ??= LoadContinual(state, spec) : null;
+        var ledger = state.Ledger ??= LoadLedger(state, spec, partition);
+        var continual = spec.Aggregates.Any(a => a.IsContinual) ? state.Continual ??= LoadContinual(state, spec, partition) : null;
         foreach (var windowIndex in state.Releasable.ToList())
         {
             var key = StateKeys.Sealed(segment.Name, windowIndex);
@@ -424,7 +439,7 @@ internal sealed class WindowingStage : IDisposable
             {
                 try
                 {
-                    outcomes = WindowReleaser.Release(sealedWindow, spec, _noiseKey, ledger, continual);
+                    outcomes = WindowReleaser.Release(sealedWindow, spec, _noiseKey, ledger, continual, Owner(partition));
                 }
                 catch (ArgumentException)
                 {
@@ -453,6 +468,10 @@ internal sealed class WindowingStage : IDisposable
         if (continual is not null)
         {
             state.Store.Put(StateKeys.Continual(segment.Name), continual.ToBytes());
+            if (continual.AnyStarted)
+            {
+                state.Store.Put(StateKeys.ContinualStarted(segment.Name), [1]);
+            }
         }
     }
 
@@ -481,7 +500,15 @@ internal sealed class WindowingStage : IDisposable
                 case ReleaseOutcomeKind.Suppressed:
                     context.Send(_audit.Suppression(outcome, window, _policy.Version));
                     context.Tally.AddSuppression(segment, AuditCodes.SuppressionCode(outcome.Reason));
-                    _logger.ReleaseSuppressed(segment, outcome.Aggregate, window.WindowIndex, AuditCodes.SuppressionCode(outcome.Reason));
+                    if (!ExhaustedCaps.IsExhaustion(outcome.Reason))
+                    {
+                        _logger.ReleaseSuppressed(segment, outcome.Aggregate, window.WindowIndex, AuditCodes.SuppressionCode(outcome.Reason));
+                    }
+                    else if (_exhausted.FirstTime(segment, outcome.Reason))
+                    {
+                        _logger.LifetimeBudgetExhausted(segment, window.WindowIndex);
+                    }
+
                     suppressed++;
                     break;
                 case ReleaseOutcomeKind.Replayed:
@@ -526,36 +553,59 @@ internal sealed class WindowingStage : IDisposable
     }
 
     // The ledger carries over policy changes: the same accountant takes the new caps; a different accountant keeps
-    // its old caps and rule (costs it cannot compose are then suppressed), so what was spent is never forgotten.
-    private static BudgetLedger LoadLedger(SegmentState state, SegmentAggregationSpec spec)
+    // its old caps and rule (costs it cannot compose are then suppressed), so what was spent is never forgotten. A
+    // change of the spec's content hash is the explicit policy transition: the ledger is rebound to the new hash
+    // (persisted with it), logged here and visible in the policy-loaded audit event's content hashes.
+    private BudgetLedger LoadLedger(SegmentState state, SegmentAggregationSpec spec, int partition)
     {
+        var contentHash = spec.ContentHash;
         if (state.Store.Get(StateKeys.Ledger(state.Segment.Name)) is not { } bytes)
         {
-            return spec.Budget.CreateLedger();
+            return spec.Budget.CreateLedger(contentHash);
         }
 
         var ledger = BudgetLedger.FromBytes(bytes);
         var budget = spec.Budget;
         var sameRule = ledger.Accountant.GetType() == budget.CreateAccountant().GetType();
-        return sameRule && (ledger.WindowCap != budget.WindowCap || ledger.LifetimeCap != budget.LifetimeCap)
-            ? ledger.WithCaps(budget.WindowCap, budget.LifetimeCap)
-            : ledger;
-    }
-
-    private ContinualTotals LoadContinual(SegmentState state, SegmentAggregationSpec spec)
-    {
-        if (state.Store.Get(StateKeys.Continual(state.Segment.Name)) is { } bytes)
+        var caps = sameRule ? (budget.WindowCap, budget.LifetimeCap) : (ledger.WindowCap, ledger.LifetimeCap);
+        if (ledger.Binding == contentHash && ledger.WindowCap == caps.Item1 && ledger.LifetimeCap == caps.Item2)
         {
-            try
-            {
-                return ContinualTotals.FromBytes(spec, _noiseKey, bytes);
-            }
-            catch (FormatException)
-            {
-                // Written under another policy version: its counters are keyed by that version; new ones start.
-            }
+            return ledger;
         }
 
-        return new ContinualTotals(spec, _noiseKey);
+        if (ledger.Binding != contentHash)
+        {
+            _logger.LedgerTransition(state.Segment.Name, partition, contentHash);
+        }
+
+        return ledger.WithCaps(caps.Item1, caps.Item2, contentHash);
     }
+
+    // Fail closed: counters whose state is gone stay silent until the operator starts new incarnations; a change of
+    // spec content starts new counters (new identities, charged anew). Never a silent restart under an old identity.
+    private ContinualTotals LoadContinual(SegmentState state, SegmentAggregationSpec spec, int partition)
+    {
+        var name = state.Segment.Name;
+        var everStarted = state.Store.Get(StateKeys.ContinualStarted(name)) is not null;
+        var (totals, outcome) = ContinualRestore.Restore(
+            spec, _noiseKey, state.Store.Get(StateKeys.Continual(name)), everStarted, _startNewCounters.Contains(name), Owner(partition));
+        switch (outcome)
+        {
+            case ContinualRestoreOutcome.Lost:
+                _logger.ContinualStateLost(name, partition);
+                break;
+            case ContinualRestoreOutcome.Transition:
+                _logger.ContinualCountersRestarted(name, partition, "were bound to other policy content");
+                break;
+            case ContinualRestoreOutcome.NewIncarnation:
+                _logger.ContinualCountersRestarted(name, partition, "were lost and the operator started new ones");
+                break;
+        }
+
+        return totals;
+    }
+
+    // The state owner in noise identities: the input partition whose store holds the segment's DP state, so the same
+    // segment counted on two partitions (a topic not partitioned by segment) never shares noise.
+    private static string Owner(int partition) => partition.ToString(CultureInfo.InvariantCulture);
 }

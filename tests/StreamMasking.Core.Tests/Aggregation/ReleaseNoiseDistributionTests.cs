@@ -6,7 +6,8 @@ using static StreamMasking.Core.Tests.Aggregation.WindowSpecs;
 namespace StreamMasking.Core.Tests.Aggregation;
 
 /// <summary>
-/// Released window counts minus the true counts must follow the declared noise distribution. The noise key is fixed,
+/// Released window counts minus the true counts must follow the declared noise distribution, rounded to the integer
+/// lattice counts are released on (rounding X gives an integer above t exactly when X > ⌊t⌋ + 0.5). The noise key is fixed,
 /// so each test is deterministic; over a random choice of key each check is a 5σ binomial bound, so a correct
 /// implementation fails a given check with probability below 6e-7 and a test (at most 5 checks) below 3e-6.
 /// </summary>
@@ -26,15 +27,16 @@ public sealed class ReleaseNoiseDistributionTests
         var (noise, scale) = Noise(NoiseParameters.Laplace(0.5));
         scale.ShouldBeInRange(2.0, 2.0 * (1 + 1e-9)); // b = Δ/ε on a 2^-40-relative lattice
 
-        // Laplace(b): P(|X| > m·b) = e^{−m}; P(X > 0) = P(X < 0).
+        // Laplace(b): P(|X| > t) = e^{−t/b}; P(X > 0.5) = P(X < −0.5) = e^{−0.5/b}/2.
+        noise.ShouldAllBe(x => x == Math.Round(x));
         for (var m = 1; m <= 3; m++)
         {
             var threshold = m * scale;
-            AssertBinomial(noise.Count(x => Math.Abs(x) > threshold), Math.Exp(-m));
+            AssertBinomial(noise.Count(x => Math.Abs(x) > threshold), Math.Exp(-(Math.Floor(threshold) + 0.5) / scale));
         }
 
-        AssertBinomial(noise.Count(x => x > 0), 0.5);
-        noise.Count(x => x == 0).ShouldBeLessThan(3);
+        AssertBinomial(noise.Count(x => x > 0), Math.Exp(-0.5 / scale) / 2);
+        AssertBinomial(noise.Count(x => x < 0), Math.Exp(-0.5 / scale) / 2);
     }
 
     [Fact]
@@ -43,10 +45,15 @@ public sealed class ReleaseNoiseDistributionTests
         var (noise, sigma) = Noise(NoiseParameters.Gaussian(1, 1e-6));
         sigma.ShouldBeGreaterThan(3);
 
-        // Discrete Gaussian on a lattice ≤ σ/2^20: P(|X| ≤ σ) ≈ 0.682689, P(|X| ≤ 2σ) ≈ 0.954500 (lattice error ≪ 1e-4).
-        AssertBinomial(noise.Count(x => Math.Abs(x) <= sigma), 0.682689492);
-        AssertBinomial(noise.Count(x => Math.Abs(x) <= 2 * sigma), 0.954499736);
-        AssertBinomial(noise.Count(x => x > 0), 0.5);
+        // Discrete Gaussian on a lattice ≤ σ/2^20 (lattice error ≪ 1e-4): P(|X| ≤ t) = erf(t/(σ√2)), then rounded.
+        noise.ShouldAllBe(x => x == Math.Round(x));
+        for (var m = 1; m <= 2; m++)
+        {
+            var threshold = m * sigma;
+            AssertBinomial(noise.Count(x => Math.Abs(x) <= threshold), Erf((Math.Floor(threshold) + 0.5) / (sigma * Math.Sqrt(2))));
+        }
+
+        AssertBinomial(noise.Count(x => x > 0), (1 - Erf(0.5 / (sigma * Math.Sqrt(2)))) / 2);
     }
 
     private static (double[] Noise, double Scale) Noise(NoiseParameters parameters)
@@ -66,6 +73,8 @@ public sealed class ReleaseNoiseDistributionTests
 
         return (noise, scale);
     }
+
+    private static double Erf(double x) => MathNet.Numerics.SpecialFunctions.Erf(x);
 
     private static void AssertBinomial(int observed, double p)
     {

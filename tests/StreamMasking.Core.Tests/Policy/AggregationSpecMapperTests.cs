@@ -24,6 +24,7 @@ public sealed class AggregationSpecMapperTests
         spec.Window.Size.ShouldBe(TimeSpan.FromHours(1));
         spec.Window.Grace.ShouldBe(TimeSpan.FromMinutes(5));
         spec.Window.IdleTimeout.ShouldBe(TimeSpan.FromMinutes(10));
+        spec.Window.MaxFutureSkew.ShouldBe(StreamMasking.Core.Windows.WindowSpec.DefaultMaxFutureSkew);
         spec.Aggregates.Select(a => a.Kind).ShouldBe([AggregateKind.Count, AggregateKind.Sum, AggregateKind.Mean, AggregateKind.Histogram, AggregateKind.TopK]);
         spec.Aggregates[0].Continual.ShouldBe(PrivacyCost.Pure(new Epsilon(0.2)));
         spec.Aggregates[1].MaxContributionsPerWindow.ShouldBe(4);
@@ -69,6 +70,29 @@ public sealed class AggregationSpecMapperTests
         {
             DpCosts.ContinualCost(declared)!.Value.Rho.Value.ShouldBe(single.Rho.Value * w * w, 1e-12);
         }
+    }
+
+    [Fact]
+    public void Map_WindowWithMaxFutureSkew_SpecBoundsTimestampsAheadOfTheWallClock()
+    {
+        var parsed = PolicyLoader.Parse("""
+            version: "w-1"
+            segments:
+              - name: s
+                match: { field: type, equals: x }
+                fields: { v: keep }
+                window: { size: 1m, grace: 10s, maxFutureSkew: 30s }
+                budget: { accountant: basic, perWindow: { epsilon: 1 }, lifetime: { epsilon: 10 } }
+                aggregates:
+                  - { name: n, kind: count, epsilon: 0.5 }
+            """, "w.yaml");
+        parsed.IsValid.ShouldBeTrue(string.Join('\n', parsed.Diagnostics));
+
+        var window = AggregationSpecMapper.Map(parsed.Policy!.FindSegment("s")!, "w-1")!.Window;
+
+        window.MaxFutureSkew.ShouldBe(TimeSpan.FromSeconds(30));
+        window.IsOutOfRange(1_000_030_000, long.MinValue, 1_000_000_000).ShouldBeFalse();
+        window.IsOutOfRange(1_000_030_001, long.MinValue, 1_000_000_000).ShouldBeTrue();
     }
 
     [Fact]

@@ -40,11 +40,12 @@ public sealed class DpExamplePolicyTests
     {
         var map = PolicyExplainer.RiskMaps(Load()).Single(m => m.Segment == "visits");
 
-        // Per event 0.5 + 1 = 1.5; 4 events: 6. Aggregates: 0.2 + 0.2 (continual count) + 0.2 + 0.1 + 0.2 + 0.1 = 1.0 (= the cap),
-        // δ 1e-7 from the gaussian mean. Per window ε = 7, δ = 1e-7.
+        // Per event 0.5 + 1 = 1.5; 4 events: 6. Aggregates under replace: 0.2 + 0.2 (continual count) + 0.2 + 2 × 0.1
+        // (mean) + 2 × 0.2 (histogram) + 0.1 = 1.3 (under the cap 1 at group size 2), δ (1 + e^0.1)·1e-7 from the
+        // gaussian mean as a group of two. Per window ε = 7.3.
         map.PerEvent.Epsilon.ShouldBe(1.5);
-        map.PerWindow!.Epsilon.ShouldBe(7, 1e-9);
-        map.PerWindow.Delta.ShouldBe(1e-7, 1e-20);
+        map.PerWindow!.Epsilon.ShouldBe(7.3, 1e-9);
+        map.PerWindow.Delta.ShouldBe((1 + Math.Exp(0.1)) * 1e-7, 1e-20);
         map.Lifetime.ShouldBeNull();
     }
 }

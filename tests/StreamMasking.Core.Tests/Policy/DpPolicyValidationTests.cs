@@ -120,6 +120,7 @@ public sealed class DpPolicyValidationTests
     [InlineData("window: { size: 5 minutes }", "window.size", "5 minutes", "must be a duration")]
     [InlineData("window: { size: 1h, grace: -PT1M }", "window.grace", "-PT1M", "must not be negative")]
     [InlineData("window: { size: 1h, idleClose: 0m }", "window.idleClose", "0m", "duration must be positive")]
+    [InlineData("window: { size: 1h, maxFutureSkew: -PT1M }", "window.maxFutureSkew", "-PT1M", "must not be negative")]
     [InlineData("window: { size: 1h, every: 1h }", "window.every", "every", "unknown key 'every'")]
     [InlineData("window: { size: 1h, late: keep }", "window.late", "keep", "'keep' is not valid; expected one of: dead-letter, drop")]
     [InlineData("window: { size: 1h, late: [drop] }", "window.late", "[drop]", "must be one of: dead-letter, drop")]

@@ -89,10 +89,12 @@ public sealed class PrivacyRiskMapTests
     {
         var map = Map("aggregates-only");
 
-        // count 0.3 + histogram 0.3 = 0.6 per window (under the 0.8 cap); over the lifetime the ledger caps at 2.
+        // Under replace: count 0.3 + histogram 2 × 0.3 = 0.9 per window (under the cap 0.8 at group size 2, 1.6); over
+        // the lifetime the ledger caps the add/remove spend at 2, which is 4 under replace.
         map.Fields.ShouldBeEmpty();
-        map.PerWindow!.Epsilon.ShouldBe(0.6, 1e-12);
-        map.Lifetime!.Epsilon.ShouldBe(2);
+        map.Aggregates.Select(a => a.ReplaceGroupSize).ShouldBe([1, 2]);
+        map.PerWindow!.Epsilon.ShouldBe(0.9, 1e-12);
+        map.Lifetime!.Epsilon.ShouldBe(4);
     }
 
     [Fact]
@@ -122,13 +124,14 @@ public sealed class PrivacyRiskMapTests
         var lines = PolicyExplainer.Explain(Sample);
 
         lines.ShouldContain("  privacy risk map (accountant basic):");
-        lines.ShouldContain("    per event  cost: laplace ε=0.5, δ=0");
+        lines.ShouldContain("    per event  cost: laplace ε=0.5, δ=0 (replace: the event's presence is public)");
         lines.ShouldContain("    privacy unit: pid, at most 3 noised event(s) per window (beyond: strip-noised-fields)");
-        lines.ShouldContain("    per window aggregate spend (sum, laplace): ε=0.2, δ=0; continual counter once ε=0.2, δ=0");
-        lines.ShouldContain("    worst case per unit per window: ε=5.2, δ=0");
-        lines.ShouldContain("    worst case per unit over the lifetime: unbounded");
-        lines.ShouldContain("    worst case per unit over the lifetime: ε=2, δ=0");
-        lines.ShouldContain(l => l.StartsWith("    worst case per unit per window: ρ=0.54 (ε=", StringComparison.Ordinal));
+        lines.ShouldContain("    per window aggregate spend (sum, laplace): ε=0.2, δ=0; continual counter once ε=0.2, δ=0; add/remove, same under replace");
+        lines.ShouldContain("    per window aggregate depts (histogram, laplace): ε=0.3, δ=0; add/remove; under replace ε=0.6, δ=0");
+        lines.ShouldContain("    worst case per unit per window (replace relation): ε=5.2, δ=0");
+        lines.ShouldContain("    worst case per unit over the lifetime (replace relation): unbounded");
+        lines.ShouldContain("    worst case per unit over the lifetime (replace relation): ε=4, δ=0");
+        lines.ShouldContain(l => l.StartsWith("    worst case per unit per window (replace relation): ρ=0.54 (ε=", StringComparison.Ordinal));
         lines.ShouldContain("  privacy risk map: no noised fields and no aggregates (no differential privacy in this segment)");
     }
 

@@ -98,17 +98,17 @@ public sealed class SegmentWindowEngineTests
         var engine = NewEngine();
         Observe(engine, At(5, 30));
         _clock.Advance(TimeSpan.FromMinutes(4));
-        engine.CloseIdle(_sealed).ShouldBe(0);
+        engine.CloseIdle(_sealed, caughtUp: true).ShouldBe(0);
 
         _clock.Advance(TimeSpan.FromMinutes(1));
-        engine.CloseIdle(_sealed).ShouldBe(5);
+        engine.CloseIdle(_sealed, caughtUp: true).ShouldBe(5);
 
         // Stream time 5:30 + 5 min idle = 10:30: windows 5..9 have closed (9 ends 10:00, + grace 10:10).
         engine.StreamTime.ShouldBe(At(10, 30));
         _sealed.Select(w => w.WindowIndex).ShouldBe([5, 6, 7, 8, 9]);
 
         _clock.Advance(TimeSpan.FromMinutes(1));
-        engine.CloseIdle(_sealed).ShouldBe(1);
+        engine.CloseIdle(_sealed, caughtUp: true).ShouldBe(1);
         Observe(engine, At(9, 0)).Outcome.ShouldBe(RecordOutcome.Late);
     }
 
@@ -117,12 +117,12 @@ public sealed class SegmentWindowEngineTests
     {
         var engine = NewEngine();
         _clock.Advance(TimeSpan.FromHours(1));
-        engine.CloseIdle(_sealed).ShouldBe(0);
+        engine.CloseIdle(_sealed, caughtUp: true).ShouldBe(0);
 
         var noIdle = new SegmentWindowEngine(Segment(window: new WindowSpec(TimeSpan.FromMinutes(1), TimeSpan.Zero)), _clock);
         Observe(noIdle, At(1));
         _clock.Advance(TimeSpan.FromHours(1));
-        noIdle.CloseIdle(_sealed).ShouldBe(0);
+        noIdle.CloseIdle(_sealed, caughtUp: true).ShouldBe(0);
         _sealed.ShouldBeEmpty();
     }
 
@@ -157,13 +157,13 @@ public sealed class SegmentWindowEngineTests
         var engine = new SegmentWindowEngine(spec, _clock);
         Observe(engine, At(0, 30));
         _clock.Advance(TimeSpan.FromMinutes(25));
-        engine.CloseIdle(_sealed).ShouldBe(10);
+        engine.CloseIdle(_sealed, caughtUp: true).ShouldBe(10);
         engine.StreamTime.ShouldBe(At(25, 30));
 
         // Window 15 is past its close time though not yet sealed: late, not re-opened.
         Observe(engine, At(15, 1)).ShouldBe(new ObserveResult(RecordOutcome.Late, 15, 0, 10));
-        engine.CloseIdle(_sealed).ShouldBe(5);
-        engine.CloseIdle(_sealed).ShouldBe(0);
+        engine.CloseIdle(_sealed, caughtUp: true).ShouldBe(5);
+        engine.CloseIdle(_sealed, caughtUp: true).ShouldBe(0);
         _sealed.Select(w => w.WindowIndex).ShouldBe(Enumerable.Range(0, 25).Select(i => (long)i));
         _sealed.Sum(w => w.Aggregates[0].Count).ShouldBe(1);
     }
@@ -209,7 +209,8 @@ public sealed class SegmentWindowEngineTests
         var engine = NewEngine();
         Observe(engine, At(1));
         var state = engine.ToBytes();
-        Should.Throw<FormatException>(() => SegmentWindowEngine.FromBytes(Segment(policyVersion: "v2"), _clock, state));
+        Should.Throw<FormatException>(() => SegmentWindowEngine.FromBytes(Segment([Count(perWindow: 10)]), _clock, state));
+        Should.Throw<FormatException>(() => SegmentWindowEngine.FromBytes(Segment([Count(epsilon: 2)]), _clock, state));
         Should.Throw<FormatException>(() => SegmentWindowEngine.FromBytes(Segment(), _clock, state.AsSpan(0, state.Length - 1)));
     }
 

@@ -24,7 +24,7 @@ public sealed class WindowAssignmentPropertyTests
     {
         var random = new System.Random(seed);
         var spec = Segment(window: new WindowSpec(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(random.Next(0, 15))));
-        var engine = new SegmentWindowEngine(spec, new ManualClock(DateTimeOffset.UnixEpoch));
+        var engine = new SegmentWindowEngine(spec, new ManualClock(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero)));
         var sealedWindows = new List<SealedWindow>();
         var expected = new Dictionary<long, long>();
         var maxSeen = long.MinValue;

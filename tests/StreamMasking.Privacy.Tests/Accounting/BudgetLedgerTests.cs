@@ -149,7 +149,7 @@ public class BudgetLedgerTests
         ledger.TryDebit(new ReleaseKey(-1, "x"), Pure(1.0 / 3));
         ledger.LifetimeSpend.Count.ShouldBe(3);
         var bytes = ledger.ToBytes();
-        bytes[0].ShouldBe((byte)1);
+        bytes[0].ShouldBe((byte)2);
         var restored = BudgetLedger.FromBytes(bytes);
         restored.ToBytes().ShouldBe(bytes);
         restored.LifetimeSpend.ShouldBe(ledger.LifetimeSpend);

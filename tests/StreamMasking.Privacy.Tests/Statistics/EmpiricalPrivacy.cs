@@ -7,6 +7,10 @@ namespace StreamMasking.Privacy.Tests.Statistics;
 /// pilot batch, then on a fresh batch ε ≥ ln(P̂₀(S)_lower / P̂₁(S)_upper) with Clopper–Pearson bounds. If the
 /// mechanism is (ε, δ)-DP, the bound exceeds ε with probability at most <c>alpha</c> (the test's false-failure rate).
 /// </summary>
+/// <remarks>
+/// Also used by the end-to-end audit of the running pipeline (linked into the runtime tests), where an observation
+/// is everything an observer of the output topics sees about one release, not only its value.
+/// </remarks>
 internal static class EmpiricalPrivacy
 {
     public static double EpsilonLowerBound(
@@ -19,9 +23,28 @@ internal static class EmpiricalPrivacy
     {
         var pilotFirst = Draw(mechanismOnFirst, pilotSize);
         var pilotSecond = Draw(mechanismOnSecond, pilotSize);
-        var events = CandidateEvents(pilotFirst, pilotSecond);
+        var events = ValueEvents(pilotFirst.Concat(pilotSecond), x => x);
+        var auditFirst = Draw(mechanismOnFirst, auditSize);
+        var auditSecond = Draw(mechanismOnSecond, auditSize);
+        return EpsilonLowerBound(pilotFirst, pilotSecond, auditFirst, auditSecond, events, alpha, delta);
+    }
 
-        // Choose the event (and direction) with the largest pilot ratio among those with enough mass to measure.
+    /// <summary>
+    /// The bound from samples already drawn: the event (and direction) with the largest pilot ratio among
+    /// <paramref name="events"/> with at least <paramref name="minimumMass"/> pilot hits is measured on the audit
+    /// samples. The audit samples must be independent of the pilot samples.
+    /// </summary>
+    public static double EpsilonLowerBound<T>(
+        IReadOnlyList<T> pilotFirst,
+        IReadOnlyList<T> pilotSecond,
+        IReadOnlyList<T> auditFirst,
+        IReadOnlyList<T> auditSecond,
+        IReadOnlyList<Func<T, bool>> events,
+        double alpha,
+        double delta = 0,
+        int minimumMass = 50)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(events.Count);
         var best = events
             .SelectMany(e => new[] { (Event: e, Swap: false), (Event: e, Swap: true) })
             .Select(c =>
@@ -33,21 +56,52 @@ internal static class EmpiricalPrivacy
                     (a, b) = (b, a);
                 }
 
-                return (c.Event, c.Swap, Score: a >= 50 ? Math.Log((a + 1.0) / (b + 1.0)) : double.NegativeInfinity);
+                return (c.Event, c.Swap, Score: a >= minimumMass ? Math.Log((a + 1.0) / (b + 1.0)) : double.NegativeInfinity);
             })
             .MaxBy(c => c.Score);
 
-        var auditFirst = Draw(mechanismOnFirst, auditSize).Count(best.Event);
-        var auditSecond = Draw(mechanismOnSecond, auditSize).Count(best.Event);
+        var hitsFirst = auditFirst.Count(best.Event);
+        var hitsSecond = auditSecond.Count(best.Event);
+        var sizeFirst = auditFirst.Count;
+        var sizeSecond = auditSecond.Count;
         if (best.Swap)
         {
-            (auditFirst, auditSecond) = (auditSecond, auditFirst);
+            (hitsFirst, hitsSecond) = (hitsSecond, hitsFirst);
+            (sizeFirst, sizeSecond) = (sizeSecond, sizeFirst);
         }
 
         // (ε, δ)-DP gives P₀(S) ≤ e^ε·P₁(S) + δ, so δ is subtracted before taking the ratio.
-        var lower = ClopperPearsonLower(auditFirst, auditSize, alpha / 2) - delta;
-        var upper = ClopperPearsonUpper(auditSecond, auditSize, alpha / 2);
+        var lower = ClopperPearsonLower(hitsFirst, sizeFirst, alpha / 2) - delta;
+        var upper = ClopperPearsonUpper(hitsSecond, sizeSecond, alpha / 2);
         return lower <= 0 ? 0 : Math.Log(lower / upper);
+    }
+
+    /// <summary>
+    /// Candidate events on a numeric feature of the observations: equality with each value (when there are at most 64
+    /// distinct ones) and one-sided thresholds at every percentile of the pilot.
+    /// </summary>
+    public static List<Func<T, bool>> ValueEvents<T>(IEnumerable<T> pilot, Func<T, double> feature)
+    {
+        var all = pilot.Select(feature).ToArray();
+        var distinct = all.Distinct().Order().ToArray();
+        var events = new List<Func<T, bool>>();
+        if (distinct.Length <= 64)
+        {
+            foreach (var v in distinct)
+            {
+                events.Add(x => feature(x) == v);
+            }
+        }
+
+        Array.Sort(all);
+        for (var q = 1; q < 100; q++)
+        {
+            var threshold = all[(int)((long)q * (all.Length - 1) / 100)];
+            events.Add(x => feature(x) >= threshold);
+            events.Add(x => feature(x) <= threshold);
+        }
+
+        return events;
     }
 
     public static double ClopperPearsonLower(int successes, int trials, double alpha) =>
@@ -65,29 +119,5 @@ internal static class EmpiricalPrivacy
         }
 
         return values;
-    }
-
-    private static List<Func<double, bool>> CandidateEvents(double[] first, double[] second)
-    {
-        var all = first.Concat(second).ToArray();
-        var distinct = all.Distinct().Order().ToArray();
-        var events = new List<Func<double, bool>>();
-        if (distinct.Length <= 64)
-        {
-            foreach (var v in distinct)
-            {
-                events.Add(x => x == v);
-            }
-        }
-
-        Array.Sort(all);
-        for (var q = 1; q < 100; q++)
-        {
-            var threshold = all[(int)((long)q * (all.Length - 1) / 100)];
-            events.Add(x => x >= threshold);
-            events.Add(x => x <= threshold);
-        }
-
-        return events;
     }
 }

@@ -289,7 +289,8 @@ public sealed class AuditEventFactoryTests
         codes.ShouldBe(
         [
             "window_cap_exceeded", "lifetime_cap_exceeded", "unsupported_cost_kind", "window_sealed",
-            "release_key_conflict", "arithmetic_overflow", "continual_step_passed",
+            "release_key_conflict", "arithmetic_overflow", "continual_step_passed", "label_reuse_refused",
+            "continual_state_lost",
         ]);
         codes.ShouldAllBe(c => c.All(ch => char.IsAsciiLetterLower(ch) || ch == '_'));
     }

@@ -76,6 +76,27 @@ public sealed class StreamMaskingOptionsValidatorTests
             .Select(e => e.Key).ShouldContain("StreamMasking:Pipeline:BatchMaxInterval");
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(60_001)]
+    public void Validate_MaxTaskIdleOutOfRange_NamesTheKey(int milliseconds)
+    {
+        var options = Valid();
+        options.Pipeline.MaxTaskIdle = TimeSpan.FromMilliseconds(milliseconds);
+
+        StreamMaskingOptionsValidator.Validate(options, requireBootstrapServers: true)
+            .ShouldHaveSingleItem().Key.ShouldBe("StreamMasking:Pipeline:MaxTaskIdle");
+    }
+
+    [Fact]
+    public void Validate_MaxTaskIdleZero_Valid()
+    {
+        var options = Valid();
+        options.Pipeline.MaxTaskIdle = TimeSpan.Zero;
+
+        StreamMaskingOptionsValidator.Validate(options, requireBootstrapServers: true).ShouldBeEmpty();
+    }
+
     [Fact]
     public void ThrowIfInvalid_Invalid_MessageListsKeys()
     {

@@ -10,6 +10,9 @@ namespace StreamMasking.Runtime.Tests.Windowing;
 public sealed class SegmentStateTests : IDisposable
 {
     private const long Minute = 60_000;
+
+    // A wall-clock time (2027-01-15T08:00Z, a whole minute) after every event time of these tests.
+    private const long WallNow = 1_800_000_000_000;
     private readonly TempDirectory _dir = new();
 
     [Fact]
@@ -46,7 +49,7 @@ public sealed class SegmentStateTests : IDisposable
         var unit = segment.UnitId(Body("\"P-1\""))!;
         var state = SegmentState.Load(segment, store, TimeProvider.System, out _);
 
-        state.AdvanceCapClock(10, 0).ShouldBeTrue();
+        state.AdvanceCapClock(10, 0, WallNow).ShouldBeTrue();
         state.TryCountUnitEvent(0, unit, cap: 2).ShouldBeTrue();
         state.TryCountUnitEvent(0, unit, cap: 2).ShouldBeTrue();
         state.TryCountUnitEvent(0, unit, cap: 2).ShouldBeFalse();
@@ -60,13 +63,28 @@ public sealed class SegmentStateTests : IDisposable
         store.Range(KeyRange.Prefix(StateKeys.CapCountFrom("a", null))).Count().ShouldBe(2);
 
         // Stream time passes the end of window 0 plus grace (5 s): its counts are deleted, window 1's stay.
-        reloaded.AdvanceCapClock(Minute + 5_000, 1).ShouldBeTrue();
+        reloaded.AdvanceCapClock(Minute + 5_000, 1, WallNow).ShouldBeTrue();
         reloaded.TryCountUnitEvent(1, unit, cap: 2).ShouldBeTrue();
         reloaded.TryCountUnitEvent(1, unit, cap: 2).ShouldBeFalse();
         store.Range(KeyRange.Prefix(StateKeys.CapCountFrom("a", null))).Select(kv => kv.Key)
             .ShouldBe([StateKeys.CapCount("a", 1, unit)]);
         // And window 0 is now closed: its records are late.
-        reloaded.AdvanceCapClock(30_000, 0).ShouldBeFalse();
+        reloaded.AdvanceCapClock(30_000, 0, WallNow).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void UnitCapClock_RecordAheadOfTheWallClock_ClosesNoWindowEarly()
+    {
+        var segment = Segment("a");
+        using var store = RocksDbKeyValueStore.Open("s", 0, _dir.Path);
+        var state = SegmentState.Load(segment, store, TimeProvider.System, out _);
+        var window = segment.Window;
+
+        // Four minutes ahead (inside the default skew): the clock stops at the wall clock, so the window that ends now
+        // (grace 5 s) is still open for its on-time records.
+        state.AdvanceCapClock(WallNow + 240_000, window.IndexOf(WallNow + 240_000), WallNow).ShouldBeTrue();
+        state.StreamTime.ShouldBe(WallNow);
+        state.AdvanceCapClock(WallNow - 1_000, window.IndexOf(WallNow - 1_000), WallNow).ShouldBeTrue();
     }
 
     [Fact]
@@ -100,7 +118,7 @@ public sealed class SegmentStateTests : IDisposable
         state.Engine!.Observe(1_000, unit, [Core.Aggregation.AggregateInput.Present], sealedWindows).CappedAggregates.ShouldBe(0);
         state.EngineDirty = true;
         state.Flush();
-        store.Get(StateKeys.UnitWindows("a", "v1", "n", unit)).ShouldNotBeNull();
+        store.Get(StateKeys.UnitWindows("a", segment.Spec!.ContentHash, "n", unit)).ShouldNotBeNull();
 
         // After a reload the unit's one window (windowsPerUnit 1) is remembered: the next window leaves it out.
         var reloaded = SegmentState.Load(segment, store, TimeProvider.System, out _);

@@ -2,17 +2,16 @@ using System.Text.Json.Nodes;
 using StreamMasking.Core.Policy.Actions;
 using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Core.Records;
-using StreamMasking.Privacy.Randomness;
 
 namespace StreamMasking.Core.Masking.Operations;
 
 /// <summary>
 /// <c>laplace</c> / <c>gaussian</c>: a finite JSON number is clamped to the declared bounds (out-of-range inputs are
 /// clamped, not rejected) and released with granularity-safe noise (<see cref="EventNoise"/>), drawn from the segment
-/// noise key's stream for (coordinates, field). Non-numbers, numeric strings, and records without coordinates fail
+/// noise key's stream for the field's <see cref="EventNoiseLabel"/> (mechanism, parameters, policy content, coordinates, field, value). Non-numbers, numeric strings, and records without coordinates fail
 /// (fail closed: no noise source, no release).
 /// </summary>
-internal sealed class NumericNoiseOperation(NoiseFieldAction action, byte[] noiseKey) : FieldOperation
+internal sealed class NumericNoiseOperation(NoiseFieldAction action, byte[] noiseKey, string contentHash) : FieldOperation
 {
     public override bool IsNoise => true;
 
@@ -32,7 +31,8 @@ internal sealed class NumericNoiseOperation(NoiseFieldAction action, byte[] nois
 
         try
         {
-            var release = EventNoise.Release(action, number, new KeyedRandomSource(noiseKey, EventNoiseLabel.For(coordinates, path)));
+            var random = EventNoiseLabel.For(action, contentHash, coordinates, path, EventNoise.Clamped(action, number), noiseKey);
+            var release = EventNoise.Release(action, number, random);
             result = JsonValue.Create(release.Value);
             return true;
         }

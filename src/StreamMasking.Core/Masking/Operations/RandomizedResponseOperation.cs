@@ -12,9 +12,11 @@ namespace StreamMasking.Core.Masking.Operations;
 /// text, ordinal). Where the segment declares a privacy unit the response has two layers
 /// (<see cref="TwoLayerRandomizedResponse"/>): a permanent response memoized per (unit, field, value), so repeats of
 /// the same value cannot average the noise away, passed through an instantaneous response drawn freshly for each
-/// report, so a changed report no longer proves a changed value. Without a unit each report is one k-RR keyed by the
-/// record's coordinates and field. Labels: <see cref="RandomizedResponseLabel"/>. Values outside the domain, a missing
-/// unit id, or missing coordinates fail.
+/// report, so a changed report no longer proves a changed value (labels: <see cref="RandomizedResponseLabel"/>; the
+/// permanent label deliberately leaves out the policy content hash, so an unrelated policy edit never hands out a
+/// fresh permanent response for an unchanged value). Without a unit each report is one k-RR keyed by the field's
+/// <see cref="EventNoiseLabel"/> (mechanism, k, categories, ε, policy content, coordinates, field, value). Values
+/// outside the domain, a missing unit id, or missing coordinates fail.
 /// </summary>
 internal sealed class RandomizedResponseOperation : FieldOperation
 {
@@ -24,9 +26,11 @@ internal sealed class RandomizedResponseOperation : FieldOperation
     private readonly TwoLayerRandomizedResponse? _twoLayer;
     private readonly string _fieldPath;
     private readonly string[]? _categories;
+    private readonly string _contentHash;
 
-    public RandomizedResponseOperation(RandomizedResponseAction action, byte[] noiseKey, string fieldPath, bool memoize)
+    public RandomizedResponseOperation(RandomizedResponseAction action, byte[] noiseKey, string fieldPath, bool memoize, string contentHash)
     {
+        _contentHash = contentHash;
         _action = action;
         _fieldPath = fieldPath;
         // k-RR is symmetric in its categories: index them in canonical (ordinal) order, so that the random stream maps
@@ -74,7 +78,7 @@ internal sealed class RandomizedResponseOperation : FieldOperation
         }
         else
         {
-            report = _mechanism.Report(new KeyedRandomSource(_noiseKey, EventNoiseLabel.For(coordinates, path)), index);
+            report = _mechanism.Report(EventNoiseLabel.For(_action, _contentHash, coordinates, path, index, _noiseKey), index);
         }
 
         result = _categories is { } categories ? JsonValue.Create(categories[report]) : JsonValue.Create(report == 1);

@@ -39,6 +39,12 @@ public sealed record AggregatePolicy
     /// </summary>
     public int WindowsPerUnit { get; init; } = 1;
 
+    /// <summary>
+    /// Declared post-processing of released values (<c>postProcess</c>: <c>integer</c>, <c>clampNonNegative</c>).
+    /// Counts and histograms are released on the integer lattice whatever is declared. Default none.
+    /// </summary>
+    public Aggregation.ReleasePostProcessing PostProcess { get; init; }
+
     /// <summary>The policy keyword of <see cref="Kind"/>.</summary>
     public string KindName => Kind switch
     {

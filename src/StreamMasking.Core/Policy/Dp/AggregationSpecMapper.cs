@@ -33,7 +33,7 @@ public static class AggregationSpecMapper
         {
             Segment = segment.Name,
             PolicyVersion = policyVersion,
-            Window = new WindowSpec(window.Size, window.Grace, window.IdleClose),
+            Window = new WindowSpec(window.Size, window.Grace, window.IdleClose, maxFutureSkew: window.MaxFutureSkew),
             PrivacyUnit = privacy.Unit?.Field.Text,
             Aggregates = [.. privacy.Aggregates.Select(Map)],
             Budget = new BudgetSpec
@@ -63,6 +63,7 @@ public static class AggregationSpecMapper
         K = aggregate.K,
         MaxContributionsPerWindow = aggregate.MaxContributionsPerUnit,
         MaxWindowsPerUnit = aggregate.WindowsPerUnit,
+        PostProcess = aggregate.PostProcess,
         Noise = aggregate.Noise,
         Continual = !aggregate.Continual ? null
             : aggregate.Noise.Kind == NoiseKind.Laplace ? PrivacyCost.Pure(aggregate.Noise.Epsilon)

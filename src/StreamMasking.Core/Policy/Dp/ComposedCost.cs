@@ -48,10 +48,44 @@ public sealed record ComposedCost(AccountantKind Accountant, double Epsilon, dou
         return this with { Epsilon = Epsilon + other.Epsilon, Delta = Delta + other.Delta, Rho = Rho + other.Rho };
     }
 
-    /// <summary>Component-wise minimum with a cap in this accountant's currency (the ledger never lets spend exceed it).</summary>
-    public ComposedCost CappedBy(PrivacyCost cap) => Accountant == AccountantKind.Zcdp
-        ? this with { Rho = Math.Min(Rho, cap.Rho.Value) }
-        : this with { Epsilon = Math.Min(Epsilon, cap.Epsilon.Value), Delta = Math.Min(Delta, cap.Delta.Value) };
+    /// <summary>The tighter of this total and a cap in this accountant's currency (the ledger never lets spend exceed it).</summary>
+    public ComposedCost CappedBy(PrivacyCost cap) => Tighter(Zero(Accountant).Add(cap));
+
+    /// <summary>
+    /// The tighter of two valid bounds on the same spend. Under basic composition and zCDP both bound the composed sum
+    /// component-wise, so the component-wise minimum is valid. Under the advanced filter the cap is the filter's (ε, δ)
+    /// guarantee, not a bound on Σε: a pair mixing the cap's ε with the sum's δ is no guarantee at all, so one whole pair
+    /// is chosen (the smaller ε, then the smaller δ).
+    /// </summary>
+    public ComposedCost Tighter(ComposedCost other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (Accountant == AccountantKind.Zcdp)
+        {
+            return this with { Rho = Math.Min(Rho, other.Rho) };
+        }
+
+        if (Accountant != AccountantKind.AdaptiveFilter)
+        {
+            return this with { Epsilon = Math.Min(Epsilon, other.Epsilon), Delta = Math.Min(Delta, other.Delta) };
+        }
+
+        return other.Epsilon < Epsilon || (other.Epsilon == Epsilon && other.Delta < Delta) ? this with { Epsilon = other.Epsilon, Delta = other.Delta } : this;
+    }
+
+    /// <summary>
+    /// This total as (ε, δ): itself under basic composition and the filter, ρ converted at <paramref name="reportingDelta"/>
+    /// under zCDP (δ = 0 when nothing was spent).
+    /// </summary>
+    public (double Epsilon, double Delta) AsEpsilonDelta(Delta reportingDelta)
+    {
+        if (Accountant != AccountantKind.Zcdp)
+        {
+            return (Epsilon, Delta);
+        }
+
+        return Rho > 0 ? (ZcdpConversion.ToEpsilon(new Rho(Rho), reportingDelta).Value, reportingDelta.Value) : (0, 0);
+    }
 
     /// <summary>e.g. <c>ε=1.5, δ=0</c> or <c>ρ=0.125 (ε=2.1 at δ=1e-09)</c>.</summary>
     public string Format(Delta reportingDelta)

@@ -32,5 +32,13 @@ public static class EventNoise
         return SumMechanism.Release(random, clamp.Clamp(value), width, ContributionBounds.EventLevel, noise);
     }
 
+    /// <summary>The value the mechanism actually releases: <paramref name="value"/> clamped to the action's bounds.</summary>
+    internal static double Clamped(NoiseFieldAction action, double value) => action switch
+    {
+        LaplaceAction l => l.Clamp.Clamp(value),
+        GaussianAction g => g.Clamp.Clamp(value),
+        _ => throw new ArgumentException($"'{action.Name}' is not numeric noise.", nameof(action)),
+    };
+
     internal static ReleaseResult Calibrate(NoiseFieldAction action, IRandomSource random) => Release(action, 0, random);
 }

@@ -12,7 +12,9 @@ internal static class AggregateParser
     private const int MaxWindowsPerUnit = 100_000;
 
     private static readonly string[] Keys =
-        ["name", "kind", "field", "clamp", "domain", "k", "maxContributionsPerUnit", "epsilon", "delta", "noise", "continual", "windowsPerUnit"];
+        ["name", "kind", "field", "clamp", "domain", "k", "maxContributionsPerUnit", "epsilon", "delta", "noise", "continual", "windowsPerUnit", "postProcess"];
+
+    private static readonly string[] PostProcessNames = ["integer", "clampNonNegative"];
 
     private static readonly string[] Kinds = ["count", "sum", "mean", "histogram", "top-k"];
 
@@ -124,6 +126,7 @@ internal static class AggregateParser
             }
         }
 
+        var postProcess = ParsePostProcess(reader, kind, kindName, clamp, bag);
         if (bag.Count != before || name is null || noise is null || contributions is null || continual is null || windowsPerUnit is null)
         {
             return null;
@@ -141,7 +144,50 @@ internal static class AggregateParser
             Noise = noise,
             Continual = continual.Value,
             WindowsPerUnit = windowsPerUnit.Value,
+            PostProcess = postProcess,
         };
+    }
+
+    // Post-processing of the noisy values only (free): a scalar keyword or a list of them.
+    private static Aggregation.ReleasePostProcessing ParsePostProcess(
+        MappingReader reader, AggregateQuery kind, string kindName, ClampBounds? clamp, PolicyDiagnosticBag bag)
+    {
+        var processing = Aggregation.ReleasePostProcessing.None;
+        if (reader.Get("postProcess") is not { } node)
+        {
+            return processing;
+        }
+
+        var path = reader.ChildPath("postProcess");
+        if (kind is not (AggregateQuery.Count or AggregateQuery.Sum or AggregateQuery.Histogram))
+        {
+            bag.Add(reader.KeyNode("postProcess")!, path, $"'postProcess' applies to kinds count, sum and histogram, not {kindName}");
+            return processing;
+        }
+
+        var items = node is YSequence sequence ? sequence.Items : [node];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var itemPath = node is YSequence ? PolicyPath.Index(path, i) : path;
+            if (YamlValues.OneOf(items[i], itemPath, bag, PostProcessNames) is not { } index)
+            {
+                continue;
+            }
+
+            if (index == 0 && kind == AggregateQuery.Sum && clamp is { } c && (Math.Floor(c.Lower) != c.Lower || Math.Floor(c.Upper) != c.Upper))
+            {
+                bag.Add(items[i], itemPath, "'integer' on a sum needs integer clamp bounds (the field must hold integers)");
+            }
+
+            if (index == 1 && kind == AggregateQuery.Sum && clamp is { Lower: < 0 })
+            {
+                bag.Add(items[i], itemPath, "'clampNonNegative' on a sum needs clamp min >= 0 (the true sum could be negative)");
+            }
+
+            processing |= index == 0 ? Aggregation.ReleasePostProcessing.IntegerLattice : Aggregation.ReleasePostProcessing.ClampNonNegative;
+        }
+
+        return processing;
     }
 
     private static FieldPath? ParseField(MappingReader reader, AggregateQuery kind, string kindName, PolicyDiagnosticBag bag)

@@ -8,7 +8,7 @@ namespace StreamMasking.Core.Policy.Parsing;
 internal static class WindowBudgetParser
 {
     private static readonly string[] UnitKeys = ["field", "maxEventsPerWindow", "overCap"];
-    private static readonly string[] WindowKeys = ["size", "grace", "idleClose", "late"];
+    private static readonly string[] WindowKeys = ["size", "grace", "idleClose", "late", "maxFutureSkew"];
     private static readonly string[] BudgetKeys = ["accountant", "perWindow", "lifetime", "reportingDelta", "slack"];
     private static readonly string[] CapKeys = ["epsilon", "delta", "rho"];
 
@@ -71,9 +71,19 @@ internal static class WindowBudgetParser
         var late = reader.Get("late") is { } lateNode
             ? YamlValues.OneOf(lateNode, reader.ChildPath("late"), bag, "dead-letter", "drop")
             : 0;
+        TimeSpan? skew = null;
+        if (reader.Get("maxFutureSkew") is { } skewNode)
+        {
+            skew = DpValues.Duration(skewNode, reader.ChildPath("maxFutureSkew"), bag, allowZero: true);
+            if (skew is { } k && k.Ticks % TimeSpan.TicksPerMillisecond != 0)
+            {
+                bag.Add(skewNode, reader.ChildPath("maxFutureSkew"), "the future skew must be a whole number of milliseconds");
+            }
+        }
+
         return bag.Count != before || size is null || grace is null || late is null
             ? null
-            : new WindowPolicy(size.Value, grace.Value, idle, late.Value == 1 ? LateRecordHandling.Drop : LateRecordHandling.DeadLetter);
+            : new WindowPolicy(size.Value, grace.Value, idle, late.Value == 1 ? LateRecordHandling.Drop : LateRecordHandling.DeadLetter, skew);
     }
 
     public static BudgetPolicy? ParseBudget(YNode node, string path, PolicyDiagnosticBag bag)

@@ -9,5 +9,7 @@ namespace StreamMasking.Core.Policy.Reporting;
 /// <param name="WindowCost">Cost of one window's release, in the segment accountant's currency.</param>
 /// <param name="ContinualCost">One-off cost of its continual counter (charged with the first window), or null.</param>
 /// <param name="WindowsPerUnit">Windows of one unit its continual counter covers (<c>windowsPerUnit</c>).</param>
+/// <param name="ReplaceGroupSize">1 when the add/remove cost also holds for a replace neighbour, 2 when it doubles
+/// (see <see cref="Dp.ReplaceConversion"/>).</param>
 public sealed record AggregateRisk(string Name, string Kind, string Noise, PrivacyCost WindowCost, PrivacyCost? ContinualCost,
-    int WindowsPerUnit = 1);
+    int WindowsPerUnit = 1, int ReplaceGroupSize = 1);

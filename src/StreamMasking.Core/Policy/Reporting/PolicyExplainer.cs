@@ -54,6 +54,14 @@ public static class PolicyExplainer
             lines.AddRange(PrivacyRiskMapBuilder.Describe(segment, PrivacyRiskMapBuilder.Build(segment)));
         }
 
+        lines.AddRange(UnitCompositionBuilder.Describe(UnitCompositionBuilder.Build(policy)));
+        var warnings = PolicyWarnings.For(policy);
+        if (warnings.Count > 0)
+        {
+            lines.Add("");
+            lines.AddRange(warnings);
+        }
+
         lines.Add("");
         lines.Add("records matching no segment: dead-lettered (unmatched_segment); nothing is published for them");
         return lines;

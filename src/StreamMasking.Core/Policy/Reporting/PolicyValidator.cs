@@ -30,6 +30,7 @@ public static class PolicyValidator
         };
         ok.AddRange(summaries.Select(s => string.Create(CultureInfo.InvariantCulture,
             $"  {s.Name} -> {s.MaskedTopic}: {s.Fields.Count} field(s) ({PolicyExplainer.FormatCounts(s.ActionCounts)})")));
+        ok.AddRange(PolicyWarnings.For(policy));
         return new PolicyValidationReport(true, ok, []);
     }
 }

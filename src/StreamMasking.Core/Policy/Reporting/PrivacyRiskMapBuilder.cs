@@ -37,7 +37,7 @@ public static class PrivacyRiskMapBuilder
         var aggregates = privacy.Aggregates
             .Select(a => new AggregateRisk(
                 a.Name, a.KindName, a.Noise.Kind == NoiseKind.Laplace ? "laplace" : "gaussian",
-                DpCosts.AggregateWindowCost(a, accountant), DpCosts.ContinualCost(a), a.WindowsPerUnit))
+                DpCosts.AggregateWindowCost(a, accountant), DpCosts.ContinualCost(a), a.WindowsPerUnit, ReplaceConversion.GroupSize(a)))
             .ToList();
 
         var perEvent = fields.Aggregate(ComposedCost.Zero(accountant), (total, f) => total.Add(f.Cost));
@@ -53,11 +53,23 @@ public static class PrivacyRiskMapBuilder
 
         if (aggregates.Count > 0)
         {
+            // Composed under replace (see ReplaceConversion): each cost at its own group size; a cap bounds the
+            // add/remove spend, so under replace it bounds it at the largest group size.
             var window = aggregates.Aggregate(
                 ComposedCost.Zero(accountant),
-                (total, a) => a.ContinualCost is { } c ? total.Add(a.WindowCost).Add(c) : total.Add(a.WindowCost));
-            aggregatesPerWindow = unit is null ? null : window.CappedBy(budget!.PerWindow);
-            aggregatesLifetime = unit is null ? null : ComposedCost.Zero(accountant).Add(budget!.Lifetime);
+                (total, a) =>
+                {
+                    var sum = total.Add(ReplaceConversion.Convert(a.WindowCost, a.ReplaceGroupSize));
+                    return a.ContinualCost is { } c ? sum.Add(ReplaceConversion.Convert(c, a.ReplaceGroupSize)) : sum;
+                });
+            var group = aggregates.Max(a => a.ReplaceGroupSize);
+            aggregatesPerWindow = unit is null ? null : window.Tighter(ComposedCost.Zero(accountant).Add(ReplaceConversion.Convert(budget!.PerWindow, group)));
+            aggregatesLifetime = unit is null ? null : ComposedCost.Zero(accountant).Add(ReplaceConversion.Convert(budget!.Lifetime, group));
+            if (group > 1)
+            {
+                notes.Add("aggregates are calibrated for add/remove of one unit; the totals are for replace, where "
+                    + string.Join(", ", aggregates.Where(a => a.ReplaceGroupSize > 1).Select(a => a.Name)) + " cost twice (group of two)");
+            }
         }
 
         if (unit is null && privacy.Aggregates.Count + fields.Count > 0)
@@ -114,7 +126,7 @@ public static class PrivacyRiskMapBuilder
         var lines = new List<string> { $"  privacy risk map (accountant {map.Accountant}):" };
         foreach (var f in map.Fields)
         {
-            lines.Add($"    per event  {f.Path}: {f.Action} {Format(f.Cost, map, d)}");
+            lines.Add($"    per event  {f.Path}: {f.Action} {Format(f.Cost, map, d)} (replace: the event's presence is public)");
         }
 
         if (map.Fields.Count > 0)
@@ -139,16 +151,23 @@ public static class PrivacyRiskMapBuilder
         {
             var covers = a.WindowsPerUnit > 1 ? $" (covers {a.WindowsPerUnit} windows per unit)" : "";
             var continual = a.ContinualCost is { } c ? $"; continual counter once {Format(c, map, d)}{covers}" : "";
-            lines.Add($"    per window aggregate {a.Name} ({a.Kind}, {a.Noise}): {Format(a.WindowCost, map, d)}{continual}");
+            var replace = a.ReplaceGroupSize > 1
+                ? $"; add/remove; under replace {Format(ReplaceConversion.Convert(a.WindowCost, a.ReplaceGroupSize), map, d)}"
+                : "; add/remove, same under replace";
+            lines.Add($"    per window aggregate {a.Name} ({a.Kind}, {a.Noise}): {Format(a.WindowCost, map, d)}{continual}{replace}");
         }
 
         if (privacy.Budget is { } b)
         {
-            lines.Add($"    budget: perWindow {Format(b.PerWindow, map, d)}, lifetime {Format(b.Lifetime, map, d)}");
+            lines.Add($"    budget: perWindow {Format(b.PerWindow, map, d)}, lifetime {Format(b.Lifetime, map, d)} (add/remove, as the ledger charges)");
+            if (privacy.Window is { } window && privacy.Aggregates.Count > 0)
+            {
+                lines.Add("    " + LifetimeRunway.Describe(LifetimeRunway.Compute(privacy), window.Size));
+            }
         }
 
-        lines.Add("    worst case per unit per window: " + (map.PerWindow?.Format(d) ?? "unbounded"));
-        lines.Add("    worst case per unit over the lifetime: " + (map.Lifetime?.Format(d) ?? "unbounded"));
+        lines.Add("    worst case per unit per window (replace relation): " + (map.PerWindow?.Format(d) ?? "unbounded"));
+        lines.Add("    worst case per unit over the lifetime (replace relation): " + (map.Lifetime?.Format(d) ?? "unbounded"));
         lines.AddRange(map.Notes.Select(n => "    note: " + n));
         return lines;
     }

@@ -91,6 +91,18 @@ internal sealed class DpPipelineFixture : IDisposable
         producer.Flush(TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>Produces each message to its input partition, in order.</summary>
+    internal async Task ProduceAsync(IEnumerable<(int Partition, Message<byte[]?, byte[]?> Message)> messages)
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(_cluster.ProducerConfig(c => c.EnableIdempotence = true)).Build();
+        foreach (var (partition, message) in messages)
+        {
+            await producer.ProduceAsync(new TopicPartition(InputTopic, partition), message);
+        }
+
+        producer.Flush(TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>
     /// Runs until <paramref name="consumed"/> input records are committed, nothing is in flight and
     /// <paramref name="releases"/> releases plus suppressions are committed; then stops gracefully.

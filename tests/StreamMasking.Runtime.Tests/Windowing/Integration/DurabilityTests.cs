@@ -6,7 +6,8 @@ namespace StreamMasking.Runtime.Tests.Windowing.Integration;
 /// <summary>
 /// Budgets and releases survive restarts, lost state directories, injected aborts, replays and rebalances: each
 /// scenario's committed releases are compared byte for byte with an uninterrupted reference run of the same input
-/// (noise is keyed by segment, window, aggregate and policy version under the same master secret, never by topic).
+/// (noise is keyed by the mechanism and its parameters, the spec's content hash, segment, owning input partition,
+/// aggregate and window under the same master secret, never by topic or policy version string).
 /// </summary>
 [Collection(KafkaCluster.Collection)]
 public sealed class DurabilityTests(KafkaCluster cluster)
@@ -66,19 +67,21 @@ public sealed class DurabilityTests(KafkaCluster cluster)
     }
 
     [Fact]
-    public async Task PolicyVersionChangedMidStream_LedgerCarriesOverAndClosedWindowsStayClosed()
+    public async Task PolicyContentChangedMidStream_LedgerCarriesOverAndClosedWindowsStayClosed()
     {
         using var fixture = new DpPipelineFixture(cluster, Limited);
         var input = DpPolicies.StandardScenario();
         await RunFirstElevenAsync(fixture, input);
 
-        // Version 2: same budget. Its windows start after the old stream time (186 s, window 3), and its releases are
-        // paid from the same ledger: windows 0 and 1 spent 2.0 of the lifetime ε 3 under version 1.
+        // Version 2 changes DP content (lifetime ε 3 → 3.01): the explicit policy transition. Its windows start after
+        // the old stream time (186 s, window 3), and its releases are paid from the same ledger: windows 0 and 1
+        // spent 2.0 of the lifetime ε under version 1.
         await fixture.ProduceAsync(input.Skip(11));
-        using var second = fixture.CreatePipeline(policy: fixture.ParsePolicy(DpPolicies.Visits(lifetimeEpsilon: 3, version: "dp-test-2")));
+        using var second = fixture.CreatePipeline(policy: fixture.ParsePolicy(DpPolicies.Visits(lifetimeEpsilon: 3.01, version: "dp-test-2")));
         var s = await DpPipelineFixture.RunUntilAsync(second, input.Count - 11, 3);
 
         // Window 4 is the first of version 2: count 0.5 + new continual 0.5 = 3.0; the sum (0.25) no longer fits.
+        // The continual counter starts anew (new content, new incarnation) and is charged anew.
         s.EpsilonChargedBySegment["visits"].ShouldBe(1.0, 1e-12);
         s.SuppressionsByReason.ShouldBe(new Dictionary<string, long> { ["lifetime_cap_exceeded"] = 1 });
         var v2 = fixture.Releases().Where(r => r.GetProperty("policyVersion").GetString() == "dp-test-2").ToList();
@@ -88,6 +91,103 @@ public sealed class DurabilityTests(KafkaCluster cluster)
         s.LateRecords.ShouldBe(1);
         fixture.Logs.Lines.ShouldContain(l => l.Contains("written under another policy", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task PolicyRollbackV1V2V1_RestoredV1CounterIsANewIncarnationChargedAnew()
+    {
+        using var fixture = new DpPipelineFixture(cluster, DpPolicies.Visits());
+        var input = DpPolicies.StandardScenario();
+        await RunFirstElevenAsync(fixture, input);
+
+        // v2 changes DP content (lifetime ε 100 → 99): window 4 is released under it with its own counter.
+        await fixture.ProduceAsync(input.Skip(11));
+        using (var second = fixture.CreatePipeline(policy: fixture.ParsePolicy(DpPolicies.Visits(lifetimeEpsilon: 99, version: "dp-test-2"))))
+        {
+            await DpPipelineFixture.RunUntilAsync(second, input.Count - 11, 3);
+        }
+
+        // Back to v1 (same content, same version string as the first run): its counter must not continue, or restart
+        // under, the first v1 counter's identity; it starts a new incarnation, charged anew. Window 5 holds the v2
+        // stream time (320 s) and stays closed, so v1 releases windows 6 and 7.
+        await fixture.ProduceAsync([Visit(400, 100), Visit(470, 101), Visit(540, 102)]);
+        using (var third = fixture.CreatePipeline())
+        {
+            var s = await DpPipelineFixture.RunUntilAsync(third, 3, 6);
+            s.Suppressions.ShouldBe(0);
+            s.EpsilonChargedBySegment["visits"].ShouldBe((2 * 0.75) + 0.5, 1e-12);
+        }
+
+        var v1Totals = fixture.Releases()
+            .Where(r => r.GetProperty("continual").GetBoolean() && r.GetProperty("policyVersion").GetString() == "dp-test-1")
+            .Select(r => (Window: r.GetProperty("window").GetProperty("index").GetInt64() - (DpPipelineFixture.T0 / 60_000),
+                Step: r.GetProperty("step").GetInt64(), Value: r.GetProperty("value").GetDouble()))
+            .ToList();
+        v1Totals.Select(t => (t.Window, t.Step)).ShouldBe([(0L, 1L), (1L, 2L), (6L, 1L), (7L, 2L)]);
+
+        // Step 1 of both v1 counters has the true total 1 (window 0: P1 once; window 6: P9): replayed noise would give
+        // the same output.
+        v1Totals[2].Value.ShouldNotBe(v1Totals[0].Value);
+        fixture.Logs.Lines.ShouldContain(l => l.Contains("were bound to other policy content", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StopMidStream_ContinualStateLost_RunningTotalsRefusedUntilTheOperatorStartsNewCounters()
+    {
+        // A roomy lifetime budget, so that only the lost state decides what is refused.
+        using var fixture = new DpPipelineFixture(cluster, DpPolicies.Visits());
+        var input = DpPolicies.StandardScenario();
+        await RunFirstElevenAsync(fixture, input);
+
+        // Lose the counter state only: the local directory goes and its changelog record is deleted (tombstone), while
+        // the ledger and the started marker survive. A fresh counter here would start under the identity that already
+        // released windows 0 and 1, and replay its noise on other prefix sums.
+        Directory.Delete(fixture.StateDirectory.Path, recursive: true);
+        using (var producer = new ProducerBuilder<byte[]?, byte[]?>(cluster.ProducerConfig()).Build())
+        {
+            var changelog = Runtime.State.ChangelogTopics.NameFor(fixture.Options.Pipeline.ConsumerGroupId, Runtime.Windowing.WindowingStage.StoreName);
+            await producer.ProduceAsync(new TopicPartition(changelog, 0),
+                new Message<byte[]?, byte[]?> { Key = Runtime.Windowing.StateKeys.Continual("visits"), Value = null });
+        }
+
+        await fixture.ProduceAsync(input.Skip(11));
+        using (var second = fixture.CreatePipeline())
+        {
+            var s = await DpPipelineFixture.RunUntilAsync(second, input.Count - 11, 9);
+
+            // Windows 2–4: every running total is suppressed (audited and counted); count and sum are paid as before.
+            s.SuppressionsByReason.ShouldBe(new Dictionary<string, long> { ["continual_state_lost"] = 3 });
+        }
+
+        var window2 = (DpPipelineFixture.T0 / 60_000) + 2;
+        fixture.Releases().ShouldNotContain(r => r.GetProperty("continual").GetBoolean() && r.GetProperty("window").GetProperty("index").GetInt64() >= window2);
+        fixture.AuditEvents().Count(e => e.GetProperty("type").GetString() == "io.streammasking.release.suppressed"
+            && e.GetProperty("data").GetProperty("reason").GetString() == "continual_state_lost").ShouldBe(3);
+        fixture.Logs.Lines.ShouldContain(l => l.Contains("continual counter state is missing or unreadable", StringComparison.Ordinal));
+
+        // The operator's explicit action: a new incarnation for windows 5 and 6, charged anew (0.5) and counted from 1.
+        fixture.Options.State.StartNewContinualCounters.Add("visits");
+        await fixture.ProduceAsync([Visit(330, 100), Visit(400, 101), Visit(470, 102)]);
+        using (var third = fixture.CreatePipeline())
+        {
+            var s = await DpPipelineFixture.RunUntilAsync(third, 3, 6);
+            s.Suppressions.ShouldBe(0);
+            s.EpsilonChargedBySegment["visits"].ShouldBe((2 * 0.75) + 0.5, 1e-12);
+        }
+
+        var window5 = (DpPipelineFixture.T0 / 60_000) + 5;
+        fixture.Releases().Where(r => r.GetProperty("continual").GetBoolean() && r.GetProperty("window").GetProperty("index").GetInt64() >= window5)
+            .Select(r => r.GetProperty("step").GetInt64()).ShouldBe([1, 2]);
+        fixture.Logs.Lines.ShouldContain(l => l.Contains("the operator started new ones", StringComparison.Ordinal));
+    }
+
+    // A visit of patient P9 after the standard scenario (whose last window-closing record is at 320 s).
+    private static Message<byte[]?, byte[]?> Visit(double at, int seq) => DpPipelineFixture.Event("visit", at, new System.Text.Json.Nodes.JsonObject
+    {
+        ["seq"] = seq,
+        ["tenant"] = "a",
+        ["patient"] = new System.Text.Json.Nodes.JsonObject { ["id"] = "CANARY-P9" },
+        ["visit"] = new System.Text.Json.Nodes.JsonObject { ["cost"] = 100 },
+    });
 
     [Fact]
     public async Task AbortBetweenSealAndRelease_Retried_ReleasesAreByteIdentical()

@@ -99,7 +99,11 @@ public sealed class ReleaseBehaviourTests(KafkaCluster cluster)
         var releases = fixture.Releases();
         releases.Count.ShouldBe(windows);
         releases.ShouldAllBe(r => r.GetProperty("noiseScale").GetDouble() == 2.0 && r.GetProperty("mechanism").GetString()!.Contains("laplace"));
-        var noise = releases.Select(r => (int)Math.Round(r.GetProperty("value").GetDouble()) - perWindow).ToList();
+
+        // Counts leave on the integer lattice, their interval too, and the release says so.
+        releases.ShouldAllBe(r => IsInteger(r.GetProperty("value")) && IsInteger(r.GetProperty("ci").GetProperty("lower"))
+            && IsInteger(r.GetProperty("ci").GetProperty("upper")) && r.GetProperty("postProcess")[0].GetString() == "integer");
+        var noise = releases.Select(r => (int)r.GetProperty("value").GetDouble() - perWindow).ToList();
         var p = Math.Exp(-0.5);
         double Pmf(int k) => (1 - p) / (1 + p) * Math.Pow(p, Math.Abs(k));
         var tail = Math.Pow(p, 4) / (1 + p);
@@ -114,4 +118,6 @@ public sealed class ReleaseBehaviourTests(KafkaCluster cluster)
         var chiSquare = observed.Zip(expected, (o, e) => (o - e) * (o - e) / e).Sum();
         chiSquare.ShouldBeLessThan(31.83, $"observed {string.Join(',', observed)}; expected {string.Join(',', expected.Select(e => e.ToString("F1")))}");
     }
+
+    private static bool IsInteger(System.Text.Json.JsonElement number) => number.GetDouble() == Math.Floor(number.GetDouble());
 }

@@ -1,0 +1,76 @@
+using StreamMasking.Privacy.Identity;
+using StreamMasking.Privacy.Mechanisms;
+
+namespace StreamMasking.Privacy.Tests.Identity;
+
+public sealed class NoiseIdentityTests
+{
+    private static readonly byte[] Key = [.. Enumerable.Range(7, 32).Select(i => (byte)i)];
+
+    private static NoiseIdentity Base(double epsilon = 0.5, double upper = 100) => NoiseIdentity.For("window-release", "sum")
+        .With(NoiseParameters.Laplace(epsilon))
+        .With("clamp", new ClampBounds(0, upper))
+        .Policy("hash-1")
+        .Of("segment", "s")
+        .Of("window", 3);
+
+    [Fact]
+    public void Label_EveryParameterPolicyAndSubject_ChangesTheLabel()
+    {
+        var label = Base().Label;
+        string[] others =
+        [
+            Base(epsilon: 0.25).Label,
+            Base(upper: 200).Label,
+            NoiseIdentity.For("window-release", "count").With(NoiseParameters.Laplace(0.5)).With("clamp", new ClampBounds(0, 100)).Policy("hash-1").Of("segment", "s").Of("window", 3).Label,
+            NoiseIdentity.For("window-release", "sum").With(NoiseParameters.Laplace(0.5)).With("clamp", new ClampBounds(0, 100)).Policy("hash-2").Of("segment", "s").Of("window", 3).Label,
+            NoiseIdentity.For("window-release", "sum").With(NoiseParameters.Laplace(0.5)).With("clamp", new ClampBounds(0, 100)).Policy("hash-1").Of("segment", "s").Of("window", 4).Label,
+            NoiseIdentity.For("continual-total", "sum").With(NoiseParameters.Laplace(0.5)).With("clamp", new ClampBounds(0, 100)).Policy("hash-1").Of("segment", "s").Of("window", 3).Label,
+        ];
+
+        others.ShouldAllBe(o => o != label);
+        others.Distinct().Count().ShouldBe(others.Length);
+    }
+
+    [Fact]
+    public void Label_ParameterOrderAndNegativeZero_AreCanonical()
+    {
+        var a = NoiseIdentity.For("p", "m").With("b", 1.0).With("a", 0.0).Policy("h").Of("x", "1").Label;
+        var b = NoiseIdentity.For("p", "m").With("a", -0.0).With("b", 1.0).Policy("h").Of("x", "1").Label;
+        a.ShouldBe(b);
+    }
+
+    [Fact]
+    public void Label_CategoryOrder_IsPartOfTheMechanism()
+    {
+        NoiseIdentity.For("p", "rr").With("categories", ["a", "b"]).Policy("h").Of("x", "1").Label
+            .ShouldNotBe(NoiseIdentity.For("p", "rr").With("categories", ["b", "a"]).Policy("h").Of("x", "1").Label);
+    }
+
+    [Fact]
+    public void Label_WithoutPolicyHashOrSubject_Refused()
+    {
+        Should.Throw<InvalidOperationException>(() => NoiseIdentity.For("p", "m").Of("x", "1").Label);
+        Should.Throw<InvalidOperationException>(() => NoiseIdentity.For("p", "m").Policy("h").Label);
+        Should.Throw<ArgumentException>(() => NoiseIdentity.For("p", "m").With("a", 1.0).With("a", 2.0));
+        Should.Throw<ArgumentException>(() => NoiseIdentity.For("p", "m").With("a", double.NaN));
+    }
+
+    [Fact]
+    public void Stream_SameIdentity_SameBytes_OtherIdentity_OtherBytes()
+    {
+        Base().Stream(Key).NextUInt64().ShouldBe(Base().Stream(Key).NextUInt64());
+        Base().Stream(Key).NextUInt64().ShouldNotBe(Base(epsilon: 1).Stream(Key).NextUInt64());
+    }
+
+    [Fact]
+    public void Digest_IsKeyedAndBoundToTheIdentity()
+    {
+        var digest = Base().Digest(Key, [1, 2, 3]);
+        digest.Length.ShouldBe(16);
+        Base().Digest(Key, [1, 2, 3]).ShouldBe(digest);
+        Base().Digest(Key, [1, 2, 4]).ShouldNotBe(digest);
+        Base(epsilon: 1).Digest(Key, [1, 2, 3]).ShouldNotBe(digest);
+        Base().Digest([.. Key.Reverse()], [1, 2, 3]).ShouldNotBe(digest);
+    }
+}
