@@ -38,9 +38,10 @@ public sealed class ChaosTests(ITestOutputHelper output)
             var actions = new List<string>();
             try
             {
-                using var stop = new CancellationTokenSource(settings.Duration);
+                using var stop = new CancellationTokenSource();
                 var driving = workload.RunAsync(bootstrap, settings.RecordsPerSecond, stop.Token);
-                while (!stop.IsCancellationRequested)
+                var deadline = Stopwatch.StartNew();
+                for (var step = 0; settings.Schedule is { } schedule ? step < schedule.Count : deadline.Elapsed < settings.Duration; step++)
                 {
                     await Task.Delay(settings.ActionInterval, CancellationToken.None);
                     foreach (var restarted in instances.Where(i => i.RestartIfExited()))
@@ -49,32 +50,32 @@ public sealed class ChaosTests(ITestOutputHelper output)
                     }
 
                     var instance = instances[random.Next(instances.Count)];
-                    switch (random.Next(10))
+                    var fault = settings.Schedule?[step] ?? ChaosSettings.RandomFault(random);
+                    switch (fault)
                     {
-                        case < 4:
-                            var wipe = random.Next(3) == 0;
+                        case ChaosFault.Kill or ChaosFault.KillAndWipe:
                             await instance.KillAsync();
-                            if (wipe)
+                            if (fault == ChaosFault.KillAndWipe)
                             {
                                 Directory.Delete(instance.StateDirectory, recursive: true);
                             }
 
                             await Task.Delay(TimeSpan.FromSeconds(random.Next(1, 4)));
                             instance.Start();
-                            actions.Add($"SIGKILL {instance.InstanceId}{(wipe ? " and wipe its state" : string.Empty)}, restart");
+                            actions.Add($"SIGKILL {instance.InstanceId}{(fault == ChaosFault.KillAndWipe ? " and wipe its state" : string.Empty)}, restart");
                             break;
-                        case < 6:
+                        case ChaosFault.Freeze:
                             instance.Freeze();
                             await Task.Delay(TimeSpan.FromSeconds(9)); // past the 6 s session timeout
                             instance.Thaw();
                             actions.Add($"SIGSTOP {instance.InstanceId} for 9 s, SIGCONT");
                             break;
-                        case < 8:
+                        case ChaosFault.Terminate:
                             await instance.TerminateAsync(TimeSpan.FromSeconds(60));
                             instance.Start();
                             actions.Add($"SIGTERM {instance.InstanceId}, restart");
                             break;
-                        default:
+                        case ChaosFault.BrokerKill:
                             var port = broker.Port;
                             await broker.KillAsync();
                             await broker.DisposeAsync();
@@ -85,6 +86,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
                     }
                 }
 
+                await stop.CancelAsync();
                 await driving;
                 foreach (var i in instances)
                 {
@@ -207,7 +209,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         violations.AddRange(run.Releases.Keys.Where(k => !expected.Releases.ContainsKey(k)).Select(k => $"release {k} was not released by the uninterrupted run"));
     }
 
-    private static List<ServiceProcess> StartInstances(string root, string bootstrap, ChaosTopology topology, int count)
+    internal static List<ServiceProcess> StartInstances(string root, string bootstrap, ChaosTopology topology, int count, params string[] extraArguments)
     {
         var policy = Path.Combine(root, topology.Prefix + "-policy.yaml");
         File.WriteAllText(policy, topology.PolicyYaml);
@@ -222,7 +224,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
             var state = Path.Combine(root, id + "-state");
             var port = FreePort();
             var instance = new ServiceProcess(id, state, Path.Combine(root, id + ".log"),
-                () => topology.RunArguments(bootstrap, policy, id, state, port), environment);
+                () => [.. topology.RunArguments(bootstrap, policy, id, state, port), .. extraArguments], environment);
             instance.Start();
             instances.Add(instance);
         }
@@ -230,8 +232,20 @@ public sealed class ChaosTests(ITestOutputHelper output)
         return instances;
     }
 
+    /// <summary>Waits until every produced record has an output (masked or dead-lettered).</summary>
+    internal static async Task WaitForOutputsAsync(string bootstrap, ChaosTopology topology, long produced, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        long outputs;
+        while ((outputs = CountCommitted(bootstrap, topology.MaskedTopics.Append(topology.DeadLetterTopic))) < produced)
+        {
+            clock.Elapsed.ShouldBeLessThan(timeout, $"{topology.Prefix}: {outputs} of {produced} records have an output");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
     /// <summary>Waits until every produced record has an output and the aggregates topic stopped growing.</summary>
-    private static async Task WaitForQuiescenceAsync(string bootstrap, ChaosTopology topology, long produced, TimeSpan timeout,
+    internal static async Task WaitForQuiescenceAsync(string bootstrap, ChaosTopology topology, long produced, TimeSpan timeout,
         IReadOnlyList<ServiceProcess> instances, List<string> actions)
     {
         var clock = Stopwatch.StartNew();
@@ -283,7 +297,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         return total;
     }
 
-    private static async Task CreateTopicAsync(string bootstrap, string topic, int partitions)
+    internal static async Task CreateTopicAsync(string bootstrap, string topic, int partitions)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
         await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = 1 }]);

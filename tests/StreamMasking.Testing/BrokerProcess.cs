@@ -9,6 +9,9 @@ namespace StreamMasking.Testing;
 /// </summary>
 public sealed class BrokerProcess : IAsyncDisposable
 {
+    // The broker's log (its standard error: ids and coordinates, never record contents) is appended to the file
+    // named by STREAMMASKING_BROKER_LOG, for debugging a failed crash test, and discarded when it is unset.
+    private static readonly Lock LogSync = new();
     private readonly Process _process;
 
     private BrokerProcess(Process process, string bootstrapServers)
@@ -43,7 +46,17 @@ public sealed class BrokerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the broker process.");
-        process.ErrorDataReceived += (_, _) => { };
+        var log = Environment.GetEnvironmentVariable("STREAMMASKING_BROKER_LOG");
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (!string.IsNullOrEmpty(log) && e.Data is not null)
+            {
+                lock (LogSync)
+                {
+                    File.AppendAllText(log, e.Data + Environment.NewLine);
+                }
+            }
+        };
         process.BeginErrorReadLine();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
         try
