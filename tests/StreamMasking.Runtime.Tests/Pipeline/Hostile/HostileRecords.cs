@@ -6,7 +6,7 @@ namespace StreamMasking.Runtime.Tests.Pipeline.Hostile;
 
 /// <summary>
 /// A deterministic stream of hostile input mixed with valid records: random bytes, truncated and deeply nested
-/// JSON, duplicate keys, records near the broker's size limit, NaN / ±∞ / 1e308 / −0, numbers as strings and
+/// JSON, duplicate keys, records near the broker's size limit, NaN / +∞ / −∞ / 1e308 / −0, numbers as strings and
 /// strings as numbers, invalid UTF-8, lone surrogates, non-object JSON, missing segment fields, timestamps at the
 /// epoch, far past and far future, and forged <c>sm-</c> headers.
 /// </summary>
@@ -15,7 +15,15 @@ internal static class HostileRecords
     /// <summary>2024-01-01T00:00:00Z.</summary>
     internal const long T0 = 1_704_067_200_000;
 
-    internal const int Kinds = 24;
+    internal const int Kinds = 26;
+
+    /// <summary>Kinds from here on are valid records with nothing hostile about them.</summary>
+    private const int FirstValidKind = 24;
+
+    /// <summary>Whether record <paramref name="i"/> is hostile (malformed, extreme, or with forged headers or timestamps).</summary>
+    internal static bool IsHostile(int i) => i % Kinds < FirstValidKind || IsHuge(i);
+
+    private static bool IsHuge(int i) => i % 20_000 == 7;
 
     internal static Message<byte[]?, byte[]?> Create(int i, Random random)
     {
@@ -41,6 +49,7 @@ internal static class HostileRecords
             15 => random.Next(2) == 0 ? null : [],
             16 => Utf8("{\"type\":\"visit\",\"seq\":" + Int(i) + ",\"cost\":5}"), // windowed without its unit
             17 => Utf8("{\"type\":\"visit\",\"seq\":" + Int(i) + ",\"patient\":{\"id\":[1,2]},\"cost\":5}"),
+            23 => Utf8("{\"type\":\"payment\",\"seq\":" + Int(i) + ",\"amount\":-1e309,\"method\":\"cash\"}"), // −∞
             _ => Valid(i, at, kind % 2 == 0 ? "visit" : "payment"),
         };
 
@@ -53,7 +62,7 @@ internal static class HostileRecords
             };
         }
 
-        if (i % 20_000 == 7)
+        if (IsHuge(i))
         {
             // Near the broker's message.max.bytes (1 MiB), still valid.
             message.Value = Utf8("{\"type\":\"payment\",\"seq\":" + Int(i) + ",\"amount\":1,\"method\":\"card\",\"memo\":\"" + new string('x', 900_000) + "\"}");
