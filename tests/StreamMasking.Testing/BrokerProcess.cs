@@ -9,6 +9,9 @@ namespace StreamMasking.Testing;
 /// </summary>
 public sealed class BrokerProcess : IAsyncDisposable
 {
+    // The broker's log (its standard error: ids and coordinates, never record contents) is appended to the file
+    // named by STREAMMASKING_BROKER_LOG, for debugging a failed crash test, and discarded when it is unset.
+    private static readonly Lock LogSync = new();
     private readonly Process _process;
 
     private BrokerProcess(Process process, string bootstrapServers)
@@ -37,13 +40,23 @@ public sealed class BrokerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { dll, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dataDirectory }.Concat(extraArguments))
+        foreach (var argument in LaunchArguments(dll).Concat(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dataDirectory]).Concat(extraArguments))
         {
             start.ArgumentList.Add(argument);
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the broker process.");
-        process.ErrorDataReceived += (_, _) => { };
+        var log = Environment.GetEnvironmentVariable("STREAMMASKING_BROKER_LOG");
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (!string.IsNullOrEmpty(log) && e.Data is not null)
+            {
+                lock (LogSync)
+                {
+                    File.AppendAllText(log, e.Data + Environment.NewLine);
+                }
+            }
+        };
         process.BeginErrorReadLine();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
         try
@@ -64,6 +77,21 @@ public sealed class BrokerProcess : IAsyncDisposable
             process.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// <c>exec DLL</c>, with the service's runtime configuration when the service sits beside the broker: a test
+    /// project that references the service (an ASP.NET Core app) gets the logging assemblies from the shared
+    /// framework rather than as files, and the broker's own runtime configuration would not find them.
+    /// </summary>
+    private static string[] LaunchArguments(string dll)
+    {
+        var directory = Path.GetDirectoryName(dll)!;
+        var runtimeConfig = Path.Combine(directory, "streammasking.runtimeconfig.json");
+        var deps = Path.Combine(directory, "streammasking.deps.json");
+        return File.Exists(runtimeConfig) && File.Exists(deps)
+            ? ["exec", "--runtimeconfig", runtimeConfig, "--depsfile", deps, dll]
+            : ["exec", dll];
     }
 
     /// <summary>Kills the process abruptly (SIGKILL): no graceful shutdown, like a crash.</summary>

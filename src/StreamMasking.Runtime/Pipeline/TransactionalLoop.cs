@@ -63,8 +63,20 @@ internal sealed partial class TransactionalLoop : IProcessorContext
     private void Run(CancellationToken cancellationToken)
     {
         _logger.StageStarting(_settings.Name, _settings.TransactionalId, _settings.GroupId, string.Join(',', _settings.InputTopics));
-        using var producer = _clients.CreateTransactionalProducer(_settings.TransactionalId, _settings.Name, _settings.TransactionTimeout);
+        var producer = _clients.CreateTransactionalProducer(_settings.TransactionalId, _settings.Name, _settings.TransactionTimeout);
         _producer = producer;
+        try
+        {
+            RunWith(producer, cancellationToken);
+        }
+        finally
+        {
+            DisposeProducer(producer);
+        }
+    }
+
+    private void RunWith(IProducer<byte[]?, byte[]?> producer, CancellationToken cancellationToken)
+    {
         // InitTransactions fences any previous incarnation with this transactional id and aborts what it left open.
         Attempt("InitTransactions", () => producer.InitTransactions(_settings.OperationTimeout), onAbort: null);
         _stateful?.OnStarted(producer, cancellationToken);
@@ -277,7 +289,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         if (offsets.Count > 0)
         {
             Attempt("SendOffsetsToTransaction",
-                () => producer.SendOffsetsToTransaction(offsets, consumer.ConsumerGroupMetadata, _settings.OperationTimeout),
+                () => SendOffsetsWithDeadline(producer, offsets, consumer.ConsumerGroupMetadata),
                 onAbort: () => aborted = true);
         }
 
