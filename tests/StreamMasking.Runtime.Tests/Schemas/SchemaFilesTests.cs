@@ -59,6 +59,7 @@ public sealed class SchemaFilesTests
             [AuditEventTypes.Suppression] = "SuppressionData",
             [AuditEventTypes.DeadLetterSummary] = "DeadLetterSummaryData",
             [AuditEventTypes.RecordsDropped] = "RecordsDroppedData",
+            [AuditEventTypes.OwnershipViolated] = "OwnershipViolatedData",
         };
         var events = AuditEventSchemaTests.AllEvents().Select(r => JsonNode.Parse(r.Message.Value)!.AsObject()).ToList();
         events.Select(e => (string)e["type"]!).Distinct().Order().ShouldBe(AuditEventTypes.All.Order());
