@@ -51,13 +51,13 @@ internal static class BrokerThroughputHarness
             {
                 // Stalls on a shared machine only ever slow a run down: the best run shows capacity, the median the typical.
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name,-6}: produce median {Median(produce):F0} best {produce.Max():F0}, consume median {Median(consume):F0} best {consume.Max():F0} records/s"));
+                    $"{name,-6}: produce median {HarnessStatistics.Median(produce):F0} best {produce.Max():F0}, consume median {HarnessStatistics.Median(consume):F0} best {consume.Max():F0} records/s"));
             }
 
             var local = results["local"];
             var other = results["mock "];
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"local/mock: produce median {Median(local.Produce) / Median(other.Produce):F2} best {local.Produce.Max() / other.Produce.Max():F2}, consume median {Median(local.Consume) / Median(other.Consume):F2} best {local.Consume.Max() / other.Consume.Max():F2}"));
+                $"local/mock: produce median {HarnessStatistics.Median(local.Produce) / HarnessStatistics.Median(other.Produce):F2} best {local.Produce.Max() / other.Produce.Max():F2}, consume median {HarnessStatistics.Median(local.Consume) / HarnessStatistics.Median(other.Consume):F2} best {local.Consume.Max() / other.Consume.Max():F2}"));
         }
         finally
         {
@@ -148,11 +148,5 @@ internal static class BrokerThroughputHarness
         }
 
         return (produce, (consumed - 1) / watch.Elapsed.TotalSeconds, retained);
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

@@ -71,12 +71,12 @@ internal static class LimitHarness
             }
         }
 
-        var m = Variants.ToDictionary(v => v, v => Median(steady[v]));
+        var m = Variants.ToDictionary(v => v, v => HarnessStatistics.Median(steady[v]));
         output.WriteLine();
         foreach (var variant in Variants)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"median {variant,-10}: {m[variant],9:F0} records/s, start-up {Median(startup[variant]):F2} s"));
+                $"median {variant,-10}: {m[variant],9:F0} records/s, start-up {HarnessStatistics.Median(startup[variant]):F2} s"));
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -578,10 +578,4 @@ internal static class LimitHarness
     }
 
     private static double Percentile(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 }

@@ -43,8 +43,8 @@ internal static class WindowOverheadHarness
             }
         }
 
-        var a = Median(plain);
-        var b = Median(windowed);
+        var a = HarnessStatistics.Median(plain);
+        var b = HarnessStatistics.Median(windowed);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"median plain {a:F0} records/s, windowed {b:F0} records/s, windowed/plain = {b / a:F2}"));
     }
@@ -159,10 +159,4 @@ internal static class WindowOverheadHarness
               - { name: cost, kind: sum, field: visit.cost, clamp: { min: 0, max: 5000 }, maxContributionsPerUnit: 5, epsilon: 0.3 }
               - { name: departments, kind: histogram, field: visit.department, domain: [cardiology, oncology, emergency, pediatrics], epsilon: 0.3 }
         """;
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 }

@@ -54,7 +54,7 @@ public static class SamplerRatioHarness
 
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {name} | {Median(baseTimes):F1} | {Median(secureTimes):F1} | {Median(ratios):F2} |"));
+                $"| {name} | {HarnessStatistics.Median(baseTimes):F1} | {HarnessStatistics.Median(secureTimes):F1} | {HarnessStatistics.Median(ratios):F2} |"));
         }
     }
 
@@ -70,11 +70,5 @@ public static class SamplerRatioHarness
         watch.Stop();
         GC.KeepAlive(sink);
         return watch.Elapsed.TotalNanoseconds / Block;
-    }
-
-    private static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }
