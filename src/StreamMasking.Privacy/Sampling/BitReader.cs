@@ -37,7 +37,6 @@ internal sealed class BitReader
         return reader;
     }
 
-
     public ulong NextChunk()
     {
         if (_bitsLeft < ChunkBits)

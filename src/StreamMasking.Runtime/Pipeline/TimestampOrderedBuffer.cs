@@ -27,7 +27,7 @@ internal sealed class TimestampOrderedBuffer
     private const int MaxRecordsPerFill = 500;
     private static readonly TimeSpan WaitPoll = TimeSpan.FromMilliseconds(20);
 
-    private readonly Dictionary<TopicPartition, Queue<ConsumeResult<byte[]?, byte[]?>>> _buffers = [];
+    private readonly Dictionary<TopicPartition, Queue<Buffered>> _buffers = [];
     private readonly Dictionary<TopicPartition, long> _emptySince = [];
     private readonly HashSet<TopicPartition> _paused = [];
 
@@ -85,7 +85,7 @@ internal sealed class TimestampOrderedBuffer
 
     /// <summary>The offset of the next record of <paramref name="partition"/> to process, if one is buffered.</summary>
     internal Offset? NextOffset(TopicPartition partition) =>
-        _buffers.TryGetValue(partition, out var queue) && queue.TryPeek(out var head) ? head.Offset : null;
+        _buffers.TryGetValue(partition, out var queue) && queue.TryPeek(out var head) ? head.Record.Offset : null;
 
     /// <summary>The consumer was rewound on <paramref name="partition"/>: its buffered records are read again.</summary>
     internal void Discard(IConsumer<byte[]?, byte[]?> consumer, TopicPartition partition)
@@ -139,18 +139,18 @@ internal sealed class TimestampOrderedBuffer
             var partition = record.TopicPartition;
             if (!_buffers.TryGetValue(partition, out var queue))
             {
-                queue = new Queue<ConsumeResult<byte[]?, byte[]?>>();
+                queue = new Queue<Buffered>();
                 _buffers.Add(partition, queue);
             }
 
-            queue.Enqueue(record);
+            var size = SizeOf(record);
+            queue.Enqueue(new Buffered(record, size));
             if (queue.Count == 1)
             {
                 _nonEmpty++;
             }
 
             _count++;
-            var size = SizeOf(record);
             var crossed = _bytes <= _maxBytes && _bytes + size > _maxBytes;
             _bytes += size;
             _partitionBytes[partition] = _partitionBytes.GetValueOrDefault(partition) + size;
@@ -254,20 +254,19 @@ internal sealed class TimestampOrderedBuffer
 
     private ConsumeResult<byte[]?, byte[]?> Pop(IConsumer<byte[]?, byte[]?> consumer)
     {
-        Queue<ConsumeResult<byte[]?, byte[]?>>? oldest = null;
+        Queue<Buffered>? oldest = null;
         var oldestTime = long.MaxValue;
         foreach (var queue in _buffers.Values)
         {
-            if (queue.TryPeek(out var head) && TimestampOf(head) is var time && (oldest is null || time < oldestTime))
+            if (queue.TryPeek(out var head) && TimestampOf(head.Record) is var time && (oldest is null || time < oldestTime))
             {
                 oldest = queue;
                 oldestTime = time;
             }
         }
 
-        var record = oldest!.Dequeue();
+        var (record, size) = oldest!.Dequeue();
         var partition = record.TopicPartition;
-        var size = SizeOf(record);
         _count--;
         _bytes -= size;
         var left = _partitionBytes[partition] -= size;
@@ -307,11 +306,13 @@ internal sealed class TimestampOrderedBuffer
             _count -= queue.Count;
             _bytes -= _partitionBytes.GetValueOrDefault(partition);
             _partitionBytes.Remove(partition);
-
             if (queue.Count > 0)
             {
                 _nonEmpty--;
             }
         }
     }
+
+    // A buffered record with its size, counted once on the way in.
+    private readonly record struct Buffered(ConsumeResult<byte[]?, byte[]?> Record, long Size);
 }
