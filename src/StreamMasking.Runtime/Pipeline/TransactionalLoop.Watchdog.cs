@@ -24,8 +24,8 @@ internal sealed partial class TransactionalLoop
     private void SendOffsetsWithDeadline(IProducer<byte[]?, byte[]?> producer, List<TopicPartitionOffset> offsets,
         IConsumerGroupMetadata metadata)
     {
-        var call = Task.Factory.StartNew(() => producer.SendOffsetsToTransaction(offsets, metadata, _settings.OperationTimeout),
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // On a pool thread, not a thread of its own: this runs once per transaction, and only a hung call keeps it.
+        var call = Task.Run(() => producer.SendOffsetsToTransaction(offsets, metadata, _settings.OperationTimeout));
         if (!((IAsyncResult)call).AsyncWaitHandle.WaitOne(SendOffsetsDeadline))
         {
             _producerAbandoned = true;
