@@ -11,6 +11,12 @@ namespace StreamMasking.Runtime.Audit;
 /// </summary>
 internal static class AuditCodes
 {
+    /// <summary>Reason of a unit-lifetime-exhausted event: the unit spent its <c>privacyUnit.lifetime</c> cap.</summary>
+    internal const string EventLifetimeSpent = "event_lifetime_spent";
+
+    /// <summary>Reason of a unit-lifetime-exhausted event: the partition's lifetime ledger is missing (every unit withheld).</summary>
+    internal const string EventLifetimeStateLost = "event_lifetime_state_lost";
+
     /// <summary>The snake_case code of a suppression reason; throws for <see cref="SuppressionReason.None"/> and unknown values.</summary>
     internal static string SuppressionCode(SuppressionReason reason) => reason switch
     {

@@ -357,6 +357,28 @@ internal sealed class AuditEventFactory
     }
 
     /// <summary>
+    /// A privacy unit of <paramref name="segment"/> has spent its lifetime cap for event-level noise
+    /// (<c>event_lifetime_spent</c>), or the partition's lifetime ledger is missing although the segment has state
+    /// there (<c>event_lifetime_state_lost</c>, every unit then withheld): from now on the records go out without their
+    /// noised fields. Subject: the segment. Data: stage, segment, partition, reason, the cap. No unit id, not even a
+    /// digest: the event says that one more unit is withheld, never which one. Random id.
+    /// </summary>
+    internal OutputRecord UnitLifetimeExhausted(string stage, string segment, int partition, string reason, PrivacyCost cap)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stage);
+        ArgumentException.ThrowIfNullOrEmpty(segment);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        return Build(AuditEventTypes.UnitLifetimeExhausted, RandomId(), segment, segment, json =>
+        {
+            json.WriteString("stage", stage);
+            json.WriteString("segment", segment);
+            json.WriteNumber("partition", partition);
+            json.WriteString("reason", reason);
+            AuditJson.WriteCost(json, "lifetimeCap", cap);
+        });
+    }
+
+    /// <summary>
     /// The deterministic id of a release, budget-debit or suppression event: lowercase hex of the first 16 bytes of
     /// SHA-256 over the UTF-8 of <c>type\nsegment\npolicyVersion\nreleaseKey</c>.
     /// </summary>
@@ -405,6 +427,11 @@ internal sealed class AuditEventFactory
             json.WriteString("field", unit.Field.Text);
             json.WriteNumber("maxEventsPerWindow", unit.MaxEventsPerWindow);
             json.WriteString("overCap", AuditCodes.OverCapName(unit.OverCap));
+            if (unit.EventLifetime is { } lifetime)
+            {
+                AuditJson.WriteCost(json, "lifetime", lifetime);
+            }
+
             json.WriteEndObject();
         }
 

@@ -27,7 +27,13 @@ internal static class AuditEventTypes
     /// <summary>The DP state's owner invariant broke (repartition, partition count change): the stage stopped.</summary>
     internal const string OwnershipViolated = "io.streammasking.state.ownership-violated";
 
+    /// <summary>
+    /// A privacy unit's lifetime cap for event-level noise is spent (or its ledger is lost): its later events are
+    /// published without their noised fields. Once per unit (per partition load when the ledger is lost).
+    /// </summary>
+    internal const string UnitLifetimeExhausted = "io.streammasking.unit.lifetime-exhausted";
+
     /// <summary>Every type, in the order of the list above.</summary>
     internal static IReadOnlyList<string> All { get; } =
-        [PolicyLoaded, Release, BudgetDebit, Suppression, DeadLetterSummary, RecordsDropped, OwnershipViolated];
+        [PolicyLoaded, Release, BudgetDebit, Suppression, DeadLetterSummary, RecordsDropped, OwnershipViolated, UnitLifetimeExhausted];
 }

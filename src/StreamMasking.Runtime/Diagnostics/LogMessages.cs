@@ -96,6 +96,9 @@ internal static partial class LogMessages
     [LoggerMessage(73, LogLevel.Warning, "Segment {Segment} partition {Partition}: the budget ledger moves to the policy content {ContentHash} (policy transition; what was spent carries over)")]
     internal static partial void LedgerTransition(this ILogger logger, string segment, int partition, string contentHash);
 
+    [LoggerMessage(74, LogLevel.Error, "Segment {Segment} partition {Partition}: the lifetime ledger of event-level noise is missing although the segment has state here; every unit's noised fields are withheld (event_lifetime_state_lost) until the segment's DP state is rebuilt")]
+    internal static partial void UnitLifetimeLedgerLost(this ILogger logger, string segment, int partition);
+
     [LoggerMessage(28, LogLevel.Warning, "Segment {Segment}: lifetime budget exhausted at window {WindowIndex}; from now on every release that no longer fits is suppressed (lifetime_cap_exceeded, audited per release, logged once)")]
     internal static partial void LifetimeBudgetExhausted(this ILogger logger, string segment, long windowIndex);
 }

@@ -110,6 +110,12 @@ internal sealed class TransactionTally
         Increment(StrippedBySegment, segment);
     }
 
+    /// <summary>Privacy units whose lifetime cap for event-level noise was spent in the transaction, per segment.</summary>
+    internal Dictionary<string, long> UnitsExhaustedBySegment { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>One more privacy unit spent its lifetime cap for event-level noise.</summary>
+    internal void AddUnitLifetimeExhausted(string segment) => Increment(UnitsExhaustedBySegment, segment);
+
     /// <summary>A record arrived for a closed window (whether dead-lettered or dropped).</summary>
     internal void AddLate(string segment)
     {
@@ -165,6 +171,7 @@ internal sealed class TransactionTally
         DeadLetteredBySegment.Clear();
         DroppedBySegment.Clear();
         StrippedBySegment.Clear();
+        UnitsExhaustedBySegment.Clear();
         ReleasesBySegment.Clear();
         SuppressionsByReason.Clear();
         SuppressionsBySegment.Clear();

@@ -24,6 +24,7 @@ internal sealed class SegmentState
     private bool _capClockDirty;
     private StoreUnitWindows? _unitWindows;
     private byte[]? _pendingOwner;
+    private UnitLifetimes? _lifetimes;
 
     private SegmentState(WindowedSegment segment, IKeyValueStore store)
     {
@@ -102,6 +103,11 @@ internal sealed class SegmentState
         if (store.Get(StateKeys.CapClock(segment.Name)) is { } clock)
         {
             state._capClock = StateKeys.ReadLong(clock);
+        }
+
+        if (segment.EventCharge is not null)
+        {
+            state._lifetimes = UnitLifetimes.Load(segment, store);
         }
 
         return state;
@@ -190,6 +196,9 @@ internal sealed class SegmentState
         return true;
     }
 
+    /// <summary>The per-unit lifetime ledger of event-level noise; null when the segment declares no lifetime cap.</summary>
+    internal UnitLifetimes? Lifetimes => _lifetimes;
+
     /// <summary>
     /// Persists who owns this state (<paramref name="record"/>: topic, partition, partition count) with the first
     /// flush, unless the store already holds it; it is checked at every later assignment.
@@ -213,6 +222,7 @@ internal sealed class SegmentState
         }
 
         _unitWindows?.Flush();
+        _lifetimes?.Flush();
 
         if (_capClockDirty)
         {

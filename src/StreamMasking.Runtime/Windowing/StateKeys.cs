@@ -21,6 +21,8 @@ internal static class StateKeys
     private const byte UnitWindowsTag = (byte)'u';
     private const byte OwnerTag = (byte)'o';
     private const byte ContinualStartedTag = (byte)'C';
+    private const byte UnitLifetimeTag = (byte)'e';
+    private const byte UnitLifetimeStartedTag = (byte)'E';
 
     /// <summary>The segment's window engine.</summary>
     internal static byte[] Engine(string segment) => Key(EngineTag, segment, []);
@@ -45,6 +47,15 @@ internal static class StateKeys
     /// the counter state is detected (and refused) instead of restarting a counter under an identity already used.
     /// </summary>
     internal static byte[] ContinualStarted(string segment) => Key(ContinualStartedTag, segment, []);
+
+    /// <summary>What one unit has spent on event-level noise over its lifetime (a <c>UnitLifetimeAccount</c>).</summary>
+    internal static byte[] UnitLifetime(string segment, ReadOnlySpan<byte> unitId) => Key(UnitLifetimeTag, segment, unitId);
+
+    /// <summary>
+    /// Marker that the segment's lifetime ledger exists on this partition, written with the segment's first state, so
+    /// that a ledger lost while the rest of the state survives is detected (and every unit withheld), not restarted.
+    /// </summary>
+    internal static byte[] UnitLifetimeStarted(string segment) => Key(UnitLifetimeStartedTag, segment, []);
 
     /// <summary>Stream time of a segment that caps units but declares no aggregates.</summary>
     internal static byte[] CapClock(string segment) => Key(CapClockTag, segment, []);

@@ -5,6 +5,7 @@ using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Core.Windows;
+using StreamMasking.Privacy.Accounting;
 
 namespace StreamMasking.Runtime.Windowing;
 
@@ -26,6 +27,7 @@ internal sealed class WindowedSegment
         Spec = spec;
         Window = window;
         _unitKey = unitKey;
+        EventCharge = DpCosts.EventLifetimeCharge(policy);
     }
 
     /// <summary>Segment name.</summary>
@@ -42,6 +44,15 @@ internal sealed class WindowedSegment
 
     /// <summary>The privacy unit and its cap, or null.</summary>
     internal PrivacyUnitPolicy? Unit => Policy.Privacy.Unit;
+
+    /// <summary>
+    /// What each published event of a unit is charged to its lifetime cap (<see cref="EventLifetime"/>); null when the
+    /// segment declares no <c>privacyUnit.lifetime</c> or noises no field (then no lifetime ledger is kept).
+    /// </summary>
+    internal PrivacyCost? EventCharge { get; }
+
+    /// <summary>The unit's lifetime cap for event-level noise, when <see cref="EventCharge"/> is not null.</summary>
+    internal PrivacyCost? EventLifetime => EventCharge is null ? null : Unit?.EventLifetime;
 
     /// <summary>What happens to records of closed windows.</summary>
     internal LateRecordHandling Late => Policy.Privacy.Window!.Late;

@@ -325,7 +325,31 @@ internal sealed class WindowingStage : IDisposable
             return unitPolicy.OverCap == OverCapBehavior.Drop ? RecordVerdict.DropOverCap : RecordVerdict.PublishStripped;
         }
 
-        return RecordVerdict.Publish;
+        return state.Lifetimes is { } lifetimes ? ChargeLifetime(partition, state, lifetimes, unit!, context) : RecordVerdict.Publish;
+    }
+
+    // An event about to go out with its noised fields is charged to its unit's lifetime ledger first; once the cap is
+    // spent (or the ledger is lost) the event goes out without them. The unit's exhaustion is audited and metered
+    // once (its account keeps the mark); a lost ledger is audited and logged once per load.
+    private RecordVerdict ChargeLifetime(int partition, SegmentState state, UnitLifetimes lifetimes, byte[] unit, IProcessorContext context)
+    {
+        var segment = state.Segment.Name;
+        switch (lifetimes.Charge(unit))
+        {
+            case LifetimeCharge.Charged:
+                return RecordVerdict.Publish;
+            case LifetimeCharge.NewlyExhausted:
+                context.Send(_audit.UnitLifetimeExhausted(MaskProcessor.StageName, segment, partition, AuditCodes.EventLifetimeSpent, lifetimes.Cap));
+                context.Tally.AddUnitLifetimeExhausted(segment);
+                return RecordVerdict.PublishStripped;
+            case LifetimeCharge.LedgerLost when !lifetimes.LossReported:
+                lifetimes.LossReported = true;
+                _logger.UnitLifetimeLedgerLost(segment, partition);
+                context.Send(_audit.UnitLifetimeExhausted(MaskProcessor.StageName, segment, partition, AuditCodes.EventLifetimeStateLost, lifetimes.Cap));
+                return RecordVerdict.PublishStripped;
+            default:
+                return RecordVerdict.PublishStripped;
+        }
     }
 
     private StateStoreParticipant Stores => _stores ?? throw new InvalidOperationException("The windowing stage has not started.");

@@ -337,6 +337,8 @@ public sealed class AuditEventFactoryTests
         payments.GetProperty("budget").GetProperty("accountant").GetString().ShouldBe("zcdp");
         payments.GetProperty("budget").GetProperty("lifetime").GetProperty("rho").GetDouble().ShouldBe(5);
         payments.GetProperty("privacyUnit").GetProperty("overCap").GetString().ShouldBe("drop");
+        payments.GetProperty("privacyUnit").GetProperty("lifetime").GetProperty("rho").GetDouble().ShouldBe(3);
+        visits.GetProperty("privacyUnit").TryGetProperty("lifetime", out _).ShouldBeFalse();
         payments.GetProperty("window").TryGetProperty("idleCloseMs", out _).ShouldBeFalse();
 
         var notes = segments[2];
@@ -454,4 +456,21 @@ public sealed class AuditEventFactoryTests
 
     private static string Reason(OutputRecord record) =>
         ((JsonElement)Decode(record).Data!).GetProperty("reason").GetString()!;
+
+    [Fact]
+    public void UnitLifetimeExhausted_CarriesSegmentPartitionReasonAndCapButNoUnit()
+    {
+        var cap = PrivacyCost.Pure(new Epsilon(4));
+        var record = Factory().UnitLifetimeExhausted("mask", "visits", 3, AuditCodes.EventLifetimeSpent, cap);
+
+        var node = JsonDocument.Parse(record.Message.Value!).RootElement;
+        node.GetProperty("type").GetString().ShouldBe(AuditEventTypes.UnitLifetimeExhausted);
+        node.GetProperty("subject").GetString().ShouldBe("visits");
+        var data = node.GetProperty("data");
+        data.EnumerateObject().Select(p => p.Name).ShouldBe(["stage", "segment", "partition", "reason", "lifetimeCap"]);
+        data.GetProperty("partition").GetInt32().ShouldBe(3);
+        data.GetProperty("reason").GetString().ShouldBe("event_lifetime_spent");
+        data.GetProperty("lifetimeCap").GetProperty("epsilon").GetDouble().ShouldBe(4);
+        record.Segment.ShouldBe("visits");
+    }
 }

@@ -131,5 +131,7 @@ public sealed class AuditEventSchemaTests
         yield return factory.RecordsDropped("mask", Segment, new Dictionary<string, long>(), 0);
         yield return factory.OwnershipViolated("mask", "in", Segment, 2, "partition_count_changed", "Topic 'in' has 5 partitions");
         yield return factory.OwnershipViolated("mask", "in", segment: null, -1, "ownership_unverifiable", "Cannot read the partition count");
+        yield return factory.UnitLifetimeExhausted("mask", Segment, 0, AuditCodes.EventLifetimeSpent, PrivacyCost.Pure(new Epsilon(4)));
+        yield return factory.UnitLifetimeExhausted("mask", Segment, 5, AuditCodes.EventLifetimeStateLost, PrivacyCost.Zcdp(new Rho(2)));
     }
 }

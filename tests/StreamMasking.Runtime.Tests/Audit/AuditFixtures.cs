@@ -194,7 +194,7 @@ internal static class AuditFixtures
                   patient.id: tokenize
                   payment.currency: keep
                   payment.amount: { action: gaussian, epsilon: 1, delta: 1e-6, clamp: { min: 0, max: 10000 } }
-                privacyUnit: { field: patient.id, maxEventsPerWindow: 10, overCap: drop }
+                privacyUnit: { field: patient.id, maxEventsPerWindow: 10, overCap: drop, lifetime: { rho: 3 } }
                 # Late payments (window closed, past grace) are counted and dropped: never published, aggregated or dead-lettered.
                 window: { size: PT1H, grace: PT5M, late: drop }
                 budget:

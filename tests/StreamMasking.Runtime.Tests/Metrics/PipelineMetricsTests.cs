@@ -169,6 +169,25 @@ public sealed partial class PipelineMetricsTests
         text.ShouldContain("streammasking_transactions_committed_total{stage=\"mask\"} 1");
     }
 
+    [Fact]
+    public async Task UnitLifetimeExhausted_CountedPerSegmentOnlyWhenCommitted()
+    {
+        var metrics = new PipelineMetrics(new MetricsOptions(), _time);
+        IPipelineObserver observer = metrics;
+        metrics.RegisterStages(["mask"]);
+        var committed = new TransactionTally();
+        committed.AddUnitLifetimeExhausted("visits");
+        committed.AddUnitLifetimeExhausted("visits");
+        var aborted = new TransactionTally();
+        aborted.AddUnitLifetimeExhausted("visits");
+
+        observer.OnCommitted("mask", committed, TimeSpan.FromMilliseconds(5));
+        observer.OnAborted("mask", aborted);
+
+        var text = await ExportAsync(metrics);
+        text.ShouldContain("streammasking_unit_lifetime_exhausted_total{segment=\"visits\"} 2");
+    }
+
     private static async Task<string> ExportAsync(PipelineMetrics metrics)
     {
         using var stream = new MemoryStream();

@@ -64,6 +64,24 @@ public static class DpCosts
             : PrivacyCost.Zcdp(new Rho(Math.BitIncrement(ZcdpConversion.MaxRhoFor(aggregate.Noise.Epsilon, aggregate.Noise.Delta).Value * w * w)));
     }
 
+    /// <summary>
+    /// What one published event of <paramref name="segment"/> is charged to its unit's lifetime cap
+    /// (<see cref="PrivacyUnitPolicy.EventLifetime"/>): all its noised fields composed, rounded up, in the cap's
+    /// currency; null when the segment declares no such cap or noises no field.
+    /// </summary>
+    public static PrivacyCost? EventLifetimeCharge(SegmentPolicy segment)
+    {
+        ArgumentNullException.ThrowIfNull(segment);
+        if (segment.Privacy.Unit?.EventLifetime is not { } cap)
+        {
+            return null;
+        }
+
+        var accountant = segment.Privacy.Budget?.Accountant ?? AccountantKind.Basic;
+        var costs = segment.Fields.Where(f => f.Action is NoiseFieldAction).Select(f => EventCost((NoiseFieldAction)f.Action, accountant)).ToList();
+        return costs.Count == 0 ? null : UnitLifetimeAccount.ComposeEvent(costs, cap);
+    }
+
     /// <summary>The cost of one event's noised field under <paramref name="accountant"/>.</summary>
     public static PrivacyCost EventCost(NoiseFieldAction action, AccountantKind accountant)
     {

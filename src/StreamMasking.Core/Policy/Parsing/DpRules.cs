@@ -16,9 +16,12 @@ internal static class DpRules
     public static SegmentPrivacy? Parse(MappingReader segment, PolicyDiagnosticBag bag)
     {
         var before = bag.Count;
-        var unit = segment.Get("privacyUnit") is { } unitNode ? WindowBudgetParser.ParseUnit(unitNode, segment.ChildPath("privacyUnit"), bag) : null;
-        var window = segment.Get("window") is { } windowNode ? WindowBudgetParser.ParseWindow(windowNode, segment.ChildPath("window"), bag) : null;
         var budget = segment.Get("budget") is { } budgetNode ? WindowBudgetParser.ParseBudget(budgetNode, segment.ChildPath("budget"), bag) : null;
+        // The unit's lifetime cap is stated in the budget's currency (basic when the segment declares no budget).
+        var unit = segment.Get("privacyUnit") is { } unitNode
+            ? WindowBudgetParser.ParseUnit(unitNode, segment.ChildPath("privacyUnit"), budget?.Accountant ?? AccountantKind.Basic, bag)
+            : null;
+        var window = segment.Get("window") is { } windowNode ? WindowBudgetParser.ParseWindow(windowNode, segment.ChildPath("window"), bag) : null;
         var aggregates = segment.Get("aggregates") is { } aggregatesNode
             ? AggregateParser.Parse(aggregatesNode, segment.ChildPath("aggregates"), bag)
             : [];

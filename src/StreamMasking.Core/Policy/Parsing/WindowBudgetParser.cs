@@ -7,7 +7,7 @@ namespace StreamMasking.Core.Policy.Parsing;
 /// <summary>Parses a segment's <c>privacyUnit</c>, <c>window</c> and <c>budget</c> keys.</summary>
 internal static class WindowBudgetParser
 {
-    private static readonly string[] UnitKeys = ["field", "maxEventsPerWindow", "overCap"];
+    private static readonly string[] UnitKeys = ["field", "maxEventsPerWindow", "overCap", "lifetime"];
     private static readonly string[] WindowKeys = ["size", "grace", "idleClose", "late", "maxFutureSkew"];
     private static readonly string[] BudgetKeys = ["accountant", "perWindow", "lifetime", "reportingDelta", "slack"];
     private static readonly string[] CapKeys = ["epsilon", "delta", "rho"];
@@ -15,7 +15,11 @@ internal static class WindowBudgetParser
     /// <summary>Default zCDP reporting δ (the δ at which ρ totals are shown as ε).</summary>
     public const double DefaultReportingDelta = 1e-9;
 
-    public static PrivacyUnitPolicy? ParseUnit(YNode node, string path, PolicyDiagnosticBag bag)
+    /// <summary>
+    /// Parses <c>privacyUnit</c>; its optional <c>lifetime</c> cap is stated in the currency of the segment's
+    /// accountant <paramref name="kind"/> (ε and δ; ρ under zcdp), as the budget caps are.
+    /// </summary>
+    public static PrivacyUnitPolicy? ParseUnit(YNode node, string path, AccountantKind kind, PolicyDiagnosticBag bag)
     {
         var mapping = YamlValues.Mapping(node, path, bag);
         if (mapping is null)
@@ -37,9 +41,10 @@ internal static class WindowBudgetParser
         var overCap = reader.Get("overCap") is { } overNode
             ? YamlValues.OneOf(overNode, reader.ChildPath("overCap"), bag, "strip-noised-fields", "drop")
             : 0;
+        var lifetime = reader.Get("lifetime") is { } lifetimeNode ? ParseCap(lifetimeNode, reader.ChildPath("lifetime"), kind, bag) : null;
         return bag.Count != before || field is null || max is null || overCap is null
             ? null
-            : new PrivacyUnitPolicy(field, max.Value, (OverCapBehavior)overCap.Value);
+            : new PrivacyUnitPolicy(field, max.Value, (OverCapBehavior)overCap.Value, lifetime);
     }
 
     public static WindowPolicy? ParseWindow(YNode node, string path, PolicyDiagnosticBag bag)

@@ -5,7 +5,7 @@ namespace StreamMasking.Core.Policy.Reporting;
 
 /// <summary>
 /// The worst-case privacy loss of one privacy unit in one segment: per window and over the lifetime. A null bound is
-/// unbounded, and <see cref="Notes"/> says why (no unit declared, or event-level noise has no lifetime cap).
+/// unbounded, and <see cref="Notes"/> says why (no unit declared, or event-level noise without a <c>privacyUnit.lifetime</c> cap).
 /// Costs are composed with the segment's accountant (basic when it declares no budget).
 /// </summary>
 /// <param name="Segment">Segment name.</param>

@@ -10,8 +10,9 @@ namespace StreamMasking.Core.Policy.Reporting;
 /// Builds a segment's <see cref="PrivacyRiskMap"/>. Per unit and window: the event-level cost of one event times
 /// <c>maxEventsPerWindow</c>, composed with the aggregates' cost of one window (continual counters included, as in
 /// the window that pays for them) capped by the per-window budget, since the ledger never releases beyond it. Over the
-/// lifetime the aggregates are capped by the lifetime budget; event-level noise has no lifetime cap, so any noised
-/// field makes the lifetime bound unbounded. Without a privacy unit nothing bounds one person's events: unbounded.
+/// lifetime the aggregates are capped by the lifetime budget and event-level noise by the unit's
+/// <c>privacyUnit.lifetime</c> cap (its ledger strips the unit's noised fields once it is spent); without that cap
+/// any noised field makes the lifetime bound unbounded. Without a privacy unit nothing bounds one person's events: unbounded.
 /// </summary>
 public static class PrivacyRiskMapBuilder
 {
@@ -82,9 +83,16 @@ public static class PrivacyRiskMapBuilder
         if (fields.Count > 0)
         {
             lifetime = null;
-            if (unit is not null)
+            if (unit?.EventLifetime is { } eventCap && aggregatesLifetime is not null)
             {
-                notes.Add("unbounded over the lifetime: event-level noise has no lifetime cap (every window admits maxEventsPerWindow more noised events)");
+                // The unit's lifetime ledger withholds its noised fields once the cap is spent (events are replace).
+                lifetime = aggregatesLifetime.Add(eventCap);
+                notes.Add(EventLifetimeNote(segment, unit, eventCap, privacy.Window));
+            }
+            else if (unit is not null)
+            {
+                notes.Add("unbounded over the lifetime: event-level noise has no lifetime cap (every window admits maxEventsPerWindow more noised events; "
+                    + "declare privacyUnit.lifetime to bound it)");
             }
         }
 
@@ -100,6 +108,20 @@ public static class PrivacyRiskMapBuilder
 
         return new PrivacyRiskMap(
             segment.Name, budget?.AccountantName ?? "basic", reportingDelta, fields, aggregates, perEvent, perWindow, lifetime, notes);
+    }
+
+    // How many noised events the unit's lifetime cap admits, and how long that lasts at the per-window cap.
+    private static string EventLifetimeNote(SegmentPolicy segment, PrivacyUnitPolicy unit, PrivacyCost cap, WindowPolicy? window)
+    {
+        var charge = DpCosts.EventLifetimeCharge(segment)!.Value;
+        var events = UnitLifetimeAccount.EventsWithin(charge, cap);
+        var windows = events / unit.MaxEventsPerWindow;
+        var lasts = window is { } w && windows <= TimeSpan.MaxValue.Ticks / w.Size.Ticks
+            ? " ≈ " + FormatDuration(TimeSpan.FromTicks(windows * w.Size.Ticks))
+            : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"event-level noise over the lifetime: privacyUnit.lifetime {cap} admits {events} noised event(s) per unit at {charge} each "
+            + $"(at least {windows} window(s){lasts} at {unit.MaxEventsPerWindow} per window); after that the unit's events are published without their noised fields");
     }
 
     // What a unit loses to the two randomized-response layers (see TwoLayerRandomizedResponse).
@@ -140,6 +162,10 @@ public static class PrivacyRiskMapBuilder
             var over = unit.OverCap == OverCapBehavior.Drop ? "drop" : "strip-noised-fields";
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"    privacy unit: {unit.Field.Text}, at most {unit.MaxEventsPerWindow} noised event(s) per window (beyond: {over})"));
+            if (unit.EventLifetime is { } eventCap)
+            {
+                lines.Add($"    privacy unit lifetime for event-level noise: {Format(eventCap, map, d)} (beyond: noised fields stripped)");
+            }
         }
 
         if (privacy.Window is { } w)
