@@ -30,7 +30,8 @@ internal sealed partial class GroupCoordinator : IDisposable
         _logger = logger;
         foreach (var group in offsets.Groups)
         {
-            _groups[group] = new ClassicGroup(group);
+            // The group comes back empty (its members rejoin) but keeps counting generations from where it was.
+            _groups[group] = new ClassicGroup(group) { GenerationId = offsets.GenerationOf(group) };
         }
 
         var interval = TimeSpan.FromMilliseconds(options.ExpirationCheckIntervalMs);
@@ -190,6 +191,7 @@ internal sealed partial class GroupCoordinator : IDisposable
         }
 
         group.GenerationId++;
+        _offsets.RecordGeneration(group.GroupId, group.GenerationId);
         if (group.MemberCount == 0)
         {
             group.State = GroupState.Empty;
@@ -230,6 +232,7 @@ internal sealed partial class GroupCoordinator : IDisposable
 
         group.State = GroupState.Dead;
         _groups.Remove(group.GroupId);
+        _offsets.Forget(group.GroupId);
         return true;
     }
 

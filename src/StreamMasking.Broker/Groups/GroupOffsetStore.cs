@@ -4,8 +4,10 @@ namespace StreamMasking.Broker.Groups;
 
 /// <summary>
 /// Committed offsets of every group, plus offsets staged by open transactions (TxnOffsetCommit) that become committed
-/// only when their transaction commits. Optionally durable through a journal. Not thread-safe: the group coordinator
-/// serialises access.
+/// only when their transaction commits, and each live group's last generation (so that generations keep increasing
+/// across a broker restart, as Kafka's group metadata does: a member of a generation before the restart never
+/// matches one after it). Optionally durable through a journal. Not thread-safe: the group coordinator serialises
+/// access.
 /// </summary>
 internal sealed class GroupOffsetStore : IDisposable
 {
@@ -15,6 +17,7 @@ internal sealed class GroupOffsetStore : IDisposable
 
     // group -> producer id -> staged offsets
     private readonly Dictionary<string, Dictionary<long, Dictionary<TopicPartitionKey, CommittedOffset>>> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _generations = new(StringComparer.Ordinal);
     private readonly JsonLineJournal<GroupJournalRecord>? _journal;
 
     /// <summary>Creates a store; with a directory the offsets are loaded from and persisted to it.</summary>
@@ -34,7 +37,28 @@ internal sealed class GroupOffsetStore : IDisposable
         _journal = JsonLineJournal<GroupJournalRecord>.OpenWithSnapshot(path, CoordinatorJsonContext.Default.GroupJournalRecord, Snapshot());
     }
 
-    public IEnumerable<string> Groups => _committed.Keys.Concat(_pending.Keys).Distinct(StringComparer.Ordinal);
+    public IEnumerable<string> Groups => _committed.Keys.Concat(_pending.Keys).Concat(_generations.Keys).Distinct(StringComparer.Ordinal);
+
+    /// <summary>The last generation formed by <paramref name="group"/> (0 when none is known).</summary>
+    public int GenerationOf(string group) => _generations.GetValueOrDefault(group);
+
+    /// <summary>Records that <paramref name="group"/> formed <paramref name="generation"/>.</summary>
+    public void RecordGeneration(string group, int generation)
+    {
+        var record = new GroupJournalRecord("generation", group, Generation: generation);
+        _journal?.Append(record);
+        Apply(record);
+        MaybeCompact();
+    }
+
+    /// <summary>Forgets a group that holds nothing any more (an empty group without offsets is dead, as in Kafka).</summary>
+    public void Forget(string group)
+    {
+        if (_generations.ContainsKey(group) || _committed.ContainsKey(group) || _pending.ContainsKey(group))
+        {
+            DeleteGroup(group);
+        }
+    }
 
     public bool HasOffsets(string group) =>
         _committed.TryGetValue(group, out var offsets) && offsets.Count > 0;
@@ -47,7 +71,7 @@ internal sealed class GroupOffsetStore : IDisposable
             return;
         }
 
-        var live = _committed.Values.Sum(o => o.Count) + _pending.Values.Sum(p => p.Values.Sum(o => o.Count));
+        var live = _committed.Values.Sum(o => o.Count) + _pending.Values.Sum(p => p.Values.Sum(o => o.Count)) + _generations.Count;
         if (_journal.AppendsSinceSnapshot > Math.Max(10_000, 4 * live))
         {
             _journal.Compact(Snapshot().ToList());
@@ -148,9 +172,13 @@ internal sealed class GroupOffsetStore : IDisposable
                 }
 
                 break;
+            case "generation":
+                _generations[record.Group] = record.Generation;
+                break;
             case "delete-group":
                 _committed.Remove(record.Group);
                 _pending.Remove(record.Group);
+                _generations.Remove(record.Group);
                 break;
             default:
                 throw new InvalidDataException($"Unknown group journal record kind '{record.Kind}'.");
@@ -159,6 +187,11 @@ internal sealed class GroupOffsetStore : IDisposable
 
     private IEnumerable<GroupJournalRecord> Snapshot()
     {
+        foreach (var (group, generation) in _generations)
+        {
+            yield return new GroupJournalRecord("generation", group, Generation: generation);
+        }
+
         foreach (var (group, offsets) in _committed)
         {
             foreach (var (partition, offset) in offsets)

@@ -339,6 +339,77 @@ public sealed class GroupCoordinatorTests : IDisposable
         return (a, b);
     }
 
+    [Fact]
+    public async Task Restart_WithDataDirectory_GenerationsKeepIncreasingAndMembersBeforeItAreFenced()
+    {
+        var directory = Directory.CreateTempSubdirectory("sm-generations-");
+        try
+        {
+            var offsets = new List<KeyValuePair<TopicPartitionKey, CommittedOffset>> { new(new("t", 0), new CommittedOffset(3, -1, null, 0)) };
+            JoinGroupOutcome before;
+            using (var first = Durable(directory.FullName))
+            {
+                before = await JoinNewAsync(first);
+                await SyncAsync(first, before);
+                var again = await first.JoinGroupAsync(Join(before.MemberId));
+                await SyncAsync(first, again);
+                again.GenerationId.ShouldBe(2);
+                first.CommitOffsets(Group, again.GenerationId, again.MemberId, null, offsets).ShouldBe([ErrorCode.None]);
+                before = again;
+            }
+
+            using var restarted = Durable(directory.FullName);
+            var after = await JoinNewAsync(restarted);
+
+            // Kafka keeps a group's generation in its metadata log: a generation number is never handed out twice.
+            after.GenerationId.ShouldBe(before.GenerationId + 1);
+            restarted.StageTransactionalOffsets(Group, 7, before.GenerationId, before.MemberId, null, offsets).ShouldBe([ErrorCode.UnknownMemberId]);
+            restarted.CommitOffsets(Group, before.GenerationId, after.MemberId, null, offsets).ShouldBe([ErrorCode.IllegalGeneration]);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Restart_GroupForgottenBeforeIt_StartsAtTheFirstGeneration()
+    {
+        var directory = Directory.CreateTempSubdirectory("sm-generations-");
+        try
+        {
+            using (var first = Durable(directory.FullName))
+            {
+                var joined = await JoinNewAsync(first);
+                await SyncAsync(first, joined);
+                first.LeaveGroup(Group, [(joined.MemberId, null)]).ShouldBe([ErrorCode.None]);
+            }
+
+            using var restarted = Durable(directory.FullName);
+            (await JoinNewAsync(restarted)).GenerationId.ShouldBe(1);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private GroupCoordinator Durable(string directory) =>
+        new(new GroupCoordinatorOptions { InitialRebalanceDelayMs = 0, ExpirationCheckIntervalMs = 3_600_000 },
+            new GroupOffsetStore(directory), new AllPartitionsExist(), _clock, NullLogger.Instance);
+
+    private static async Task<JoinGroupOutcome> JoinNewAsync(GroupCoordinator coordinator)
+    {
+        var first = await coordinator.JoinGroupAsync(Join(string.Empty));
+        var joined = await coordinator.JoinGroupAsync(Join(first.MemberId));
+        joined.ErrorCode.ShouldBe(ErrorCode.None);
+        return joined;
+    }
+
+    private static Task<SyncGroupOutcome> SyncAsync(GroupCoordinator coordinator, JoinGroupOutcome joined) =>
+        coordinator.SyncGroupAsync(Group, joined.GenerationId, joined.MemberId, null, null, null,
+            new Dictionary<string, byte[]> { [joined.MemberId] = [9] });
+
     private Task<SyncGroupOutcome> SyncAsync(JoinGroupOutcome joined) =>
         _coordinator.SyncGroupAsync(Group, joined.GenerationId, joined.MemberId, null, null, null,
             new Dictionary<string, byte[]> { [joined.MemberId] = [9] });

@@ -1,8 +1,8 @@
 namespace StreamMasking.Broker.Groups.Persistence;
 
 /// <summary>
-/// One durable change to group offsets. Kind: "offset" (committed), "txn-offset" (staged by a transaction),
-/// "txn-end" (a producer's staged offsets committed or discarded), "delete-group".
+/// One durable change to a group. Kind: "offset" (committed), "txn-offset" (staged by a transaction),
+/// "txn-end" (a producer's staged offsets committed or discarded), "generation" (a generation formed), "delete-group".
 /// </summary>
 internal sealed record GroupJournalRecord(
     string Kind,
@@ -14,4 +14,5 @@ internal sealed record GroupJournalRecord(
     string? Metadata = null,
     long TimestampMs = 0,
     long ProducerId = -1,
-    bool Commit = false);
+    bool Commit = false,
+    int Generation = 0);
