@@ -75,9 +75,6 @@ public sealed class SegmentWindowEngine
     /// <summary>Whether any record has been seen.</summary>
     public bool HasStarted => _started;
 
-    /// <summary>Windows currently holding at least one record.</summary>
-    public int OpenWindowCount => _open.Count;
-
     /// <summary>
     /// <see cref="Observe(long, string, string?, ReadOnlySpan{AggregateInput}, ICollection{SealedWindow})"/> for a
     /// segment fed by one source partition only.

@@ -14,7 +14,6 @@ internal sealed class ProducerChangelogSink : IChangelogSink
     private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly Lock _gate = new();
     private readonly Dictionary<TopicPartition, long> _highestAcked = [];
-    private Error? _firstError;
 
     internal ProducerChangelogSink(IProducer<byte[]?, byte[]?> producer)
     {
@@ -50,18 +49,6 @@ internal sealed class ProducerChangelogSink : IChangelogSink
         }
     }
 
-    /// <summary>The first delivery failure seen, if any (the producer's transaction then cannot commit).</summary>
-    internal Error? FirstError
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _firstError;
-            }
-        }
-    }
-
     // Runs on the producer's delivery-report thread.
     private void OnDelivered(DeliveryReport<byte[]?, byte[]?> report)
     {
@@ -69,7 +56,7 @@ internal sealed class ProducerChangelogSink : IChangelogSink
         {
             if (report.Error.IsError)
             {
-                _firstError ??= report.Error;
+                // The producer's transaction cannot commit now; the loop sees the error when it commits.
                 return;
             }
 
