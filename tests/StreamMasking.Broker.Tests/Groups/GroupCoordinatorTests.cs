@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Broker.Groups;
 using StreamMasking.Broker.Protocol;
 
@@ -11,7 +12,7 @@ public sealed class GroupCoordinatorTests : IDisposable
 
     // A static rejoin answers at once; a rebalance would park it until every other member rejoined (never, here).
     private static readonly TimeSpan NoRebalance = TimeSpan.FromSeconds(30);
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly GroupCoordinator _coordinator;
 
     public GroupCoordinatorTests() =>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Broker.Groups;
 using StreamMasking.Broker.Protocol;
 using StreamMasking.Broker.Tests.Groups;
@@ -11,7 +12,7 @@ namespace StreamMasking.Broker.Tests.Transactions;
 public sealed class TransactionCoordinatorTests : IDisposable
 {
     private const string TxnId = "txn";
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly RecordingMarkers _markers = new();
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "sm-txn-" + Guid.NewGuid().ToString("N"));
     private GroupCoordinator _groups;

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Tests.Windows;
 using StreamMasking.Core.Windows;
@@ -10,7 +11,7 @@ namespace StreamMasking.Core.Tests.Aggregation;
 
 public sealed class WindowReleaserTests
 {
-    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public void Release_EmptyWindows_EmitNoisyResultForEveryAggregate()

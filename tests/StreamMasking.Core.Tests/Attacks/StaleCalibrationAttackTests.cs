@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Windows;
 using StreamMasking.Privacy.Accounting;
@@ -45,7 +46,7 @@ public sealed class StaleCalibrationAttackTests
     [InlineData("clamp")]
     public void FromBytes_EngineStateAfterAnyCalibrationEdit_IsNotRestoredAsIs(string edit)
     {
-        var time = new StreamMasking.Core.Tests.Windows.ManualClock(DateTimeOffset.UnixEpoch.AddMinutes(1));
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddMinutes(1));
         var sum = new AggregateSpec
         {
             Name = "cost",

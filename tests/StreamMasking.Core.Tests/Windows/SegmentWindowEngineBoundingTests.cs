@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Windows;
 using StreamMasking.Privacy.Accounting;
@@ -7,7 +8,7 @@ namespace StreamMasking.Core.Tests.Windows;
 
 public sealed class SegmentWindowEngineBoundingTests
 {
-    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
     private readonly List<SealedWindow> _sealed = [];
 
     [Fact]

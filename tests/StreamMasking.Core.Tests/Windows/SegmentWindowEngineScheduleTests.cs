@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Windows;
 using static StreamMasking.Core.Tests.Aggregation.WindowSpecs;
@@ -13,7 +14,7 @@ public sealed class SegmentWindowEngineScheduleTests
     private static readonly DateTimeOffset WallStart = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
     private static readonly long Now0 = WallStart.ToUnixTimeMilliseconds();
     private static readonly WindowSpec Hourly = new(TimeSpan.FromHours(1), TimeSpan.FromMinutes(5));
-    private readonly ManualClock _clock = new(WallStart);
+    private readonly FakeTimeProvider _clock = new(WallStart);
     private readonly List<SealedWindow> _sealed = [];
 
     [Fact]

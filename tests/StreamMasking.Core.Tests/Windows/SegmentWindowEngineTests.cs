@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Windows;
 using static StreamMasking.Core.Tests.Aggregation.WindowSpecs;
@@ -7,7 +8,7 @@ namespace StreamMasking.Core.Tests.Windows;
 public sealed class SegmentWindowEngineTests
 {
     private static readonly DateTimeOffset WallStart = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
-    private readonly ManualClock _clock = new(WallStart);
+    private readonly FakeTimeProvider _clock = new(WallStart);
     private readonly List<SealedWindow> _sealed = [];
 
     [Theory]

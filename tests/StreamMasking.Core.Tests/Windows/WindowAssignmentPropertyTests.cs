@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Windows;
 using static StreamMasking.Core.Tests.Aggregation.WindowSpecs;
@@ -24,7 +25,7 @@ public sealed class WindowAssignmentPropertyTests
     {
         var random = new System.Random(seed);
         var spec = Segment(window: new WindowSpec(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(random.Next(0, 15))));
-        var engine = new SegmentWindowEngine(spec, new ManualClock(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero)));
+        var engine = new SegmentWindowEngine(spec, new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero)));
         var sealedWindows = new List<SealedWindow>();
         var expected = new Dictionary<long, long>();
         var maxSeen = long.MinValue;
