@@ -47,47 +47,132 @@ public sealed class PolicyValidationTests
         ShouldBeAt(At(errors, key), 2, 1, $"key '{key}' does not belong here: differential privacy is declared per segment");
     }
 
-    [Fact]
-    public void Parse_DuplicateFieldKey_PointsAtSecondAndNamesFirstLine()
+    /// <summary>Policies with one problem each: the diagnostic's path, position and message.</summary>
+    public static TheoryData<string, string, string, int, int, string> OneProblem => new()
     {
-        var errors = TestPolicies.Errors("""
-            version: "1"
-            segments:
-              - name: s
-                match: { all: [] }
-                fields:
-                  age: keep
-                  age: drop
-            """);
+        {
+            "DuplicateFieldKey_PointsAtSecondAndNamesFirstLine",
+            """
+                version: "1"
+                segments:
+                  - name: s
+                    match: { all: [] }
+                    fields:
+                      age: keep
+                      age: drop
+                """,
+            "segments[0].fields.age", 7, 7, "duplicate key 'age' (first defined at line 6)"
+        },
+        {
+            "DuplicateTopLevelKey_IsAnError",
+            """
+                version: "1"
+                version: "2"
+                segments: [{ name: s, match: { all: [] } }]
+                """,
+            "version", 2, 1, "duplicate key 'version'"
+        },
+        {
+            "DuplicateSegmentNames_PointsAtSecondName",
+            """
+                version: "1"
+                segments:
+                  - name: a
+                    match: { field: t, equals: x }
+                  - name: a
+                    match: { field: t, equals: y }
+                """,
+            "segments[1].name", 5, 11, "duplicate segment name 'a' (first defined at line 3)"
+        },
+        {
+            "SegmentsNotAList_IsAnError",
+            """
+                version: "1"
+                segments: all
+                """,
+            "segments", 2, 11, "must be a list"
+        },
+        {
+            "ContradictoryAll_CanNeverMatch",
+            """
+                version: "1"
+                segments:
+                  - name: s
+                    match:
+                      all:
+                        - { field: tenant, equals: a }
+                        - { field: tenant, in: [b, c] }
+                """,
+            "segments[0].match.all", 6, 9, "can never match: field tenant"
+        },
+        {
+            "SegmentAfterCatchAll_IsUnreachable",
+            """
+                version: "1"
+                segments:
+                  - name: everything
+                    match: { all: [] }
+                  - name: late
+                    match: { field: t, equals: x }
+                """,
+            "segments[1].match", 5, 11, "segment 'late' is unreachable: segment 'everything' (line 3)"
+        },
+        {
+            "FieldAndItsParentBothRuled_IsAnError",
+            """
+                version: "1"
+                segments:
+                  - name: s
+                    match: { all: [] }
+                    fields:
+                      patient: keep
+                      patient.ssn: drop
+                """,
+            "segments[0].fields['patient.ssn']", 7, 7, "'patient' (keep (raw value passes)) contains 'patient.ssn'"
+        },
+        {
+            "KeptParentOfTaggedField_IsAnError",
+            """
+                version: "1"
+                schema:
+                  fields:
+                    patient.ssn: [PII]
+                tags:
+                  PII: tokenize
+                segments:
+                  - name: s
+                    match: { all: [] }
+                    fields:
+                      patient: keep
+                """,
+            "segments[0].fields.patient", 11, 7, "contains 'patient.ssn' (tag PII: tokenize"
+        },
+        {
+            "TagsWithDifferentActionsOnOneField_IsAnError",
+            """
+                version: "1"
+                schema:
+                  fields:
+                    zip: [PII, QUASI]
+                tags:
+                  PII: tokenize
+                  QUASI: { action: generalize, prefix: 3 }
+                segments:
+                  - name: s
+                    match: { all: [] }
+                """,
+            "segments[0]", 9, 5, "field 'zip' has tags with different actions"
+        },
+    };
 
-        ShouldBeAt(At(errors, "segments[0].fields.age"), 7, 7, "duplicate key 'age' (first defined at line 6)");
-    }
-
-    [Fact]
-    public void Parse_DuplicateTopLevelKey_IsAnError()
+    [Theory]
+    [MemberData(nameof(OneProblem))]
+    public void Parse_OneProblem_ReportedAtItsPosition(string problem, string yaml, string path, int line, int column, string message)
     {
-        var errors = TestPolicies.Errors("""
-            version: "1"
-            version: "2"
-            segments: [{ name: s, match: { all: [] } }]
-            """);
+        _ = problem;
+        var errors = TestPolicies.Errors(yaml);
 
-        ShouldBeAt(At(errors, "version"), 2, 1, "duplicate key 'version'");
-    }
-
-    [Fact]
-    public void Parse_DuplicateSegmentNames_PointsAtSecondName()
-    {
-        var errors = TestPolicies.Errors("""
-            version: "1"
-            segments:
-              - name: a
-                match: { field: t, equals: x }
-              - name: a
-                match: { field: t, equals: y }
-            """);
-
-        ShouldBeAt(At(errors, "segments[1].name"), 5, 11, "duplicate segment name 'a' (first defined at line 3)");
+        ShouldBeAt(At(errors, path), line, column, message);
     }
 
     [Fact]
@@ -163,17 +248,6 @@ public sealed class PolicyValidationTests
         ShouldBeAt(At(errors, "version"), 1, 10, "must be a text value, found a list");
         ShouldBeAt(At(errors, "defaults"), 2, 11, "must be a mapping, found a scalar");
         ShouldBeAt(At(errors, "segments[0].fields"), 6, 13, "must be a mapping, found a list");
-    }
-
-    [Fact]
-    public void Parse_SegmentsNotAList_IsAnError()
-    {
-        var errors = TestPolicies.Errors("""
-            version: "1"
-            segments: all
-            """);
-
-        ShouldBeAt(At(errors, "segments"), 2, 11, "must be a list");
     }
 
     [Fact]
@@ -333,37 +407,6 @@ public sealed class PolicyValidationTests
         TestPolicies.Valid($"version: '1'\nsegments:\n  - name: s\n    match: {match}\n");
 
     [Fact]
-    public void Parse_ContradictoryAll_CanNeverMatch()
-    {
-        var errors = TestPolicies.Errors("""
-            version: "1"
-            segments:
-              - name: s
-                match:
-                  all:
-                    - { field: tenant, equals: a }
-                    - { field: tenant, in: [b, c] }
-            """);
-
-        ShouldBeAt(At(errors, "segments[0].match.all"), 6, 9, "can never match: field tenant");
-    }
-
-    [Fact]
-    public void Parse_SegmentAfterCatchAll_IsUnreachable()
-    {
-        var errors = TestPolicies.Errors("""
-            version: "1"
-            segments:
-              - name: everything
-                match: { all: [] }
-              - name: late
-                match: { field: t, equals: x }
-            """);
-
-        ShouldBeAt(At(errors, "segments[1].match"), 5, 11, "segment 'late' is unreachable: segment 'everything' (line 3)");
-    }
-
-    [Fact]
     public void Parse_SegmentWithSameMatchAsEarlier_IsUnreachable()
     {
         var errors = TestPolicies.Errors("""
@@ -378,61 +421,6 @@ public sealed class PolicyValidationTests
             """);
 
         At(errors, "segments[1].match").Message.ShouldContain("has the same match rule");
-    }
-
-    [Fact]
-    public void Parse_FieldAndItsParentBothRuled_IsAnError()
-    {
-        var errors = TestPolicies.Errors("""
-            version: "1"
-            segments:
-              - name: s
-                match: { all: [] }
-                fields:
-                  patient: keep
-                  patient.ssn: drop
-            """);
-
-        ShouldBeAt(At(errors, "segments[0].fields['patient.ssn']"), 7, 7, "'patient' (keep (raw value passes)) contains 'patient.ssn'");
-    }
-
-    [Fact]
-    public void Parse_KeptParentOfTaggedField_IsAnError()
-    {
-        var errors = TestPolicies.Errors("""
-            version: "1"
-            schema:
-              fields:
-                patient.ssn: [PII]
-            tags:
-              PII: tokenize
-            segments:
-              - name: s
-                match: { all: [] }
-                fields:
-                  patient: keep
-            """);
-
-        ShouldBeAt(At(errors, "segments[0].fields.patient"), 11, 7, "contains 'patient.ssn' (tag PII: tokenize");
-    }
-
-    [Fact]
-    public void Parse_TagsWithDifferentActionsOnOneField_IsAnError()
-    {
-        var errors = TestPolicies.Errors("""
-            version: "1"
-            schema:
-              fields:
-                zip: [PII, QUASI]
-            tags:
-              PII: tokenize
-              QUASI: { action: generalize, prefix: 3 }
-            segments:
-              - name: s
-                match: { all: [] }
-            """);
-
-        ShouldBeAt(At(errors, "segments[0]"), 9, 5, "field 'zip' has tags with different actions");
     }
 
     [Fact]
