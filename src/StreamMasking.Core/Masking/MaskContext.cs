@@ -31,7 +31,8 @@ internal sealed class MaskContext(RecordEnvelope record, FieldPath? unitField)
         return _unit is not null;
     }
 
-    private static string? Read(JsonObject body, FieldPath? path)
+    /// <summary>The canonical text of the scalar at <paramref name="path"/>, or null when absent or not a scalar.</summary>
+    internal static string? Read(JsonObject body, FieldPath? path)
     {
         if (path is null)
         {

@@ -55,4 +55,21 @@ public sealed class RecordMasker : IDisposable
 
         return _plans[segment.Index].Mask(record, stripNoisedFields);
     }
+
+    /// <summary>
+    /// The key of <paramref name="record"/>'s masked output under <paramref name="segment"/>'s <c>key</c>: null for
+    /// <c>none</c>, else a segment token (never a raw value). False, with the failed path (the key field, or
+    /// <c>$key</c> when the input record has no key), when the declared key cannot be derived.
+    /// </summary>
+    public bool TryOutputKey(SegmentPolicy segment, RecordEnvelope record, byte[]? inputKey, out string? token, out string? failedPath)
+    {
+        ArgumentNullException.ThrowIfNull(segment);
+        ArgumentNullException.ThrowIfNull(record);
+        if (segment.Index >= _plans.Length || !ReferenceEquals(_policy.Segments[segment.Index], segment))
+        {
+            throw new ArgumentException($"Segment '{segment.Name}' does not belong to this masker's policy.", nameof(segment));
+        }
+
+        return _plans[segment.Index].TryKey(record, inputKey, out token, out failedPath);
+    }
 }

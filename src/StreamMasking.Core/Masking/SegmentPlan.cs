@@ -15,6 +15,9 @@ namespace StreamMasking.Core.Masking;
 /// </summary>
 internal sealed class SegmentPlan : IDisposable
 {
+    /// <summary>The path a dead letter names when <c>key: input-key</c> meets a record without a key.</summary>
+    public const string InputKeyPath = "$key";
+
     private readonly PlanNode[] _roots;
     private readonly bool _keepNulls;
     private readonly SegmentHmac _hmac;
@@ -22,6 +25,7 @@ internal sealed class SegmentPlan : IDisposable
     private readonly FieldPath? _unitField;
     private readonly bool _hasNoise;
     private readonly string _contentHash;
+    private readonly OutputKey _key;
 
     public SegmentPlan(SegmentPolicy segment, PolicyDefaults defaults, byte[] tokenKey, byte[] noiseKey)
     {
@@ -29,6 +33,7 @@ internal sealed class SegmentPlan : IDisposable
         var hmac = _hmac = new SegmentHmac(tokenKey);
         _noiseKey = [.. noiseKey];
         _unitField = segment.Privacy.Unit?.Field;
+        _key = segment.Key;
         _contentHash = PolicyContentHash.Of(segment);
         var leaves = segment.Fields
             .Where(f => f.Action is not DropAction) // dropping = never copying
@@ -50,6 +55,40 @@ internal sealed class SegmentPlan : IDisposable
         var context = _hasNoise && !stripNoisedFields ? new MaskContext(record, _unitField) : null;
         var failure = Apply(record.Body, _roots, output, context, stripNoisedFields);
         return failure is null ? MaskOutcome.Masked(output) : failure;
+    }
+
+    /// <summary>
+    /// The key of the masked record: null for <c>key: none</c>, else the segment token of the key field's value or of
+    /// the input key. False (with the path that failed: the field, or <c>$key</c>) when the field is absent or not a
+    /// scalar, or the record has no key: such a record is dead-lettered, never published without the declared key.
+    /// </summary>
+    public bool TryKey(RecordEnvelope record, byte[]? inputKey, out string? token, out string? failedPath)
+    {
+        token = null;
+        failedPath = null;
+        switch (_key.Kind)
+        {
+            case OutputKeyKind.Field:
+                if (MaskContext.Read(record.Body, _key.Field) is not { } text)
+                {
+                    failedPath = _key.Field!.Text;
+                    return false;
+                }
+
+                token = TokenizeOperation.Token(_hmac, text);
+                return true;
+            case OutputKeyKind.InputKey:
+                if (inputKey is null)
+                {
+                    failedPath = InputKeyPath;
+                    return false;
+                }
+
+                token = TokenizeOperation.Token(_hmac, inputKey);
+                return true;
+            default:
+                return true;
+        }
     }
 
     private MaskOutcome? Apply(JsonObject input, PlanNode[] nodes, JsonObject output, MaskContext? context, bool strip)

@@ -38,15 +38,18 @@ public sealed class SegmentPolicy
     /// <summary>The format masked records are written in (<c>output</c>); <see cref="OutputFormat.Json"/> unless declared.</summary>
     public OutputFormat Output { get; init; }
 
+    /// <summary>The key of masked records (<c>key</c>); <see cref="OutputKey.None"/> unless declared.</summary>
+    public OutputKey Key { get; init; } = OutputKey.None;
+
     /// <summary>
     /// The segment's own tag actions (its <c>tags</c> map), which override the policy's <see cref="PrivacyPolicy.TagActions"/>;
     /// kept for tags found in Avro writer schemas at run time (see <see cref="Schemas.SchemaTagRules"/>).
     /// </summary>
     public IReadOnlyDictionary<string, Actions.FieldAction> TagActions { get; init; } = new Dictionary<string, Actions.FieldAction>();
 
-    /// <summary>This segment with other effective field rules (same index, name, topic, match, privacy and output).</summary>
+    /// <summary>This segment with other effective field rules (same index, name, topic, match, privacy, output and key).</summary>
     internal SegmentPolicy WithFields(IReadOnlyList<FieldRule> fields) =>
-        new(Index, Name, MaskedTopic, Match, fields, Privacy) { Output = Output, TagActions = TagActions };
+        new(Index, Name, MaskedTopic, Match, fields, Privacy) { Output = Output, Key = Key, TagActions = TagActions };
 
     /// <inheritdoc />
     public override string ToString() => $"Segment({Name})";

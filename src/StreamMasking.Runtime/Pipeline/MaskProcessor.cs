@@ -162,6 +162,15 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
             return;
         }
 
+        // The declared key is a segment token (of a field, or of the input key), never a raw value;
+        // derived before the window sees the record, so a record dead-lettered here is never aggregated.
+        var inputKey = _trustSourceHeaders ? SourceKey(record.Message.Headers) : record.Message.Key;
+        if (!masker.TryOutputKey(segment, envelope, inputKey, out var keyToken, out var keyFailure))
+        {
+            context.Send(_deadLetters.Create(DeadLetterReason.SchemaMismatch, StageName, source, value, keyed.Name, keyFailure));
+            return;
+        }
+
         if (_windowing?.Find(keyed.Name) is { } windowed)
         {
             var timestamp = record.Message.Timestamp.Type == TimestampType.NotAvailable ? -1 : record.Message.Timestamp.UnixTimestampMs;
@@ -214,13 +223,16 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
         source.WriteTo(headers);
         var message = new Message<byte[]?, byte[]?>
         {
-            Key = null,
+            Key = keyToken is null ? null : Encoding.UTF8.GetBytes(keyToken),
             Value = output,
             Headers = headers,
             Timestamp = record.Message.Timestamp,
         };
         context.Send(new OutputRecord(keyed.MaskedTopic, message, OutputKind.Published, keyed.Name));
     }
+
+    private static byte[]? SourceKey(Headers? headers) =>
+        headers is not null && headers.TryGetLastBytes(RecordHeaders.SourceKey, out var key) ? key : null;
 
     // Whether a record of a windowed segment may be published; otherwise it is dead-lettered or dropped here, counted.
     private bool Admit(RecordVerdict verdict, WindowedSegment segment, SourceCoordinates source, byte[]? value, IProcessorContext context)

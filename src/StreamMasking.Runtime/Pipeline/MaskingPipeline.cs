@@ -69,6 +69,12 @@ public sealed class MaskingPipeline : IDisposable
             avroWriter = MaskedAvroWriter.Create(options, p.RetryBackoff, policy.Version, loggerFactory.CreateLogger<MaskedAvroWriter>());
         }
 
+        if (p.InputKeyedBySegment && policy.Segments.FirstOrDefault(s => s.Key.Kind == OutputKeyKind.InputKey) is { } keyedByInput)
+        {
+            throw new StreamMaskingConfigurationException(
+                $"Segment '{keyedByInput.Name}' declares key: input-key, but Pipeline:InputKeyedBySegment says the input key is the segment name.");
+        }
+
         var stages = new List<(StageSettings, IRecordProcessor)>();
         if (!p.InputKeyedBySegment)
         {

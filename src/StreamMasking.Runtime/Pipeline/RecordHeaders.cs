@@ -19,6 +19,13 @@ public static class RecordHeaders
     public const string SourceOffset = "sm-source-offset";
 
     /// <summary>
+    /// The input record's key, carried on the internal repartition topic only for a segment declaring
+    /// <c>key: input-key</c> (the mask stage publishes its segment token as the masked record's key). Never written to
+    /// an output topic.
+    /// </summary>
+    public const string SourceKey = "sm-source-key";
+
+    /// <summary>
     /// Content type of a masked record's value: <c>application/json</c>, or
     /// <c>application/vnd.apache.avro+binary; framing=confluent</c> (Confluent wire format, schema in the registry).
     /// </summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using StreamMasking.Core.DeadLetters;
+using StreamMasking.Core.Policy;
 using StreamMasking.Core.Segmentation;
 using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
@@ -64,6 +65,11 @@ internal sealed class RouteProcessor : IRecordProcessor
 
         source.WriteTo(headers);
         headers.Add(RecordHeaders.Segment, Encoding.UTF8.GetBytes(segment.Name));
+        if (segment.Key.Kind == OutputKeyKind.InputKey && record.Message.Key is { } inputKey)
+        {
+            headers.Add(RecordHeaders.SourceKey, inputKey);
+        }
+
         var message = new Message<byte[]?, byte[]?>
         {
             Key = Encoding.UTF8.GetBytes(segment.Name),

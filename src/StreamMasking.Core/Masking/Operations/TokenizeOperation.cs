@@ -43,9 +43,7 @@ internal sealed class TokenizeOperation(SegmentHmac hmac) : FieldOperation
         try
         {
             var written = Encoding.UTF8.GetBytes(text, buffer);
-            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            hmac.Compute(buffer[..written], mac);
-            return Prefix + Base64Url.EncodeToString(mac[..TokenBytes]);
+            return Token(hmac, buffer[..written]);
         }
         finally
         {
@@ -56,5 +54,13 @@ internal sealed class TokenizeOperation(SegmentHmac hmac) : FieldOperation
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>The token of raw bytes (a record key); for UTF-8 text it equals the token of the text.</summary>
+    internal static string Token(SegmentHmac hmac, ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        hmac.Compute(bytes, mac);
+        return Prefix + Base64Url.EncodeToString(mac[..TokenBytes]);
     }
 }

@@ -10,7 +10,7 @@ namespace StreamMasking.Core.Policy.Parsing;
 /// </summary>
 internal static class SegmentParser
 {
-    private static readonly string[] Keys = ["name", "match", "fields", "tags", "privacyUnit", "window", "budget", "aggregates", "output"];
+    private static readonly string[] Keys = ["name", "match", "fields", "tags", "privacyUnit", "window", "budget", "aggregates", "output", "key"];
 
     public static (SegmentPolicy? Segment, YNode? NameNode) Parse(YNode node, int index, string path, PolicyContext ctx)
     {
@@ -57,13 +57,54 @@ internal static class SegmentParser
 
         var privacy = DpRules.Parse(reader, bag);
         var output = ParseOutput(reader, bag);
-        if (name is null || match is null || !tagsOk || !fieldsOk || privacy is null || output is null)
+        var key = ParseKey(reader, bag);
+        if (name is null || match is null || !tagsOk || !fieldsOk || privacy is null || output is null || key is null)
         {
             return (null, nameNode);
         }
 
         var rules = EffectiveRules.Build(name, reader, explicitRules, segmentTags, ctx);
-        return rules is null ? (null, nameNode) : (new SegmentPolicy(index, name, topic!, match, rules, privacy) { Output = output.Value, TagActions = segmentTags }, nameNode);
+        return rules is null ? (null, nameNode) : (new SegmentPolicy(index, name, topic!, match, rules, privacy) { Output = output.Value, Key = key, TagActions = segmentTags }, nameNode);
+    }
+
+    // key: none | input-key | { field: path }
+    private static OutputKey? ParseKey(MappingReader reader, PolicyDiagnosticBag bag)
+    {
+        if (reader.Get("key") is not { } node)
+        {
+            return OutputKey.None;
+        }
+
+        var path = reader.ChildPath("key");
+        if (node is YMapping mapping)
+        {
+            var keyReader = new MappingReader(mapping, path, bag, ["field"]);
+            if (keyReader.Require("field") is not { } fieldNode || YamlValues.Text(fieldNode, keyReader.ChildPath("field"), bag) is not { } text)
+            {
+                return null;
+            }
+
+            if (!FieldPath.TryParse(text, out var field))
+            {
+                bag.Add(fieldNode, keyReader.ChildPath("field"), $"'{text}' is not a field path (dot-separated names)");
+                return null;
+            }
+
+            return new OutputKey(OutputKeyKind.Field, field);
+        }
+
+        switch (YamlValues.Text(node, path, bag))
+        {
+            case "none":
+                return OutputKey.None;
+            case "input-key":
+                return new OutputKey(OutputKeyKind.InputKey);
+            case null:
+                return null;
+            default:
+                bag.Add(node, path, "key must be 'none', 'input-key' or { field: <path> }");
+                return null;
+        }
     }
 
     private static OutputFormat? ParseOutput(MappingReader reader, PolicyDiagnosticBag bag)
