@@ -1,6 +1,7 @@
 using System.Text;
 using StreamMasking.Core.Masking;
 using StreamMasking.Core.Policy;
+using StreamMasking.Core.Policy.Reporting;
 
 namespace StreamMasking.Core.Tests.Masking;
 
@@ -44,6 +45,16 @@ public sealed class OutputKeyTests
         field.Field!.Text.ShouldBe("patient.id");
         field.ToString().ShouldBe("{ field: patient.id }");
         TestPolicies.OneSegment("a: keep").Segments[0].Key.ShouldBe(OutputKey.None);
+    }
+
+    [Fact]
+    public void Explain_KeyedSegment_SaysWhatRecordsAreLinkableBy()
+    {
+        PolicyExplainer.Explain(Policy("{ field: patient.id }"))
+            .ShouldContain("  key: segment token of patient.id (records are linkable by it)");
+        PolicyExplainer.Explain(Policy("input-key"))
+            .ShouldContain("  key: segment token of the input key (records are linkable by it)");
+        PolicyExplainer.Explain(Policy("none")).ShouldNotContain(l => l.StartsWith("  key:", StringComparison.Ordinal));
     }
 
     [Theory]

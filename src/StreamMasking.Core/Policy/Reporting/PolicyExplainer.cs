@@ -43,6 +43,12 @@ public static class PolicyExplainer
             lines.Add("");
             lines.Add($"segment {s.Name} -> topic {s.MaskedTopic}");
             lines.Add($"  match: {s.Match}");
+            if (segment.Key.Kind != OutputKeyKind.None)
+            {
+                lines.Add(segment.Key.Kind == OutputKeyKind.Field
+                    ? $"  key: segment token of {segment.Key.Field} (records are linkable by it)"
+                    : "  key: segment token of the input key (records are linkable by it)");
+            }
             var width = s.Fields.Count == 0 ? 0 : s.Fields.Max(f => f.Path.Length);
             foreach (var f in s.Fields)
             {
