@@ -198,7 +198,10 @@ public sealed class ChaosTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Every release of the chaos run equals the reference's, byte for byte, and none is missing.</summary>
+    /// <summary>
+    /// Every release of the chaos run equals the reference's, byte for byte, none is missing or extra, and both
+    /// suppressed the same releases.
+    /// </summary>
     private static void CompareReleases(VerifiedRun run, VerifiedRun expected, List<string> violations)
     {
         foreach (var (key, bytes) in expected.Releases)
@@ -214,6 +217,11 @@ public sealed class ChaosTests(ITestOutputHelper output)
         }
 
         violations.AddRange(run.Releases.Keys.Where(k => !expected.Releases.ContainsKey(k)).Select(k => $"release {k} was not released by the uninterrupted run"));
+
+        // Every suppression is audited, and the same ones: a window the uninterrupted run suppressed (budget spent)
+        // must be suppressed here too, never released or silently skipped.
+        violations.AddRange(expected.Suppressed.Where(k => !run.Suppressed.Contains(k)).Select(k => $"suppression {k} of the uninterrupted run is not audited by the chaos run"));
+        violations.AddRange(run.Suppressed.Where(k => !expected.Suppressed.Contains(k)).Select(k => $"suppression {k} was not made by the uninterrupted run"));
     }
 
     internal static List<ServiceProcess> StartInstances(string root, string bootstrap, ChaosTopology topology, int count, params string[] extraArguments)
