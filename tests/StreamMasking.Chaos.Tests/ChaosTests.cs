@@ -20,15 +20,14 @@ namespace StreamMasking.Chaos.Tests;
 public sealed class ChaosTests(ITestOutputHelper output)
 {
     /// <remarks>
-    /// Runs with <c>STREAMMASKING_CHAOS=1</c> (or the soak switch), not in the default suite yet: in two of three
-    /// CI-size runs a few windows' sealed contents differ from the uninterrupted reference by one record (the noise
-    /// is identical), an open finding of the crash-test work; it stays out of CI until it is explained and fixed.
+    /// In the suite every fault kind once (<see cref="ChaosSettings"/>); an hour of random faults with
+    /// <c>STREAMMASKING_SOAK=1</c>. Releases are compared byte for byte with the reference: contribution bounding keeps
+    /// a unit's earliest records by event time, source and offset, so the different interleaving of source partitions
+    /// after restarts does not change which records a window counts.
     /// </remarks>
-    [SkippableFact]
+    [Fact]
     public async Task ChaosLoop_KillsFreezesAndBrokerRestarts_NothingLostDuplicatedOrOverspent()
     {
-        Skip.IfNot(Environment.GetEnvironmentVariable("STREAMMASKING_CHAOS") == "1" || Environment.GetEnvironmentVariable("STREAMMASKING_SOAK") == "1",
-            "the chaos loop runs with STREAMMASKING_CHAOS=1: an open finding (window contents differ from the reference run) keeps it out of the default suite");
         var settings = ChaosSettings.Current;
         var root = Directory.CreateTempSubdirectory("streammasking-chaos-");
         var brokerData = Directory.CreateDirectory(Path.Combine(root.FullName, "broker")).FullName;
