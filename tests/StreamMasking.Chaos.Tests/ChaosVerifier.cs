@@ -64,10 +64,10 @@ internal sealed class ChaosVerifier
         }
 
         var releases = Releases();
-        CheckBudgets(releases);
+        var suppressed = CheckBudgets(releases);
         var open = CommittedLog.OpenTransactions(_bootstrapServers, CommittedLog.TopicsOf(_bootstrapServers, _topology.Prefix).Append(_topology.InputTopic));
         Violations.AddRange(open.Select(o => "transaction left open on " + o));
-        return new VerifiedRun(inputs.Count, published, deadLetters.Count, releases);
+        return new VerifiedRun(inputs.Count, published, deadLetters.Count, releases, suppressed);
     }
 
     private void Claim(Dictionary<string, string> seen, string source, string output)
@@ -127,9 +127,10 @@ internal sealed class ChaosVerifier
 
     /// <summary>
     /// Audit events: no id twice; per segment the debits never exceed the lifetime cap and add up to the ledger's
-    /// last lifetime spend; a release has one debit and no suppression; a suppressed release was not emitted.
+    /// last lifetime spend; every debit pays for a committed release (so the ledger's total is the sum of what the
+    /// released aggregates cost); a suppressed release was not emitted. Returns the suppressed release identities.
     /// </summary>
-    private void CheckBudgets(Dictionary<string, string> releases)
+    private HashSet<string> CheckBudgets(Dictionary<string, string> releases)
     {
         var events = CommittedLog.Read(_bootstrapServers, _topology.AuditTopic, TimeSpan.FromMinutes(1))
             .Select(r => JsonDocument.Parse(r.Message.Value!).RootElement.Clone()).ToList();
@@ -155,23 +156,30 @@ internal sealed class ChaosVerifier
             }
         }
 
-        var suppressed = events.Where(e => e.GetProperty("type").GetString() == "io.streammasking.release.suppressed")
-            .Select(e => e.GetProperty("data")).ToList();
-        foreach (var s in suppressed)
+        var suppressedKeys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var s in events.Where(e => e.GetProperty("type").GetString() == "io.streammasking.release.suppressed").Select(e => e.GetProperty("data")))
         {
-            var key = string.Create(CultureInfo.InvariantCulture,
-                $"{s.GetProperty("segment").GetString()}/{s.GetProperty("aggregate").GetString()}/{(s.GetProperty("continual").GetBoolean() ? "continual" : "window")}/{s.GetProperty("window").GetProperty("index").GetInt64()}");
+            var key = ReleaseIdentity(s);
+            suppressedKeys.Add(key);
             if (releases.ContainsKey(key))
             {
                 Violations.Add($"release {key} was both suppressed and emitted");
             }
         }
 
-        var released = events.Count(e => e.GetProperty("type").GetString() == "io.streammasking.release");
-        if (released != releases.Count)
+        var released = events.Where(e => e.GetProperty("type").GetString() == "io.streammasking.release").Select(e => e.GetProperty("data")).ToList();
+        if (released.Count != releases.Count)
         {
-            Violations.Add($"{releases.Count} releases on the aggregates topic but {released} release audit events");
+            Violations.Add($"{releases.Count} releases on the aggregates topic but {released.Count} release audit events");
         }
+
+        var releaseKeys = released.Select(r => r.GetProperty("releaseKey").GetString()).ToHashSet(StringComparer.Ordinal);
+        foreach (var debit in debits.Where(d => !releaseKeys.Contains(d.GetProperty("releaseKey").GetString())).Take(5))
+        {
+            Violations.Add($"budget debit for {debit.GetProperty("releaseKey").GetString()} pays for no committed release");
+        }
+
+        return suppressedKeys;
     }
 
     private static JsonDocument? TryParse(byte[]? value)
@@ -191,4 +199,4 @@ internal sealed class ChaosVerifier
 }
 
 /// <summary>What a verified run consumed and released.</summary>
-internal sealed record VerifiedRun(long Consumed, long Published, long DeadLettered, Dictionary<string, string> Releases);
+internal sealed record VerifiedRun(long Consumed, long Published, long DeadLettered, Dictionary<string, string> Releases, HashSet<string> Suppressed);

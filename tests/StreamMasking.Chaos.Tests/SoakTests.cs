@@ -24,8 +24,8 @@ public sealed class SoakTests(ITestOutputHelper output)
     [Fact]
     public async Task SteadyWorkload_MemoryThreadsAndFilesStayFlatAfterWarmUp()
     {
-        var duration = Soak ? TimeSpan.FromHours(1) : TimeSpan.FromSeconds(90);
-        var warmUp = Soak ? TimeSpan.FromMinutes(5) : TimeSpan.FromSeconds(30);
+        var duration = Soak ? TimeSpan.FromHours(1) : TimeSpan.FromSeconds(50);
+        var warmUp = Soak ? TimeSpan.FromMinutes(5) : TimeSpan.FromSeconds(20);
         var every = Soak ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(5);
         var rate = Soak ? 200 : 150;
         // An hour must be flat; the short run only catches a leak per record or per transaction.

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace StreamMasking.Core.Aggregation;
 
 /// <summary>
@@ -7,24 +5,35 @@ namespace StreamMasking.Core.Aggregation;
 /// a unit's records beyond L∞ (per key for histograms) or beyond L0 distinct keys are ignored and counted, so the
 /// sensitivity the release is calibrated to holds by construction.
 /// </summary>
+/// <remarks>
+/// The records a unit contributes are its earliest in <see cref="ContributionOrder"/> (event time, source partition,
+/// offset), not the first to arrive: records of several source partitions interleave differently after a restart or
+/// under another instance's schedule, and a release must be a function of the window's records alone. So the per-unit
+/// state keeps what the choice needs (<see cref="UnitContributions"/>), and the totals are computed when the window is
+/// sealed, units in ordinal order, so that even a floating-point sum does not depend on arrival order.
+/// </remarks>
 internal sealed class AggregateAccumulator
 {
-    private Dictionary<string, UnitTally>? _units;
+    private Dictionary<string, UnitContributions>? _units;
 
-    public long Count { get; private set; }
+    // Records without a privacy unit (event-level bounding): counted as they come.
+    private long _eventCount;
+    private double _eventSum;
+    private long[]? _eventBins;
 
-    public double Sum { get; private set; }
-
-    public long[]? Bins { get; private set; }
-
-    public long Capped { get; private set; }
+    // Records ignored by a cap enforced outside this window (windows per unit).
+    private long _capped;
 
     public bool ContainsUnit(string unit) => _units?.ContainsKey(unit) == true;
 
     /// <summary>Counts a record ignored by a cap enforced outside this window (windows per unit).</summary>
-    public void MarkCapped() => Capped++;
+    public void MarkCapped() => _capped++;
 
-    public AccumulateResult Add(AggregateSpec spec, string? unit, in AggregateInput input)
+    /// <summary>
+    /// Adds one record; <see cref="AccumulateResult.Capped"/> when the record's unit already had all the contributions
+    /// the bounds allow (one of its records, this one or an earlier-arrived later one, is then not counted).
+    /// </summary>
+    public AccumulateResult Add(AggregateSpec spec, string? unit, in AggregateInput input, ContributionOrder order)
     {
         var keyed = spec.Kind is AggregateKind.Histogram or AggregateKind.TopK;
         if (spec.Kind != AggregateKind.Count && !input.IsPresent)
@@ -37,54 +46,108 @@ internal sealed class AggregateAccumulator
             return AccumulateResult.Skipped;
         }
 
-        if (unit is not null && !TryCharge(spec, unit, keyed ? input.Category : -1))
+        if (unit is null)
         {
-            Capped++;
-            return AccumulateResult.Capped;
+            _eventCount++;
+            if (spec.Kind is AggregateKind.Sum or AggregateKind.Mean)
+            {
+                _eventSum += spec.Clamp!.Value.Clamp(input.Number);
+            }
+            else if (keyed)
+            {
+                _eventBins ??= new long[spec.Domain.Count];
+                _eventBins[input.Category]++;
+            }
+
+            return AccumulateResult.Added;
         }
 
-        Count++;
+        _units ??= new Dictionary<string, UnitContributions>(StringComparer.Ordinal);
+        if (!_units.TryGetValue(unit, out var contributions))
+        {
+            contributions = new UnitContributions();
+            _units.Add(unit, contributions);
+        }
+
+        var before = contributions.Contributions(spec);
+        contributions.Records++;
         if (spec.Kind is AggregateKind.Sum or AggregateKind.Mean)
         {
-            Sum += spec.Clamp!.Value.Clamp(input.Number);
+            contributions.Keep(spec, order, spec.Clamp!.Value.Clamp(input.Number));
         }
         else if (keyed)
         {
-            Bins ??= new long[spec.Domain.Count];
-            Bins[input.Category]++;
+            contributions.Touch(spec.Domain.Count, input.Category, order);
         }
 
-        return AccumulateResult.Added;
+        return contributions.Contributions(spec) > before ? AccumulateResult.Added : AccumulateResult.Capped;
     }
 
     public SealedAggregate Seal(AggregateSpec spec)
     {
-        IReadOnlyList<long> bins = spec.Kind is AggregateKind.Histogram or AggregateKind.TopK
-            ? (Bins is null ? new long[spec.Domain.Count] : (long[])Bins.Clone())
-            : [];
-        return new SealedAggregate(spec.Name, spec.Kind, Count, Sum, bins, Capped);
-    }
-
-    public void Write(BinaryWriter writer)
-    {
-        writer.Write(Count);
-        writer.Write(Sum);
-        writer.Write(Capped);
-        WriteBins(writer, Bins);
-        writer.Write(_units?.Count ?? 0);
-        if (_units is null)
+        var keyed = spec.Kind is AggregateKind.Histogram or AggregateKind.TopK;
+        var count = _eventCount;
+        var sum = _eventSum;
+        var capped = _capped;
+        var bins = keyed ? (_eventBins is null ? new long[spec.Domain.Count] : (long[])_eventBins.Clone()) : null;
+        foreach (var (_, unit) in (_units ?? []).OrderBy(u => u.Key, StringComparer.Ordinal))
         {
-            return;
+            var counted = unit.Contributions(spec);
+            count += counted;
+            capped += unit.Records - counted;
+            foreach (var (_, value) in unit.Kept ?? [])
+            {
+                sum += value;
+            }
+
+            if (bins is not null && unit.PerKey is { } perKey)
+            {
+                foreach (var key in unit.CountedKeys(spec))
+                {
+                    bins[key] += Math.Min(perKey[key], spec.MaxContributionsPerWindow);
+                }
+            }
         }
 
-        foreach (var (unit, tally) in _units)
+        return new SealedAggregate(spec.Name, spec.Kind, count, sum, bins ?? [], capped);
+    }
+
+    /// <summary>
+    /// Layout (window-engine state v4): event-level count, sum, bins; records capped outside the window; units, each
+    /// with its name, records, then for a sum or mean its kept values (order and value), for a histogram or top-k its
+    /// records and first record per key.
+    /// </summary>
+    public void Write(BinaryWriter writer, AggregateSpec spec)
+    {
+        writer.Write(_eventCount);
+        writer.Write(_eventSum);
+        writer.Write(_capped);
+        WriteBins(writer, _eventBins);
+        writer.Write(_units?.Count ?? 0);
+        foreach (var (name, unit) in (_units ?? []).OrderBy(u => u.Key, StringComparer.Ordinal))
         {
-            writer.Write(unit);
-            writer.Write(tally.Count);
-            writer.Write(tally.PerKey?.Length ?? 0);
-            foreach (var n in tally.PerKey ?? [])
+            writer.Write(name);
+            writer.Write(unit.Records);
+            if (spec.Kind is AggregateKind.Sum or AggregateKind.Mean)
             {
-                writer.Write(n);
+                writer.Write(unit.Kept?.Count ?? 0);
+                foreach (var (order, value) in unit.Kept ?? [])
+                {
+                    order.Write(writer);
+                    writer.Write(value);
+                }
+            }
+            else if (spec.Kind is AggregateKind.Histogram or AggregateKind.TopK)
+            {
+                writer.Write(unit.PerKey?.Length ?? 0);
+                for (var k = 0; k < (unit.PerKey?.Length ?? 0); k++)
+                {
+                    writer.Write(unit.PerKey![k]);
+                    if (unit.PerKey[k] > 0)
+                    {
+                        unit.FirstOfKey![k].Write(writer);
+                    }
+                }
             }
         }
     }
@@ -93,42 +156,62 @@ internal sealed class AggregateAccumulator
     {
         var accumulator = new AggregateAccumulator
         {
-            Count = reader.ReadInt64(),
-            Sum = reader.ReadDouble(),
-            Capped = reader.ReadInt64(),
-            Bins = ReadBins(reader, spec),
+            _eventCount = reader.ReadInt64(),
+            _eventSum = reader.ReadDouble(),
+            _capped = reader.ReadInt64(),
+            _eventBins = ReadBins(reader, spec),
         };
-        var units = reader.ReadInt32();
-        if (units < 0)
-        {
-            throw new FormatException("Negative unit count.");
-        }
-
+        var units = NonNegative(reader.ReadInt32());
         if (units > 0)
         {
-            accumulator._units = new Dictionary<string, UnitTally>(units, StringComparer.Ordinal);
+            accumulator._units = new Dictionary<string, UnitContributions>(units, StringComparer.Ordinal);
         }
 
         for (var i = 0; i < units; i++)
         {
-            var unit = reader.ReadString();
-            var tally = new UnitTally { Count = reader.ReadInt32() };
-            var keys = reader.ReadInt32();
-            if (keys != 0 && keys != spec.Domain.Count)
+            var name = reader.ReadString();
+            var unit = new UnitContributions { Records = NonNegative(reader.ReadInt32()) };
+            if (spec.Kind is AggregateKind.Sum or AggregateKind.Mean)
             {
-                throw new FormatException("Unit tally does not match the aggregate's domain.");
-            }
-
-            if (keys > 0)
-            {
-                tally.PerKey = new int[keys];
-                for (var k = 0; k < keys; k++)
+                var kept = NonNegative(reader.ReadInt32());
+                if (kept > spec.MaxContributionsPerWindow || kept > unit.Records)
                 {
-                    tally.PerKey[k] = reader.ReadInt32();
+                    throw new FormatException("A unit keeps more values than its bound allows.");
+                }
+
+                unit.Kept = new List<(ContributionOrder, double)>(kept);
+                for (var v = 0; v < kept; v++)
+                {
+                    unit.Kept.Add((ContributionOrder.Read(reader), reader.ReadDouble()));
+                }
+            }
+            else if (spec.Kind is AggregateKind.Histogram or AggregateKind.TopK)
+            {
+                var keys = NonNegative(reader.ReadInt32());
+                if (keys != 0 && keys != spec.Domain.Count)
+                {
+                    throw new FormatException("Unit contributions do not match the aggregate's domain.");
+                }
+
+                if (keys > 0)
+                {
+                    unit.PerKey = new int[keys];
+                    unit.FirstOfKey = new ContributionOrder[keys];
+                    for (var k = 0; k < keys; k++)
+                    {
+                        unit.PerKey[k] = NonNegative(reader.ReadInt32());
+                        if (unit.PerKey[k] > 0)
+                        {
+                            unit.FirstOfKey[k] = ContributionOrder.Read(reader);
+                        }
+                    }
                 }
             }
 
-            accumulator._units!.Add(unit, tally);
+            if (!accumulator._units!.TryAdd(name, unit))
+            {
+                throw new FormatException("Duplicate unit in accumulator state.");
+            }
         }
 
         return accumulator;
@@ -142,6 +225,8 @@ internal sealed class AggregateAccumulator
             writer.Write(bins![i]);
         }
     }
+
+    private static int NonNegative(int value) => value >= 0 ? value : throw new FormatException("Negative count in accumulator state.");
 
     private static long[]? ReadBins(BinaryReader reader, AggregateSpec spec)
     {
@@ -163,40 +248,5 @@ internal sealed class AggregateAccumulator
         }
 
         return bins;
-    }
-
-    private bool TryCharge(AggregateSpec spec, string unit, int key)
-    {
-        _units ??= new Dictionary<string, UnitTally>(StringComparer.Ordinal);
-        ref var tally = ref CollectionsMarshal.GetValueRefOrAddDefault(_units, unit, out _);
-        if (key < 0)
-        {
-            if (tally.Count >= spec.MaxContributionsPerWindow)
-            {
-                return false;
-            }
-
-            tally.Count++;
-            return true;
-        }
-
-        tally.PerKey ??= new int[spec.Domain.Count];
-        if (tally.PerKey[key] == 0)
-        {
-            // A new key for this unit: L0 bounds how many distinct keys it may touch.
-            if (tally.Count >= spec.MaxPartitionsPerUnit)
-            {
-                return false;
-            }
-
-            tally.Count++;
-        }
-        else if (tally.PerKey[key] >= spec.MaxContributionsPerWindow)
-        {
-            return false;
-        }
-
-        tally.PerKey[key]++;
-        return true;
     }
 }

@@ -92,6 +92,22 @@ public sealed class SegmentWindowEngine
     /// <param name="inputs">One input per aggregate, in <see cref="SegmentAggregationSpec.Aggregates"/> order.</param>
     /// <param name="sealedOut">Receives windows sealed by this call.</param>
     public ObserveResult Observe(long timestampMs, string source, string? unit, ReadOnlySpan<AggregateInput> inputs,
+        ICollection<SealedWindow> sealedOut) =>
+        Observe(timestampMs, source, 0, unit, inputs, sealedOut);
+
+    /// <summary>
+    /// Assigns one record to its window, advances its source's progress and the watermark, and seals every window
+    /// that closes as a result (appended to <paramref name="sealedOut"/> in window order). Where a unit has more
+    /// records in a window than its bounds allow, the ones counted are its earliest by event time, source and
+    /// <paramref name="position"/> (<see cref="ContributionOrder"/>), whatever order they arrive in.
+    /// </summary>
+    /// <param name="timestampMs">Record event time, Unix ms.</param>
+    /// <param name="source">The source partition the record was read from (e.g. <c>topic/partition</c>).</param>
+    /// <param name="position">The record's offset in <paramref name="source"/>.</param>
+    /// <param name="unit">Privacy unit id (e.g. a patient id), or null for event-level bounding.</param>
+    /// <param name="inputs">One input per aggregate, in <see cref="SegmentAggregationSpec.Aggregates"/> order.</param>
+    /// <param name="sealedOut">Receives windows sealed by this call.</param>
+    public ObserveResult Observe(long timestampMs, string source, long position, string? unit, ReadOnlySpan<AggregateInput> inputs,
         ICollection<SealedWindow> sealedOut)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -141,9 +157,10 @@ public sealed class SegmentWindowEngine
         }
 
         var capped = 0;
+        var order = new ContributionOrder(timestampMs, source, position);
         for (var i = 0; i < accumulators.Length; i++)
         {
-            capped += Accumulate(i, accumulators[i], unit, inputs[i]) ? 0 : 1;
+            capped += Accumulate(i, accumulators[i], unit, inputs[i], order) ? 0 : 1;
         }
 
         return new ObserveResult(RecordOutcome.Accepted, index, capped, sealedCount);
@@ -240,7 +257,7 @@ public sealed class SegmentWindowEngine
         return accumulators;
     }
 
-    private bool Accumulate(int aggregate, AggregateAccumulator accumulator, string? unit, in AggregateInput input)
+    private bool Accumulate(int aggregate, AggregateAccumulator accumulator, string? unit, in AggregateInput input, ContributionOrder order)
     {
         var spec = Spec.Aggregates[aggregate];
         // Windows per unit only matter for continual totals, whose noise is calibrated to MaxWindowsPerUnit windows.
@@ -257,7 +274,7 @@ public sealed class SegmentWindowEngine
             }
         }
 
-        var result = accumulator.Add(spec, unit, input);
+        var result = accumulator.Add(spec, unit, input, order);
         if (result == AccumulateResult.Added && firstInWindow)
         {
             if (_unitWindowStore is { } store)

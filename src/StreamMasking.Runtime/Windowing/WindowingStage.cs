@@ -286,8 +286,8 @@ internal sealed class WindowingStage : IDisposable
             AggregateInputReader.Read(body, spec, inputs);
             _sealedScratch.Clear();
             // Stream time is a watermark over the segment's source partitions (the input partitions themselves when
-            // the input is keyed by segment).
-            var result = engine.Observe(timestampMs, state.SourceKey(source.Topic, source.Partition),
+            // the input is keyed by segment). The source offset orders a unit's records for contribution bounding.
+            var result = engine.Observe(timestampMs, state.SourceKey(source.Topic, source.Partition), source.Offset,
                 unit is null ? null : Convert.ToBase64String(unit), inputs, _sealedScratch);
             if (result.Outcome == RecordOutcome.OutOfRange)
             {
