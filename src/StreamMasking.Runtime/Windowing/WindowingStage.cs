@@ -576,10 +576,9 @@ internal sealed class WindowingStage : IDisposable
         }
     }
 
-    // The ledger carries over policy changes: the same accountant takes the new caps; a different accountant keeps
-    // its old caps and rule (costs it cannot compose are then suppressed), so what was spent is never forgotten. A
-    // change of the spec's content hash is the explicit policy transition: the ledger is rebound to the new hash
-    // (persisted with it), logged here and visible in the policy-loaded audit event's content hashes.
+    // The ledger carries over policy changes (LedgerCarryOver), so what was spent is never forgotten. A change of the
+    // spec's content hash is the explicit policy transition: the ledger is rebound to the new hash (persisted with
+    // it), logged here and visible in the policy-loaded audit event's content hashes.
     private BudgetLedger LoadLedger(SegmentState state, SegmentAggregationSpec spec, int partition)
     {
         var contentHash = spec.ContentHash;
@@ -589,20 +588,13 @@ internal sealed class WindowingStage : IDisposable
         }
 
         var ledger = BudgetLedger.FromBytes(bytes);
-        var budget = spec.Budget;
-        var sameRule = ledger.Accountant.GetType() == budget.CreateAccountant().GetType();
-        var caps = sameRule ? (budget.WindowCap, budget.LifetimeCap) : (ledger.WindowCap, ledger.LifetimeCap);
-        if (ledger.Binding == contentHash && ledger.WindowCap == caps.Item1 && ledger.LifetimeCap == caps.Item2)
-        {
-            return ledger;
-        }
-
         if (ledger.Binding != contentHash)
         {
             _logger.LedgerTransition(state.Segment.Name, partition, contentHash);
         }
 
-        return ledger.WithCaps(caps.Item1, caps.Item2, contentHash);
+        var budget = spec.Budget;
+        return LedgerCarryOver.Carry(ledger, budget.CreateAccountant(), budget.WindowCap, budget.LifetimeCap, contentHash);
     }
 
     // Fail closed: counters whose state is gone stay silent until the operator starts new incarnations; a change of
