@@ -161,12 +161,12 @@ internal sealed class SegmentState
         return true;
     }
 
-    /// <summary>The window engine's name of a source partition (<c>topic/partition</c>), built once per source.</summary>
+    /// <summary>The window engine's name of a source partition (<see cref="StateKeys.SourceName"/>), built once per source.</summary>
     internal string SourceKey(string topic, int partition)
     {
         if (!_sourceKeys.TryGetValue((topic, partition), out var key))
         {
-            key = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{topic}/{partition}");
+            key = StateKeys.SourceName(topic, partition);
             _sourceKeys.Add((topic, partition), key);
         }
 

@@ -1,16 +1,27 @@
 using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace StreamMasking.Runtime.Windowing;
 
 /// <summary>
-/// Keys of the windowing state store (one store per input partition). Every key is
+/// Every key the windowing state is stored or identified under, in one place: the store keys (one store per input
+/// partition), the secret keys derived from the master secret (unit ids, window-release noise), and the names that
+/// per-segment state carries for units, sources and owners. Every store key is
 /// <c>tag · segment (UTF-8) · 0x00 · suffix</c>, so one segment's entries of one kind form a contiguous range and
 /// window indexes (8 bytes big-endian, sign bit flipped) sort in window order. Unit ids are keyed digests, never
 /// raw unit values.
 /// </summary>
 internal static class StateKeys
 {
+    /// <summary>HKDF info of the window-release noise key.</summary>
+    internal const string WindowNoiseKeyInfo = "streammasking/window-noise/v1";
+
+    /// <summary>HKDF info prefix of the per-segment key that turns unit values into opaque state ids; the segment name follows it.</summary>
+    internal const string UnitIdKeyInfoPrefix = "streammasking/unit-id/v1/";
+
+    private const int UnitIdBytes = 16;
     private const byte EngineTag = (byte)'w';
     private const byte SealedTag = (byte)'s';
     private const byte LedgerTag = (byte)'l';
@@ -23,6 +34,30 @@ internal static class StateKeys
     private const byte ContinualStartedTag = (byte)'C';
     private const byte UnitLifetimeTag = (byte)'e';
     private const byte UnitLifetimeStartedTag = (byte)'E';
+
+    /// <summary>The key of every window release's and continual counter's noise: <c>HKDF(master, "streammasking/window-noise/v1")</c>.</summary>
+    internal static byte[] WindowNoiseKey(ReadOnlySpan<byte> masterSecret) => Derive(masterSecret, WindowNoiseKeyInfo);
+
+    /// <summary>The per-segment key of <see cref="UnitId"/>: <c>HKDF(master, "streammasking/unit-id/v1/" + segment)</c>.</summary>
+    internal static byte[] UnitIdKey(ReadOnlySpan<byte> masterSecret, string segment) => Derive(masterSecret, UnitIdKeyInfoPrefix + segment);
+
+    /// <summary>A unit value as the opaque id state holds: <c>HMAC-SHA256(unit key, UTF-8 of the text)[..16]</c>.</summary>
+    internal static byte[] UnitId(ReadOnlySpan<byte> unitKey, string unitText) =>
+        HMACSHA256.HashData(unitKey, Encoding.UTF8.GetBytes(unitText))[..UnitIdBytes];
+
+    /// <summary>A unit id as the window engine names it (in engine state and in <see cref="UnitWindows"/> keys).</summary>
+    internal static string EngineUnit(byte[] unitId) => Convert.ToBase64String(unitId);
+
+    /// <summary>The window engine's name of a source partition: <c>topic/partition</c>, as engine state persists it.</summary>
+    internal static string SourceName(string topic, int partition) =>
+        string.Create(CultureInfo.InvariantCulture, $"{topic}/{partition}");
+
+    /// <summary>
+    /// The state owner in window-release and counter noise identities: the input partition whose store holds the
+    /// segment's DP state, so the same segment counted on two partitions (a topic not partitioned by segment) never
+    /// shares noise.
+    /// </summary>
+    internal static string NoiseOwner(int partition) => partition.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The segment's window engine.</summary>
     internal static byte[] Engine(string segment) => Key(EngineTag, segment, []);
@@ -118,6 +153,13 @@ internal static class StateKeys
     }
 
     private static long FromIndex(ReadOnlySpan<byte> bytes) => (long)BinaryPrimitives.ReadUInt64BigEndian(bytes) ^ long.MinValue;
+
+    private static byte[] Derive(ReadOnlySpan<byte> masterSecret, string info)
+    {
+        var key = new byte[32];
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, masterSecret, key, salt: [], info: Encoding.UTF8.GetBytes(info));
+        return key;
+    }
 
     private static byte[] Key(byte tag, string segment, ReadOnlySpan<byte> suffix)
     {

@@ -6,12 +6,12 @@ namespace StreamMasking.Runtime.Windowing;
 
 /// <summary>
 /// Windows-per-unit counts of a segment's continual aggregates in the partition's state store, one entry per
-/// (policy version, aggregate, unit), so a commit writes only the units that changed instead of every unit ever seen.
+/// (spec content hash, aggregate, unit), so a commit writes only the units that changed instead of every unit ever seen.
 /// A write-back cache: <see cref="Flush"/> writes before the commit; after an abort the owning
-/// <see cref="SegmentState"/> is thrown away with it. Keys carry the policy version because a new version starts new
+/// <see cref="SegmentState"/> is thrown away with it. Keys carry the spec's content hash because new content starts new
 /// counters (and new windows-per-unit budgets).
 /// </summary>
-internal sealed class StoreUnitWindows(IKeyValueStore store, string segment, string policyVersion) : IUnitWindowStore
+internal sealed class StoreUnitWindows(IKeyValueStore store, string segment, string contentHash) : IUnitWindowStore
 {
     private readonly Dictionary<(string Aggregate, string Unit), int> _cache = [];
     private readonly HashSet<(string Aggregate, string Unit)> _dirty = [];
@@ -23,7 +23,7 @@ internal sealed class StoreUnitWindows(IKeyValueStore store, string segment, str
             return windows;
         }
 
-        windows = store.Get(StateKeys.UnitWindows(segment, policyVersion, aggregate, unit)) is { Length: 4 } bytes
+        windows = store.Get(StateKeys.UnitWindows(segment, contentHash, aggregate, unit)) is { Length: 4 } bytes
             ? BinaryPrimitives.ReadInt32BigEndian(bytes)
             : 0;
         _cache[(aggregate, unit)] = windows;
@@ -43,7 +43,7 @@ internal sealed class StoreUnitWindows(IKeyValueStore store, string segment, str
         {
             var value = new byte[4];
             BinaryPrimitives.WriteInt32BigEndian(value, _cache[key]);
-            store.Put(StateKeys.UnitWindows(segment, policyVersion, key.Aggregate, key.Unit), value);
+            store.Put(StateKeys.UnitWindows(segment, contentHash, key.Aggregate, key.Unit), value);
         }
 
         _dirty.Clear();

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Policy;
@@ -15,10 +13,6 @@ namespace StreamMasking.Runtime.Windowing;
 /// </summary>
 internal sealed class WindowedSegment
 {
-    /// <summary>HKDF info prefix of the per-segment key that turns unit values into opaque state ids.</summary>
-    internal const string UnitIdInfoPrefix = "streammasking/unit-id/v1/";
-
-    private const int UnitIdBytes = 16;
     private readonly byte[] _unitKey;
 
     private WindowedSegment(SegmentPolicy policy, SegmentAggregationSpec? spec, WindowSpec window, byte[] unitKey)
@@ -71,17 +65,14 @@ internal sealed class WindowedSegment
 
             var spec = AggregationSpecMapper.Map(segment, policy.Version);
             var windowSpec = spec?.Window ?? new WindowSpec(window.Size, window.Grace, window.IdleClose, maxFutureSkew: window.MaxFutureSkew);
-            var unitKey = new byte[32];
-            HKDF.DeriveKey(HashAlgorithmName.SHA256, masterSecret, unitKey, salt: [],
-                info: Encoding.UTF8.GetBytes(UnitIdInfoPrefix + segment.Name));
-            segments.Add(new WindowedSegment(segment, spec, windowSpec, unitKey));
+            segments.Add(new WindowedSegment(segment, spec, windowSpec, StateKeys.UnitIdKey(masterSecret, segment.Name)));
         }
 
         return segments;
     }
 
     /// <summary>
-    /// The record's privacy unit as an opaque id: an HMAC under a per-segment key of its text as
+    /// The record's privacy unit as an opaque id (<see cref="StateKeys.UnitId"/>) of its text as
     /// <see cref="AggregateInputReader.ReadText"/> reads it; null when the field is missing or not a scalar. Raw unit values never reach state, changelogs or logs.
     /// </summary>
     internal byte[]? UnitId(JsonObject body)
@@ -91,7 +82,6 @@ internal sealed class WindowedSegment
             return null;
         }
 
-        var mac = HMACSHA256.HashData(_unitKey, Encoding.UTF8.GetBytes(text));
-        return mac[..UnitIdBytes];
+        return StateKeys.UnitId(_unitKey, text);
     }
 }

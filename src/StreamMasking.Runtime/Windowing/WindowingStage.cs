@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -35,9 +34,6 @@ internal sealed class WindowingStage : IDisposable
 {
     /// <summary>Name of the state store (changelog <c>{applicationId}-dp-state-changelog</c>).</summary>
     internal const string StoreName = "dp-state";
-
-    /// <summary>HKDF info of the window-release noise key.</summary>
-    internal const string NoiseKeyInfo = "streammasking/window-noise/v1";
 
     private static readonly byte[] JsonContentType = Encoding.UTF8.GetBytes("application/json");
 
@@ -90,8 +86,7 @@ internal sealed class WindowingStage : IDisposable
         _segments = segments.ToDictionary(s => s.Name, StringComparer.Ordinal);
         _storeOptions = storeOptions;
         _sourceTopic = sourceTopic;
-        _noiseKey = new byte[32];
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, masterSecret, _noiseKey, salt: [], info: Encoding.UTF8.GetBytes(NoiseKeyInfo));
+        _noiseKey = StateKeys.WindowNoiseKey(masterSecret);
         _aggregatesTopic = aggregatesTopic;
         _audit = audit;
         _policy = policy;
@@ -288,7 +283,7 @@ internal sealed class WindowingStage : IDisposable
             // Stream time is a watermark over the segment's source partitions (the input partitions themselves when
             // the input is keyed by segment). The source offset orders a unit's records for contribution bounding.
             var result = engine.Observe(timestampMs, state.SourceKey(source.Topic, source.Partition), source.Offset,
-                unit is null ? null : Convert.ToBase64String(unit), inputs, _sealedScratch);
+                unit is null ? null : StateKeys.EngineUnit(unit), inputs, _sealedScratch);
             if (result.Outcome == RecordOutcome.OutOfRange)
             {
                 return RecordVerdict.TimestampOutOfRange;
@@ -463,7 +458,7 @@ internal sealed class WindowingStage : IDisposable
             {
                 try
                 {
-                    outcomes = WindowReleaser.Release(sealedWindow, spec, _noiseKey, ledger, continual, Owner(partition));
+                    outcomes = WindowReleaser.Release(sealedWindow, spec, _noiseKey, ledger, continual, StateKeys.NoiseOwner(partition));
                 }
                 catch (ArgumentException)
                 {
@@ -576,10 +571,9 @@ internal sealed class WindowingStage : IDisposable
         }
     }
 
-    // The ledger carries over policy changes: the same accountant takes the new caps; a different accountant keeps
-    // its old caps and rule (costs it cannot compose are then suppressed), so what was spent is never forgotten. A
-    // change of the spec's content hash is the explicit policy transition: the ledger is rebound to the new hash
-    // (persisted with it), logged here and visible in the policy-loaded audit event's content hashes.
+    // The ledger carries over policy changes (LedgerCarryOver), so what was spent is never forgotten. A change of the
+    // spec's content hash is the explicit policy transition: the ledger is rebound to the new hash (persisted with
+    // it), logged here and visible in the policy-loaded audit event's content hashes.
     private BudgetLedger LoadLedger(SegmentState state, SegmentAggregationSpec spec, int partition)
     {
         var contentHash = spec.ContentHash;
@@ -589,20 +583,13 @@ internal sealed class WindowingStage : IDisposable
         }
 
         var ledger = BudgetLedger.FromBytes(bytes);
-        var budget = spec.Budget;
-        var sameRule = ledger.Accountant.GetType() == budget.CreateAccountant().GetType();
-        var caps = sameRule ? (budget.WindowCap, budget.LifetimeCap) : (ledger.WindowCap, ledger.LifetimeCap);
-        if (ledger.Binding == contentHash && ledger.WindowCap == caps.Item1 && ledger.LifetimeCap == caps.Item2)
-        {
-            return ledger;
-        }
-
         if (ledger.Binding != contentHash)
         {
             _logger.LedgerTransition(state.Segment.Name, partition, contentHash);
         }
 
-        return ledger.WithCaps(caps.Item1, caps.Item2, contentHash);
+        var budget = spec.Budget;
+        return LedgerCarryOver.Carry(ledger, budget.CreateAccountant(), budget.WindowCap, budget.LifetimeCap, contentHash);
     }
 
     // Fail closed: counters whose state is gone stay silent until the operator starts new incarnations; a change of
@@ -612,7 +599,7 @@ internal sealed class WindowingStage : IDisposable
         var name = state.Segment.Name;
         var everStarted = state.Store.Get(StateKeys.ContinualStarted(name)) is not null;
         var (totals, outcome) = ContinualRestore.Restore(
-            spec, _noiseKey, state.Store.Get(StateKeys.Continual(name)), everStarted, _startNewCounters.Contains(name), Owner(partition));
+            spec, _noiseKey, state.Store.Get(StateKeys.Continual(name)), everStarted, _startNewCounters.Contains(name), StateKeys.NoiseOwner(partition));
         switch (outcome)
         {
             case ContinualRestoreOutcome.Lost:
@@ -628,8 +615,4 @@ internal sealed class WindowingStage : IDisposable
 
         return totals;
     }
-
-    // The state owner in noise identities: the input partition whose store holds the segment's DP state, so the same
-    // segment counted on two partitions (a topic not partitioned by segment) never shares noise.
-    private static string Owner(int partition) => partition.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Windows;
 using static StreamMasking.Core.Tests.Aggregation.WindowSpecs;
@@ -13,7 +14,7 @@ namespace StreamMasking.Core.Tests.Windows;
 /// </summary>
 public sealed class SegmentWindowEngineArrivalOrderTests
 {
-    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public void Observe_UnitRecordsOfTwoSourcesInEitherArrivalOrder_SameSealedWindow()
