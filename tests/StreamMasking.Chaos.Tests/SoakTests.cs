@@ -14,8 +14,8 @@ namespace StreamMasking.Chaos.Tests;
 /// The steady workload through one service instance and the local broker, both as their own processes, sampling
 /// resident memory, threads and open files of each and the service's own output counters: a few minutes in the
 /// suite, an hour with <c>./test.sh --soak</c> (the curve then goes to <c>STREAMMASKING_SOAK_REPORT</c> for
-/// BENCHMARKS.md). After warm-up nothing may grow: memory stays within a factor of its warm-up level, threads and
-/// open files within a few of theirs, and the service keeps up with the input throughout.
+/// BENCHMARKS.md). After warm-up nothing may grow: memory in the last third of the run stays within a factor of the
+/// first third's, threads and open files within a few of theirs, and the service keeps up with the input throughout.
 /// </summary>
 public sealed class SoakTests(ITestOutputHelper output)
 {
@@ -25,7 +25,9 @@ public sealed class SoakTests(ITestOutputHelper output)
     public async Task SteadyWorkload_MemoryThreadsAndFilesStayFlatAfterWarmUp()
     {
         var duration = Soak ? TimeSpan.FromHours(1) : TimeSpan.FromSeconds(50);
-        var warmUp = Soak ? TimeSpan.FromMinutes(5) : TimeSpan.FromSeconds(20);
+        // The broker's resident memory climbs for several minutes while its segment cache and indexes fill (about
+        // eight in the hour run), then stays within a band: growth is judged after that.
+        var warmUp = Soak ? TimeSpan.FromMinutes(10) : TimeSpan.FromSeconds(20);
         var every = Soak ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(5);
         var rate = Soak ? 200 : 150;
         // An hour must be flat; the short run only catches a leak per record or per transaction.
@@ -89,8 +91,11 @@ public sealed class SoakTests(ITestOutputHelper output)
             root.Delete(recursive: true);
         }
 
-        var baseline = samples.Where(s => s.Elapsed <= warmUp).ToList();
-        var after = samples.Where(s => s.Elapsed > warmUp).ToList();
+        // Flat = the last third after warm-up holds no more than the first third did (a trend, not a level).
+        var measured = samples.Where(s => s.Elapsed > warmUp).ToList();
+        var third = Math.Max(1, measured.Count / 3);
+        var baseline = measured.Take(third).ToList();
+        var after = measured.Skip(measured.Count - third).ToList();
         baseline.ShouldNotBeEmpty();
         after.ShouldNotBeEmpty();
         foreach (var (name, pick) in new (string, Func<SoakSample, ProcessResources>)[] { ("service", s => s.Service), ("broker", s => s.Broker) })
@@ -102,7 +107,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         }
 
         // Keeping up: the backlog never exceeds a minute of input.
-        foreach (var sample in after)
+        foreach (var sample in measured)
         {
             (sample.Produced - sample.Output).ShouldBeLessThanOrEqualTo(rate * 60L, $"the service fell behind at {sample.Elapsed}");
         }
