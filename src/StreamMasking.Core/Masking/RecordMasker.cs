@@ -46,14 +46,8 @@ public sealed class RecordMasker : IDisposable
     /// </summary>
     public MaskOutcome Mask(SegmentPolicy segment, RecordEnvelope record, bool stripNoisedFields)
     {
-        ArgumentNullException.ThrowIfNull(segment);
         ArgumentNullException.ThrowIfNull(record);
-        if (segment.Index >= _plans.Length || !ReferenceEquals(_policy.Segments[segment.Index], segment))
-        {
-            throw new ArgumentException($"Segment '{segment.Name}' does not belong to this masker's policy.", nameof(segment));
-        }
-
-        return _plans[segment.Index].Mask(record, stripNoisedFields);
+        return PlanOf(segment).Mask(record, stripNoisedFields);
     }
 
     /// <summary>
@@ -63,13 +57,18 @@ public sealed class RecordMasker : IDisposable
     /// </summary>
     public bool TryOutputKey(SegmentPolicy segment, RecordEnvelope record, byte[]? inputKey, out string? token, out string? failedPath)
     {
-        ArgumentNullException.ThrowIfNull(segment);
         ArgumentNullException.ThrowIfNull(record);
+        return PlanOf(segment).TryKey(record, inputKey, out token, out failedPath);
+    }
+
+    private SegmentPlan PlanOf(SegmentPolicy segment)
+    {
+        ArgumentNullException.ThrowIfNull(segment);
         if (segment.Index >= _plans.Length || !ReferenceEquals(_policy.Segments[segment.Index], segment))
         {
             throw new ArgumentException($"Segment '{segment.Name}' does not belong to this masker's policy.", nameof(segment));
         }
 
-        return _plans[segment.Index].TryKey(record, inputKey, out token, out failedPath);
+        return _plans[segment.Index];
     }
 }

@@ -164,7 +164,8 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
 
         // The declared key is a segment token (of a field, or of the input key), never a raw value;
         // derived before the window sees the record, so a record dead-lettered here is never aggregated.
-        var inputKey = _trustSourceHeaders ? SourceKey(record.Message.Headers) : record.Message.Key;
+        var inputKey = segment.Key.Kind != OutputKeyKind.InputKey ? null
+            : _trustSourceHeaders ? SourceKey(record.Message.Headers) : record.Message.Key;
         if (!masker.TryOutputKey(segment, envelope, inputKey, out var keyToken, out var keyFailure))
         {
             context.Send(_deadLetters.Create(DeadLetterReason.SchemaMismatch, StageName, source, value, keyed.Name, keyFailure));
