@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Records;
 
@@ -36,18 +37,26 @@ public sealed class RecordMasker : IDisposable
     /// Masks <paramref name="record"/> with <paramref name="segment"/>'s rules: a new object holding only the named fields
     /// after their actions, or a failure (reason + field path) when any field cannot take its action.
     /// </summary>
-    public MaskOutcome Mask(SegmentPolicy segment, RecordEnvelope record) => Mask(segment, record, stripNoisedFields: false);
-
-    /// <summary>
-    /// Masks <paramref name="record"/>; with <paramref name="stripNoisedFields"/> every event-level noise field
-    /// (<c>laplace</c>, <c>gaussian</c>, <c>randomized-response</c>) is left out of the output. The runtime sets it for
-    /// a privacy unit's events beyond <c>privacyUnit.maxEventsPerWindow</c> under <c>overCap: strip-noised-fields</c>.
+    /// <remarks>
     /// Noise actions need <see cref="RecordEnvelope.Coordinates"/> (fail closed with FieldActionFailed without them).
-    /// </summary>
-    public MaskOutcome Mask(SegmentPolicy segment, RecordEnvelope record, bool stripNoisedFields)
+    /// </remarks>
+    public MaskOutcome Mask(SegmentPolicy segment, RecordEnvelope record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return PlanOf(segment).Mask(record, stripNoisedFields);
+        return PlanOf(segment).Mask(record);
+    }
+
+    /// <summary>
+    /// Removes every event-level noise field (<c>laplace</c>, <c>gaussian</c>, <c>randomized-response</c>) from
+    /// <paramref name="masked"/>, an output of <see cref="Mask"/> for <paramref name="segment"/>, in place. The runtime
+    /// does it for a privacy unit's events beyond <c>privacyUnit.maxEventsPerWindow</c> under
+    /// <c>overCap: strip-noised-fields</c> and once the unit's event-noise lifetime is spent: the event still flows,
+    /// without any field that spends privacy budget, and is masked only once.
+    /// </summary>
+    public void StripNoisedFields(SegmentPolicy segment, JsonObject masked)
+    {
+        ArgumentNullException.ThrowIfNull(masked);
+        PlanOf(segment).StripNoised(masked);
     }
 
     /// <summary>

@@ -49,12 +49,44 @@ internal sealed class SegmentPlan : IDisposable
         CryptographicOperations.ZeroMemory(_noiseKey);
     }
 
-    public MaskOutcome Mask(RecordEnvelope record, bool stripNoisedFields)
+    public MaskOutcome Mask(RecordEnvelope record)
     {
         var output = new JsonObject();
-        var context = _hasNoise && !stripNoisedFields ? new MaskContext(record, _unitField) : null;
-        var failure = Apply(record.Body, _roots, output, context, stripNoisedFields);
+        var context = _hasNoise ? new MaskContext(record, _unitField) : null;
+        var failure = Apply(record.Body, _roots, output, context);
         return failure is null ? MaskOutcome.Masked(output) : failure;
+    }
+
+    /// <summary>
+    /// Removes every noised field from <paramref name="masked"/>, an output of <see cref="Mask"/> under this plan, and
+    /// every object left empty by that (masking never writes an empty object). The rest stays as masked, so the result
+    /// is byte-identical to masking the record without its noised fields, and the record is masked only once.
+    /// </summary>
+    public void StripNoised(JsonObject masked)
+    {
+        if (_hasNoise)
+        {
+            Strip(masked, _roots);
+        }
+    }
+
+    private static void Strip(JsonObject output, PlanNode[] nodes)
+    {
+        foreach (var node in nodes)
+        {
+            if (node.Operation is { IsNoise: true })
+            {
+                output.Remove(node.Name); // an over-cap event keeps no noised field, not even a null
+            }
+            else if (node.Operation is null && output[node.Name] is JsonObject child)
+            {
+                Strip(child, node.Children);
+                if (child.Count == 0)
+                {
+                    output.Remove(node.Name);
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -91,7 +123,7 @@ internal sealed class SegmentPlan : IDisposable
         }
     }
 
-    private MaskOutcome? Apply(JsonObject input, PlanNode[] nodes, JsonObject output, MaskContext? context, bool strip)
+    private MaskOutcome? Apply(JsonObject input, PlanNode[] nodes, JsonObject output, MaskContext? context)
     {
         foreach (var node in nodes)
         {
@@ -102,11 +134,6 @@ internal sealed class SegmentPlan : IDisposable
 
             if (node.Operation is { } operation)
             {
-                if (strip && operation.IsNoise)
-                {
-                    continue; // an over-cap event keeps no noised field, not even a null
-                }
-
                 if (value is null)
                 {
                     if (_keepNulls)
@@ -140,7 +167,7 @@ internal sealed class SegmentPlan : IDisposable
             }
 
             var childOutput = new JsonObject();
-            var failure = Apply(child, node.Children, childOutput, context, strip);
+            var failure = Apply(child, node.Children, childOutput, context);
             if (failure is not null)
             {
                 return failure;

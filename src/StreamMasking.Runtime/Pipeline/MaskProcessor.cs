@@ -184,13 +184,7 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
             if (verdict == RecordVerdict.PublishStripped)
             {
                 // Over the unit's cap: the event still flows, without any field that spends privacy budget.
-                if (masker.Mask(segment, envelope, stripNoisedFields: true).Output is not { } stripped)
-                {
-                    context.Send(_deadLetters.Create(DeadLetterReason.FieldActionFailed, StageName, source, value, keyed.Name));
-                    return;
-                }
-
-                masked = stripped;
+                masker.StripNoisedFields(segment, masked);
                 context.Tally.AddStripped(keyed.Name);
             }
         }

@@ -140,11 +140,50 @@ public sealed class NoiseActionTests : IDisposable
     }
 
     [Fact]
-    public void Mask_StripNoisedFields_LeavesOnlyDeterministicFields()
+    public void StripNoisedFields_LeavesOnlyDeterministicFields()
     {
-        var outcome = _masker.Mask(_policy.Segments[0], TestPolicies.Record(Sample), stripNoisedFields: true);
-        outcome.IsMasked.ShouldBeTrue();
-        outcome.Output!.Select(p => p.Key).ShouldBe(["id"]);
+        var masked = Masked(At(Sample, 3));
+        _masker.StripNoisedFields(_policy.Segments[0], masked);
+        masked.Select(p => p.Key).ShouldBe(["id"]);
+    }
+
+    [Fact]
+    public void StripNoisedFields_RemovesNestedNoiseAndTheObjectsItEmpties_KeepsTheRestByteForByte()
+    {
+        var policy = TestPolicies.OneSegment("""
+            id: tokenize
+            visit.cost: { action: laplace, epsilon: 1, clamp: { min: 0, max: 100 } }
+            visit.ward: { action: generalize, prefix: 2 }
+            lab.score: { action: gaussian, epsilon: 1, delta: 1e-6, clamp: { min: 0, max: 10 } }
+            lab.flag: { action: randomized-response, epsilon: 1 }
+            note: { action: partial, keepLast: 2 }
+            """);
+        using var masker = new RecordMasker(policy, _keyring);
+        const string json = """
+            {"id": "p1", "visit": {"cost": 12, "ward": "W123"}, "lab": {"score": 4, "flag": true}, "note": "abcdef"}
+            """;
+        var masked = Masked(policy, masker, At(json, 11));
+        masked["visit"]!["cost"].ShouldNotBeNull();
+        masked["lab"]!.AsObject().Count.ShouldBe(2);
+
+        // Expected: the masked record without its noised leaves, each kept field exactly as masked.
+        var expected = (JsonObject)masked.DeepClone();
+        expected["visit"]!.AsObject().Remove("cost");
+        expected.Remove("lab");
+
+        masker.StripNoisedFields(policy.Segments[0], masked);
+        masked.ToJsonString().ShouldBe(expected.ToJsonString());
+    }
+
+    [Fact]
+    public void StripNoisedFields_WithoutNoise_ChangesNothing()
+    {
+        var policy = TestPolicies.OneSegment("id: tokenize\nward: { action: generalize, prefix: 2 }");
+        using var masker = new RecordMasker(policy, _keyring);
+        var masked = Masked(policy, masker, At("""{"id": "p1", "ward": "W123"}""", 1));
+        var before = masked.ToJsonString();
+        masker.StripNoisedFields(policy.Segments[0], masked);
+        masked.ToJsonString().ShouldBe(before);
     }
 
     [Fact]

@@ -80,8 +80,13 @@ public sealed class MaskedSchemaGoldenTests
 
         foreach (var strip in new[] { false, true })
         {
-            var outcome = masker.Mask(segment, new RecordEnvelope("in", null, decoded.DeepClone().AsObject(), new RecordCoordinates("in", 0, 7)), strip);
+            var outcome = masker.Mask(segment, new RecordEnvelope("in", null, decoded.DeepClone().AsObject(), new RecordCoordinates("in", 0, 7)));
             outcome.Output.ShouldNotBeNull(outcome.ToString());
+            if (strip)
+            {
+                masker.StripNoisedFields(segment, outcome.Output);
+            }
+
             var record = AvroJsonEncoder.ToRecord(derived.Schema, outcome.Output);
             var back = AvroJsonDecoder.Decode(derived.Schema, AvroBinary.Write(derived.Schema, record));
             back.Count.ShouldBe(outcome.Output.Count);
