@@ -21,14 +21,6 @@ internal sealed class AggregateAccumulator
     private double _eventSum;
     private long[]? _eventBins;
 
-    // Records ignored by a cap enforced outside this window (windows per unit).
-    private long _capped;
-
-    public bool ContainsUnit(string unit) => _units?.ContainsKey(unit) == true;
-
-    /// <summary>Counts a record ignored by a cap enforced outside this window (windows per unit).</summary>
-    public void MarkCapped() => _capped++;
-
     /// <summary>
     /// Adds one record; <see cref="AccumulateResult.Capped"/> when the record's unit already had all the contributions
     /// the bounds allow (one of its records, this one or an earlier-arrived later one, is then not counted).
@@ -83,15 +75,26 @@ internal sealed class AggregateAccumulator
         return contributions.Contributions(spec) > before ? AccumulateResult.Added : AccumulateResult.Capped;
     }
 
-    public SealedAggregate Seal(AggregateSpec spec)
+    /// <summary>
+    /// The window's exact totals. <paramref name="admitUnit"/>, when given, is asked once per unit in ordinal order
+    /// whether the unit may count in this window at all (windows per unit, decided as windows seal, in window order);
+    /// a unit it refuses counts nothing, and its records are reported as capped.
+    /// </summary>
+    public SealedAggregate Seal(AggregateSpec spec, Func<string, bool>? admitUnit = null)
     {
         var keyed = spec.Kind is AggregateKind.Histogram or AggregateKind.TopK;
         var count = _eventCount;
         var sum = _eventSum;
-        var capped = _capped;
+        long capped = 0;
         var bins = keyed ? (_eventBins is null ? new long[spec.Domain.Count] : (long[])_eventBins.Clone()) : null;
-        foreach (var (_, unit) in (_units ?? []).OrderBy(u => u.Key, StringComparer.Ordinal))
+        foreach (var (name, unit) in (_units ?? []).OrderBy(u => u.Key, StringComparer.Ordinal))
         {
+            if (admitUnit is not null && !admitUnit(name))
+            {
+                capped += unit.Records;
+                continue;
+            }
+
             var counted = unit.Contributions(spec);
             count += counted;
             capped += unit.Records - counted;
@@ -113,7 +116,7 @@ internal sealed class AggregateAccumulator
     }
 
     /// <summary>
-    /// Layout (window-engine state v4): event-level count, sum, bins; records capped outside the window; units, each
+    /// Layout (window-engine state v5): event-level count, sum, bins; units, each
     /// with its name, records, then for a sum or mean its kept values (order and value), for a histogram or top-k its
     /// records and first record per key.
     /// </summary>
@@ -121,7 +124,6 @@ internal sealed class AggregateAccumulator
     {
         writer.Write(_eventCount);
         writer.Write(_eventSum);
-        writer.Write(_capped);
         WriteBins(writer, _eventBins);
         writer.Write(_units?.Count ?? 0);
         foreach (var (name, unit) in (_units ?? []).OrderBy(u => u.Key, StringComparer.Ordinal))
@@ -158,7 +160,6 @@ internal sealed class AggregateAccumulator
         {
             _eventCount = reader.ReadInt64(),
             _eventSum = reader.ReadDouble(),
-            _capped = reader.ReadInt64(),
             _eventBins = ReadBins(reader, spec),
         };
         var units = NonNegative(reader.ReadInt32());

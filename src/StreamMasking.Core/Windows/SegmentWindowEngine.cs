@@ -257,37 +257,31 @@ public sealed class SegmentWindowEngine
         return accumulators;
     }
 
-    private bool Accumulate(int aggregate, AggregateAccumulator accumulator, string? unit, in AggregateInput input, ContributionOrder order)
+    private bool Accumulate(int aggregate, AggregateAccumulator accumulator, string? unit, in AggregateInput input, ContributionOrder order) =>
+        accumulator.Add(Spec.Aggregates[aggregate], unit, input, order) != AccumulateResult.Capped;
+
+    // Windows per unit only matter for continual totals, whose noise is calibrated to MaxWindowsPerUnit windows. The
+    // choice is made as windows seal (in window order), not as records arrive: a unit counts in the first
+    // MaxWindowsPerUnit windows that hold its records, whatever order the records of several sources came in.
+    private bool AdmitUnitWindow(int aggregate, string unit)
     {
         var spec = Spec.Aggregates[aggregate];
-        // Windows per unit only matter for continual totals, whose noise is calibrated to MaxWindowsPerUnit windows.
-        var tracked = unit is not null && spec.IsContinual;
-        var firstInWindow = tracked && !accumulator.ContainsUnit(unit!);
-        var used = 0;
-        if (firstInWindow)
+        var used = _unitWindowStore?.WindowsOf(spec.Name, unit) ?? _unitWindows[aggregate]!.GetValueOrDefault(unit);
+        if (used >= spec.MaxWindowsPerUnit)
         {
-            used = _unitWindowStore?.WindowsOf(spec.Name, unit!) ?? _unitWindows[aggregate]!.GetValueOrDefault(unit!);
-            if (used >= spec.MaxWindowsPerUnit)
-            {
-                accumulator.MarkCapped();
-                return false;
-            }
+            return false;
         }
 
-        var result = accumulator.Add(spec, unit, input, order);
-        if (result == AccumulateResult.Added && firstInWindow)
+        if (_unitWindowStore is { } store)
         {
-            if (_unitWindowStore is { } store)
-            {
-                store.Record(spec.Name, unit!, used + 1);
-            }
-            else
-            {
-                _unitWindows[aggregate]![unit!] = used + 1;
-            }
+            store.Record(spec.Name, unit, used + 1);
+        }
+        else
+        {
+            _unitWindows[aggregate]![unit] = used + 1;
         }
 
-        return result != AccumulateResult.Capped;
+        return true;
     }
 
     // Stream time moves forward only, to the target but never past the wall clock.
@@ -310,7 +304,10 @@ public sealed class SegmentWindowEngine
             var aggregates = new SealedAggregate[accumulators.Length];
             for (var i = 0; i < accumulators.Length; i++)
             {
-                aggregates[i] = accumulators[i].Seal(Spec.Aggregates[i]);
+                var aggregate = i;
+                aggregates[i] = Spec.Aggregates[i].IsContinual
+                    ? accumulators[i].Seal(Spec.Aggregates[i], unit => AdmitUnitWindow(aggregate, unit))
+                    : accumulators[i].Seal(Spec.Aggregates[i]);
             }
 
             sealedOut.Add(new SealedWindow(Spec.Segment, index, window.StartOf(index), window.EndOf(index), aggregates));

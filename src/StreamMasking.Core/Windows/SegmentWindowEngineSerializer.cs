@@ -7,7 +7,7 @@ namespace StreamMasking.Core.Windows;
 /// Versioned little-endian binary state of a <see cref="SegmentWindowEngine"/>.
 /// </summary>
 /// <remarks>
-/// Layout v4: version byte; spec binding: segment and the spec's canonical content hash (checked on restore, so state
+/// Layout v5: version byte; spec binding: segment and the spec's canonical content hash (checked on restore, so state
 /// is never read under different DP content: contribution bounds, clamp, ε, windowsPerUnit, domain, window size …);
 /// started, sealed-any flags; next window to close, stream time, wall-clock and stream time of the last activity
 /// (int64); open windows in index order: index + one accumulator per aggregate; per aggregate: windows-per-unit map
@@ -18,22 +18,25 @@ namespace StreamMasking.Core.Windows;
 /// v1 and v2 bound the state to the policy version and the aggregates' names, kinds and domain sizes only (v2 added
 /// the source-progress block). <see cref="Read"/> refuses them, because their calibration cannot be checked (the
 /// owner treats that as a policy transition); <see cref="ReadClock"/> still reads their header. v3 had the v4 layout
-/// but accumulators that kept per-unit counts only (a unit's first records to arrive were the ones counted); it is
-/// refused the same way.
+/// but accumulators that kept per-unit counts only (a unit's first records to arrive were the ones counted); v4 counted
+/// a unit's windows per unit as its records arrived (its open windows already counted), and kept a per-window count
+/// of records capped that way. Both are refused the same way.
 /// </para>
 /// </remarks>
 internal static class SegmentWindowEngineSerializer
 {
-    private const byte Version = 4;
+    private const byte Version = 5;
 
     // Earlier layouts, still recognised by ReadClock (v1, v2: the policy version and names instead of the content
     // hash; v2 added the source-progress block). Read refuses them: their calibration cannot be checked.
     private const byte LegacyVersion = 1;
     private const byte LegacySourcesVersion = 2;
 
-    // v3: the v4 header, with accumulators that kept per-unit counts only (the first records to arrive counted). Read
-    // refuses it: which records its windows counted depended on arrival order, and cannot be carried into v4.
+    // v3 and v4: the v5 header. v3 accumulators kept per-unit counts only (the first records to arrive counted); v4
+    // engines counted windows per unit at arrival. Read refuses both: what their windows counted depended on arrival
+    // order, and cannot be carried into v5.
     private const byte LegacyArrivalOrderVersion = 3;
+    private const byte LegacyArrivalWindowsVersion = 4;
 
     public static byte[] Write(SegmentWindowEngine engine)
     {
@@ -166,7 +169,7 @@ internal static class SegmentWindowEngineSerializer
             using var stream = new MemoryStream(state.ToArray(), writable: false);
             using var reader = new BinaryReader(stream, Encoding.UTF8);
             var version = reader.ReadByte();
-            if (version is Version or LegacyArrivalOrderVersion)
+            if (version is Version or LegacyArrivalOrderVersion or LegacyArrivalWindowsVersion)
             {
                 reader.ReadString();
                 reader.ReadString();

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Windows;
+using StreamMasking.Privacy.Accounting;
+using StreamMasking.Privacy.Mechanisms;
 using static StreamMasking.Core.Tests.Aggregation.WindowSpecs;
 
 namespace StreamMasking.Core.Tests.Windows;
@@ -47,8 +49,10 @@ public sealed class SegmentWindowEngineArrivalOrderTests
     [Fact]
     public void Observe_RandomInterleavingsOfTheSameSources_SameSealedWindowsAsTimestampOrder()
     {
-        // Bounds above one, so the choice of the L∞ earliest values and of the L0 earliest keys is exercised too.
+        // Bounds above one, so the choice of the L∞ earliest values and of the L0 earliest keys is exercised too; a
+        // continual count with one window per unit, so the choice of a unit's window is too (records span windows 0, 1).
         var kinds = AllKinds().Select(a => a with { MaxContributionsPerWindow = 2, MaxPartitionsPerUnit = 2 }).ToList();
+        kinds.Add(Count("running") with { Continual = PrivacyCost.Pure(new Epsilon(1)), MaxWindowsPerUnit = 1 });
         var spec = Segment(kinds);
         var random = new Random(20261203);
         for (var trial = 0; trial < 200; trial++)
@@ -70,6 +74,29 @@ public sealed class SegmentWindowEngineArrivalOrderTests
         }
     }
 
+    [Fact]
+    public void Observe_ContinualUnitInMoreWindowsThanItsCap_CountsInItsEarliestWindowsWhateverTheArrivalOrder()
+    {
+        // One unit in windows 0, 1 and 2, all open at once (5 minutes of grace), two windows per unit: it counts in
+        // windows 0 and 1 even when the records of window 2 (from another source) arrive first. The chaos test saw
+        // the first-arriving windows counted instead.
+        var count = Count() with { Continual = PrivacyCost.Pure(new Epsilon(1)), MaxWindowsPerUnit = 2 };
+        var spec = Segment([count], window: new WindowSpec(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)));
+        var w0 = new Record(At(0, 10), "in/0", 0, "u", 0, 0);
+        var w1 = new Record(At(1, 10), "in/0", 1, "u", 0, 0);
+        var w2 = new Record(At(2, 10), "in/1", 0, "u", 0, 0);
+
+        var inOrder = Seal(spec, [w0, w1, w2], windows: 3, closeAt: At(20));
+
+        Seal(spec, [w2, w1, w0], windows: 3, closeAt: At(20)).ShouldBe(inOrder);
+        Seal(spec, [w2, w0, w1], restoreAt: 1, windows: 3, closeAt: At(20)).ShouldBe(inOrder);
+        inOrder.ShouldBe([
+            "visits count=1 sum=0 bins=[] capped=0",
+            "visits count=1 sum=0 bins=[] capped=0",
+            "visits count=0 sum=0 bins=[] capped=1",
+        ]);
+    }
+
     private static List<Record> Records(Random random)
     {
         var records = new List<Record>();
@@ -85,7 +112,7 @@ public sealed class SegmentWindowEngineArrivalOrderTests
         return records;
     }
 
-    private List<string> Seal(SegmentAggregationSpec spec, IReadOnlyList<Record> records, int restoreAt = -1)
+    private List<string> Seal(SegmentAggregationSpec spec, IReadOnlyList<Record> records, int restoreAt = -1, int windows = 2, long closeAt = -1)
     {
         var sealedWindows = new List<SealedWindow>();
         var engine = new SegmentWindowEngine(spec, _clock);
@@ -108,10 +135,10 @@ public sealed class SegmentWindowEngineArrivalOrderTests
 
         foreach (var source in new[] { "in/0", "in/1", "in/2" })
         {
-            engine.Observe(At(5), source, long.MaxValue, null, Inputs(spec), sealedWindows);
+            engine.Observe(closeAt < 0 ? At(5) : closeAt, source, long.MaxValue, null, Inputs(spec), sealedWindows);
         }
 
-        return [.. sealedWindows.Where(w => w.WindowIndex < 2).SelectMany(w => w.Aggregates.Select(a => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        return [.. sealedWindows.Where(w => w.WindowIndex < windows).SelectMany(w => w.Aggregates.Select(a => string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{a.Name} count={a.Count} sum={a.Sum:R} bins=[{string.Join(',', a.Bins)}] capped={a.CappedContributions}")))];
     }
 

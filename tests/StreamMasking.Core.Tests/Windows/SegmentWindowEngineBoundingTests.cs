@@ -51,12 +51,14 @@ public sealed class SegmentWindowEngineBoundingTests
         var engine = new SegmentWindowEngine(Segment([count]), _clock);
         for (var minute = 0; minute < 4; minute++)
         {
-            Observe(engine, At(minute, 1), "u").CappedAggregates.ShouldBe(minute < 2 ? 0 : 1);
+            Observe(engine, At(minute, 1), "u").CappedAggregates.ShouldBe(0);
             Observe(engine, At(minute, 2), "u").CappedAggregates.ShouldBe(1); // L∞ = 1 within the window
         }
 
+        // Windows per unit are decided as windows seal: the unit counts in its first two windows only.
         Observe(engine, At(9));
         _sealed.Take(4).Select(w => w.Aggregates[0].Count).ShouldBe([1L, 1L, 0L, 0L]);
+        _sealed.Take(4).Select(w => w.Aggregates[0].CappedContributions).ShouldBe([1L, 1L, 2L, 2L]);
     }
 
     [Fact]
