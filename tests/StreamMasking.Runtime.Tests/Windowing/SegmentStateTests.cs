@@ -116,13 +116,21 @@ public sealed class SegmentStateTests : IDisposable
         var sealedWindows = new List<Core.Aggregation.SealedWindow>();
 
         state.Engine!.Observe(1_000, unit, [Core.Aggregation.AggregateInput.Present], sealedWindows).CappedAggregates.ShouldBe(0);
+        // Windows per unit are counted as windows seal: another unit's record well past the grace seals window 0.
+        state.Engine.Observe(10 * Minute, "other", [Core.Aggregation.AggregateInput.Present], sealedWindows);
+        sealedWindows[0].Aggregates[0].Count.ShouldBe(1);
         state.EngineDirty = true;
         state.Flush();
         store.Get(StateKeys.UnitWindows("a", segment.Spec!.ContentHash, "n", unit)).ShouldNotBeNull();
 
         // After a reload the unit's one window (windowsPerUnit 1) is remembered: the next window leaves it out.
         var reloaded = SegmentState.Load(segment, store, TimeProvider.System, out _);
-        reloaded.Engine!.Observe(Minute + 1_000, unit, [Core.Aggregation.AggregateInput.Present], sealedWindows).CappedAggregates.ShouldBe(1);
+        sealedWindows.Clear();
+        reloaded.Engine!.Observe((10 * Minute) + 1_000, unit, [Core.Aggregation.AggregateInput.Present], sealedWindows);
+        reloaded.Engine.Observe(20 * Minute, "other", [Core.Aggregation.AggregateInput.Present], sealedWindows);
+        var window = sealedWindows.Single(w => w.WindowIndex == 10).Aggregates[0];
+        window.Count.ShouldBe(1); // "other" only
+        window.CappedContributions.ShouldBe(1);
     }
 
     public void Dispose() => _dir.Dispose();
