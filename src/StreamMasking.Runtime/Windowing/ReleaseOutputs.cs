@@ -1,0 +1,104 @@
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using StreamMasking.Core.Aggregation;
+using StreamMasking.Privacy.Accounting;
+using StreamMasking.Runtime.Audit;
+using StreamMasking.Runtime.Diagnostics;
+using StreamMasking.Runtime.Pipeline;
+
+namespace StreamMasking.Runtime.Windowing;
+
+/// <summary>
+/// What leaves the stage for one released window: the aggregate records (aggregates topic), their audit events
+/// (release, debit, suppression), the transaction's counts, and the log lines; and the committed ledgers for the
+/// live budget view. Every record is a pure function of the sealed window and the release outcome, so a retried
+/// release sends the same bytes.
+/// </summary>
+internal sealed class ReleaseOutputs(
+    string aggregatesTopic,
+    string policyVersion,
+    AuditEventFactory audit,
+    PipelineCounters counters,
+    ILogger logger)
+{
+    private static readonly byte[] JsonContentType = Encoding.UTF8.GetBytes("application/json");
+
+    private readonly byte[] _policyVersion = Encoding.UTF8.GetBytes(policyVersion);
+    private readonly ExhaustedCaps _exhausted = new();
+
+    /// <summary>Sends what the release of <paramref name="window"/> produced, into the open transaction.</summary>
+    internal void Emit(string segment, SealedWindow window, IReadOnlyList<ReleaseOutcome> outcomes, BudgetLedger ledger,
+        int partition, IProcessorContext context)
+    {
+        var released = 0;
+        var suppressed = 0;
+        foreach (var outcome in outcomes)
+        {
+            switch (outcome.Kind)
+            {
+                case ReleaseOutcomeKind.Released:
+                    context.Send(AggregateRecord(segment, window, outcome.Payload!));
+                    context.Send(audit.Release(outcome));
+                    if (outcome.Charged is { } charged)
+                    {
+                        context.Send(audit.BudgetDebit(segment, outcome, ledger));
+                        context.Tally.AddCharge(segment, charged.Epsilon.Value, charged.Rho.Value);
+                    }
+
+                    context.Tally.AddRelease(segment);
+                    released++;
+                    break;
+                case ReleaseOutcomeKind.Suppressed:
+                    context.Send(audit.Suppression(outcome, window, policyVersion));
+                    context.Tally.AddSuppression(segment, AuditCodes.SuppressionCode(outcome.Reason));
+                    if (!ExhaustedCaps.IsExhaustion(outcome.Reason))
+                    {
+                        logger.ReleaseSuppressed(segment, outcome.Aggregate, window.WindowIndex, AuditCodes.SuppressionCode(outcome.Reason));
+                    }
+                    else if (_exhausted.FirstTime(segment, outcome.Reason))
+                    {
+                        logger.LifetimeBudgetExhausted(segment, window.WindowIndex);
+                    }
+
+                    suppressed++;
+                    break;
+                case ReleaseOutcomeKind.Replayed:
+                default:
+                    // Paid and emitted by an earlier committed transaction: nothing new leaves.
+                    break;
+            }
+        }
+
+        logger.WindowReleased(segment, partition, window.WindowIndex, released, suppressed);
+    }
+
+    /// <summary>A sealed window that cannot be released under this policy: dropped, logged and counted.</summary>
+    internal void Abandoned(string segment, int partition, long windowIndex, IProcessorContext context)
+    {
+        logger.SealedWindowAbandoned(segment, partition, windowIndex);
+        context.Tally.AddSuppression(segment, "policy_changed");
+    }
+
+    /// <summary>The ledger of <paramref name="segment"/> as its transaction committed it.</summary>
+    internal void LedgerCommitted(string segment, BudgetLedger ledger) => counters.Observer?.OnLedgerCommitted(segment, ledger);
+
+    private OutputRecord AggregateRecord(string segment, SealedWindow window, byte[] payload)
+    {
+        var segmentBytes = Encoding.UTF8.GetBytes(segment);
+        var message = new Message<byte[]?, byte[]?>
+        {
+            Key = segmentBytes,
+            Value = payload,
+            Headers = new Headers
+            {
+                { RecordHeaders.Segment, segmentBytes },
+                { RecordHeaders.PolicyVersion, _policyVersion },
+                { "content-type", JsonContentType },
+            },
+            // The window's end: the record is a pure function of the sealed window, timestamp included.
+            Timestamp = new Timestamp(window.EndMs, TimestampType.CreateTime),
+        };
+        return new OutputRecord(aggregatesTopic, message, OutputKind.Auxiliary, segment);
+    }
+}
