@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -375,6 +376,41 @@ internal sealed class AuditEventFactory
             json.WriteNumber("partition", partition);
             json.WriteString("reason", reason);
             AuditJson.WriteCost(json, "lifetimeCap", cap);
+        });
+    }
+
+    /// <summary>
+    /// Records of <paramref name="segment"/> written with Avro writer schema <paramref name="writerSchema"/> carry fields
+    /// the segment's rules do not name (<paramref name="unnamedFields"/>, dotted paths): they are dropped. Subject: the
+    /// segment. Data: stage, segment, the writer schema's full name and 64-bit parsing-form fingerprint (hex), the
+    /// segment's content hash and the field paths (schema metadata, never values). The id is a function of type,
+    /// segment, content hash and fingerprint, so every report of one (segment, policy content, writer schema) has the
+    /// same id, whichever instance or start of the stage sends it.
+    /// </summary>
+    internal OutputRecord SchemaFieldsUnnamed(string stage, SegmentPolicy segment, string writerSchema, long writerFingerprint,
+        IReadOnlyList<string> unnamedFields)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stage);
+        ArgumentNullException.ThrowIfNull(segment);
+        ArgumentException.ThrowIfNullOrEmpty(writerSchema);
+        ArgumentNullException.ThrowIfNull(unnamedFields);
+        var contentHash = PolicyContentHash.Of(segment);
+        var fingerprint = writerFingerprint.ToString("x16", CultureInfo.InvariantCulture);
+        var id = DeterministicId(AuditEventTypes.SchemaFieldsUnnamed, segment.Name, contentHash, fingerprint);
+        return Build(AuditEventTypes.SchemaFieldsUnnamed, id, segment.Name, segment.Name, json =>
+        {
+            json.WriteString("stage", stage);
+            json.WriteString("segment", segment.Name);
+            json.WriteString("writerSchema", writerSchema);
+            json.WriteString("writerFingerprint", fingerprint);
+            json.WriteString("contentHash", contentHash);
+            json.WriteStartArray("unnamedFields");
+            foreach (var field in unnamedFields)
+            {
+                json.WriteStringValue(field);
+            }
+
+            json.WriteEndArray();
         });
     }
 

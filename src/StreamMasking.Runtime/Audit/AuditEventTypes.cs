@@ -33,7 +33,14 @@ internal static class AuditEventTypes
     /// </summary>
     internal const string UnitLifetimeExhausted = "io.streammasking.unit.lifetime-exhausted";
 
+    /// <summary>
+    /// An Avro writer schema carries fields a segment's rules do not name: they are dropped from its masked records.
+    /// Once per (segment, writer schema) per start of the stage, with an id that is the same for every report of the pair.
+    /// </summary>
+    internal const string SchemaFieldsUnnamed = "io.streammasking.schema.fields-unnamed";
+
     /// <summary>Every type, in the order of the list above.</summary>
     internal static IReadOnlyList<string> All { get; } =
-        [PolicyLoaded, Release, BudgetDebit, Suppression, DeadLetterSummary, RecordsDropped, OwnershipViolated, UnitLifetimeExhausted];
+        [PolicyLoaded, Release, BudgetDebit, Suppression, DeadLetterSummary, RecordsDropped, OwnershipViolated, UnitLifetimeExhausted,
+            SchemaFieldsUnnamed];
 }

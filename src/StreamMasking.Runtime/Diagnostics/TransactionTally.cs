@@ -116,6 +116,13 @@ internal sealed class TransactionTally
     /// <summary>One more privacy unit spent its lifetime cap for event-level noise.</summary>
     internal void AddUnitLifetimeExhausted(string segment) => Increment(UnitsExhaustedBySegment, segment);
 
+    /// <summary>Writer-schema fields reported as not named by a segment's rules in the transaction, per segment.</summary>
+    internal Dictionary<string, long> UnnamedFieldsBySegment { get; } = new(StringComparer.Ordinal);
+
+    /// <summary><paramref name="count"/> fields of a newly seen writer schema are not named by the segment's rules.</summary>
+    internal void AddUnnamedFields(string segment, int count) =>
+        UnnamedFieldsBySegment[segment] = UnnamedFieldsBySegment.GetValueOrDefault(segment) + count;
+
     /// <summary>A record arrived for a closed window (whether dead-lettered or dropped).</summary>
     internal void AddLate(string segment)
     {
@@ -172,6 +179,7 @@ internal sealed class TransactionTally
         DroppedBySegment.Clear();
         StrippedBySegment.Clear();
         UnitsExhaustedBySegment.Clear();
+        UnnamedFieldsBySegment.Clear();
         ReleasesBySegment.Clear();
         SuppressionsByReason.Clear();
         SuppressionsBySegment.Clear();

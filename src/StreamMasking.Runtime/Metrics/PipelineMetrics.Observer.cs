@@ -68,6 +68,11 @@ public sealed partial class PipelineMetrics : IPipelineObserver
             _late.WithLabels(_segments.For(segment)).Inc(count);
         }
 
+        foreach (var (segment, count) in tally.UnnamedFieldsBySegment)
+        {
+            _unnamedFields.WithLabels(_segments.For(segment)).Inc(count);
+        }
+
         foreach (var (segment, count) in tally.UnitsExhaustedBySegment)
         {
             _unitsExhausted.WithLabels(_segments.For(segment)).Inc(count);

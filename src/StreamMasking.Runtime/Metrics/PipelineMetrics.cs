@@ -31,7 +31,7 @@ public sealed partial class PipelineMetrics
     private readonly ConcurrentDictionary<(string Store, int Partition), (long End, long Remaining)> _restoring = new();
     private readonly ConcurrentDictionary<string, string[]> _missingTopics = new(StringComparer.Ordinal);
     private readonly Counter _consumed, _published, _deadLettered, _dropped, _committed, _aborted, _rebalances;
-    private readonly Counter _restoredRecords, _sealed, _released, _suppressed, _late, _unitsExhausted, _auditFailures, _policyFailures;
+    private readonly Counter _restoredRecords, _sealed, _released, _suppressed, _late, _unitsExhausted, _unnamedFields, _auditFailures, _policyFailures;
     private readonly Histogram _processing, _endToEnd, _commit, _storeOperations;
     private readonly Gauge _lagRecords, _lagSeconds, _assigned, _restoreRemaining, _restoreDuration, _progress;
     private readonly Gauge _policyInfo, _buildInfo, _ready, _up, _inputMissing;
@@ -61,6 +61,8 @@ public sealed partial class PipelineMetrics
         _late = NewCounter(f, "late_records_total", "Records that arrived for a closed window.", "segment");
         _unitsExhausted = NewCounter(f, "unit_lifetime_exhausted_total",
             "Privacy units that spent their lifetime cap for event-level noise (their later events go out without noised fields).", "segment");
+        _unnamedFields = NewCounter(f, "schema_unnamed_fields_total",
+            "Fields of Avro writer schemas that a segment's rules do not name (dropped from its masked records), counted once per (segment, writer schema) when first seen.", "segment");
         _auditFailures = NewCounter(f, "audit_publish_failures_total", "Audit events that could not be written (their transaction aborted).");
         _policyFailures = NewCounter(f, "policy_load_failures_total", "Policy files that failed to load.");
         _processing = NewHistogram(f, "processing_duration_seconds", "Processing time per record.", LatencyBuckets, "stage");
@@ -106,6 +108,7 @@ public sealed partial class PipelineMetrics
         {
             var label = _segments.For(segment.Name);
             _published.WithLabels(MaskProcessorStage, label).Inc(0);
+            _unnamedFields.WithLabels(label).Inc(0);
             if (segment.Privacy.Window is not null)
             {
                 _sealed.WithLabels(label).Inc(0);

@@ -1,10 +1,12 @@
 using System.Text;
+using Avro;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StreamMasking.Core.DeadLetters;
 using StreamMasking.Core.Masking;
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Dp;
+using StreamMasking.Core.Schemas;
 using StreamMasking.Core.Segmentation;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.DeadLetters;
@@ -42,6 +44,11 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
     private readonly SchemaTagPlans? _tagPlans;
     private bool _policyAuditPending = true;
     private bool _policyAuditInTransaction;
+
+    // Writer schemas (by instance: decoders keep one per schema id) whose unnamed fields each segment has reported,
+    // and the reports of the open transaction (forgotten again when it aborts, logged when it commits).
+    private readonly Dictionary<RecordSchema, HashSet<string>> _unnamedReported = new(ReferenceEqualityComparer.Instance);
+    private readonly List<(RecordSchema Writer, string Segment, IReadOnlyList<string> Fields)> _unnamedInTransaction = [];
 
     // trustSourceHeaders: true behind stage "route", which stamps the original coordinates; false when consuming
     // inputs already keyed by segment, whose sm- headers are not ours.
@@ -91,6 +98,12 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
 
     public void OnCommitted()
     {
+        foreach (var (writer, segment, fields) in _unnamedInTransaction)
+        {
+            _logger.SchemaFieldsUnnamed(segment, writer.Fullname, fields.Count, string.Join(", ", fields));
+        }
+
+        _unnamedInTransaction.Clear();
         _policyAuditPending &= !_policyAuditInTransaction;
         _policyAuditInTransaction = false;
         _windowing?.OnCommitted();
@@ -99,6 +112,12 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
     public void OnAborted()
     {
         _policyAuditInTransaction = false;
+        foreach (var (writer, segment, _) in _unnamedInTransaction)
+        {
+            _unnamedReported[writer].Remove(segment);
+        }
+
+        _unnamedInTransaction.Clear();
         _windowing?.OnAborted();
     }
 
@@ -140,6 +159,11 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
 
             masker = plan.Masker;
             segment = plan.Policy.Segments[keyed.Index];
+        }
+
+        if (decoded.WriterSchema is RecordSchema writer)
+        {
+            ReportUnnamedFields(segment, writer, context);
         }
 
         MaskOutcome outcome;
@@ -224,6 +248,41 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
             Timestamp = record.Message.Timestamp,
         };
         context.Send(new OutputRecord(keyed.MaskedTopic, message, OutputKind.Published, keyed.Name));
+    }
+
+    // The first record of a segment in a writer schema reports the schema's fields the segment's rules do not name
+    // (an evolved schema's new field, say): one audit event and a metric in the record's transaction, a log line once
+    // it commits. Schema metadata only, never a value.
+    private void ReportUnnamedFields(SegmentPolicy segment, RecordSchema writer, IProcessorContext context)
+    {
+        if (!_unnamedReported.TryGetValue(writer, out var reported))
+        {
+            _unnamedReported[writer] = reported = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        if (!reported.Add(segment.Name))
+        {
+            return;
+        }
+
+        IReadOnlyList<string> unnamed;
+        try
+        {
+            unnamed = MaskedSchemaDeriver.Derive(writer, segment, _policy.Version).UnnamedFields;
+        }
+        catch (SchemaParseException)
+        {
+            return; // the masker cannot walk the schema either: its records are dead-lettered with the reason
+        }
+
+        if (unnamed.Count == 0)
+        {
+            return;
+        }
+
+        context.Send(_audit.SchemaFieldsUnnamed(StageName, segment, writer.Fullname, SchemaNormalization.ParsingFingerprint64(writer), unnamed));
+        context.Tally.AddUnnamedFields(segment.Name, unnamed.Count);
+        _unnamedInTransaction.Add((writer, segment.Name, unnamed));
     }
 
     private static byte[]? SourceKey(Headers? headers) =>

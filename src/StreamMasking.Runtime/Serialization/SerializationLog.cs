@@ -25,4 +25,7 @@ internal static partial class SerializationLog
 
     [LoggerMessage(907, LogLevel.Error, "Segment {Segment} refuses writer schema {WriterSchema} ({Reason}); its records of that schema are dead-lettered")]
     internal static partial void SchemaTagsRefused(this ILogger logger, string segment, string writerSchema, string reason);
+
+    [LoggerMessage(908, LogLevel.Warning, "Segment {Segment}: writer schema {WriterSchema} has {Count} fields its rules do not name; they are dropped from its masked records: {Fields}")]
+    internal static partial void SchemaFieldsUnnamed(this ILogger logger, string segment, string writerSchema, int count, string fields);
 }

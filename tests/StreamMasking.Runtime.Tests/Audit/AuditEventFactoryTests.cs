@@ -473,4 +473,25 @@ public sealed class AuditEventFactoryTests
         data.GetProperty("lifetimeCap").GetProperty("epsilon").GetDouble().ShouldBe(4);
         record.Segment.ShouldBe("visits");
     }
+
+    [Fact]
+    public void SchemaFieldsUnnamed_NamesFieldsNotValues_IdSameForEveryReportOfThePair()
+    {
+        var segment = DpPolicy().Segments[0];
+        var record = Factory().SchemaFieldsUnnamed("mask", segment, "io.example.Visit", 0x0123_4567_89ab_cdefL, ["notes"]);
+        var again = new AuditEventFactory("audit", "another-instance", TimeProvider.System)
+            .SchemaFieldsUnnamed("mask", segment, "io.example.Visit", 0x0123_4567_89ab_cdefL, ["notes"]);
+        var otherWriter = Factory().SchemaFieldsUnnamed("mask", segment, "io.example.Visit", 0x0123_4567_89ab_cdeeL, ["notes"]);
+
+        var node = JsonDocument.Parse(record.Message.Value!).RootElement;
+        node.GetProperty("type").GetString().ShouldBe(AuditEventTypes.SchemaFieldsUnnamed);
+        node.GetProperty("subject").GetString().ShouldBe(segment.Name);
+        var data = node.GetProperty("data");
+        data.EnumerateObject().Select(p => p.Name).ShouldBe(["stage", "segment", "writerSchema", "writerFingerprint", "contentHash", "unnamedFields"]);
+        data.GetProperty("writerFingerprint").GetString().ShouldBe("0123456789abcdef");
+        data.GetProperty("unnamedFields").EnumerateArray().Select(e => e.GetString()).ShouldBe(["notes"]);
+        var id = node.GetProperty("id").GetString();
+        JsonDocument.Parse(again.Message.Value!).RootElement.GetProperty("id").GetString().ShouldBe(id);
+        JsonDocument.Parse(otherWriter.Message.Value!).RootElement.GetProperty("id").GetString().ShouldNotBe(id);
+    }
 }

@@ -133,5 +133,6 @@ public sealed class AuditEventSchemaTests
         yield return factory.OwnershipViolated("mask", "in", segment: null, -1, "ownership_unverifiable", "Cannot read the partition count");
         yield return factory.UnitLifetimeExhausted("mask", Segment, 0, AuditCodes.EventLifetimeSpent, PrivacyCost.Pure(new Epsilon(4)));
         yield return factory.UnitLifetimeExhausted("mask", Segment, 5, AuditCodes.EventLifetimeStateLost, PrivacyCost.Zcdp(new Rho(2)));
+        yield return factory.SchemaFieldsUnnamed("mask", DpPolicy().Segments[0], "io.example.Visit", -42L, ["notes", "address.street"]);
     }
 }

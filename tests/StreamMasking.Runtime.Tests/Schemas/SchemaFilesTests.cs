@@ -61,6 +61,7 @@ public sealed class SchemaFilesTests
             [AuditEventTypes.RecordsDropped] = "RecordsDroppedData",
             [AuditEventTypes.OwnershipViolated] = "OwnershipViolatedData",
             [AuditEventTypes.UnitLifetimeExhausted] = "UnitLifetimeExhaustedData",
+            [AuditEventTypes.SchemaFieldsUnnamed] = "SchemaFieldsUnnamedData",
         };
         var events = AuditEventSchemaTests.AllEvents().Select(r => JsonNode.Parse(r.Message.Value)!.AsObject()).ToList();
         events.Select(e => (string)e["type"]!).Distinct().Order().ShouldBe(AuditEventTypes.All.Order());

@@ -265,6 +265,24 @@ public sealed class AvroInputPipelineTests(KafkaCluster cluster) : IDisposable
                 masked["patient"]!["id"]!.GetValue<string>().ShouldStartWith("tok_");
             }
         }
+
+        // Each (segment, writer schema) reports the fields its rules do not name once, however many records follow;
+        // the new field shows up in the reports of the schema that brought it, and only there.
+        var fingerprints = schemas.ToDictionary(s => Avro.SchemaNormalization.ParsingFingerprint64(s.Item2).ToString("x16"), s => s.Item1);
+        var reports = cluster.DrainCommitted(fixture.Options.Audit.Topic, timeout: TimeSpan.FromSeconds(30))
+            .Select(r => JsonNode.Parse(r.Message.Value)!.AsObject())
+            .Where(e => (string)e["type"]! == "io.streammasking.schema.fields-unnamed")
+            .Select(e => (Segment: (string)e["data"]!["segment"]!, Writer: fingerprints[(string)e["data"]!["writerFingerprint"]!],
+                Fields: e["data"]!["unnamedFields"]!.AsArray().Select(f => (string)f!).ToList(), Id: (string)e["id"]!))
+            .ToList();
+        reports.Count.ShouldBe(PipelineFixture.Segments.Length * 3);
+        reports.Select(r => (r.Segment, r.Writer)).Distinct().Count().ShouldBe(reports.Count);
+        reports.Select(r => r.Id).Distinct().Count().ShouldBe(reports.Count);
+        foreach (var report in reports)
+        {
+            report.Fields.Contains("ward").ShouldBe(report.Writer == v2, $"{report.Segment} / schema {report.Writer}");
+            report.Fields.Contains("notes").ShouldBe(report.Writer != v3, $"{report.Segment} / schema {report.Writer}");
+        }
     }
 
     [Fact]
