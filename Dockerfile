@@ -20,6 +20,7 @@ COPY src/StreamMasking.Host/StreamMasking.Host.csproj src/StreamMasking.Host/
 RUN dotnet restore src/StreamMasking.Host/StreamMasking.Host.csproj -r linux-x64
 COPY src/ src/
 COPY policies/ policies/
+COPY schemas/ schemas/
 RUN dotnet publish src/StreamMasking.Host/StreamMasking.Host.csproj -c Release -r linux-x64 --self-contained false \
       --no-restore -p:UseAppHost=false -o /app \
  && mkdir -p /state

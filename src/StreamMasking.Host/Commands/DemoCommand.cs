@@ -17,6 +17,12 @@ internal static class DemoCommand
             Description = "Port of the demo's /metrics, /healthz, /readyz and /privacy on 127.0.0.1; 0 picks a free one.",
             DefaultValueFactory = _ => DemoSettings.DefaultHttpPort,
         };
+        var format = new Option<string>("--format")
+        {
+            Description = "Input format of the synthetic events: json, or avro (single-object encoding under schemas/samples; prints the derived masked schemas).",
+            DefaultValueFactory = _ => "json",
+        };
+        format.AcceptOnlyFromAmong("json", "avro");
         duration.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int?>() is <= 0)
@@ -38,12 +44,14 @@ internal static class DemoCommand
         demo.Options.Add(rate);
         demo.Options.Add(policy);
         demo.Options.Add(httpPort);
+        demo.Options.Add(format);
         demo.SetAction(async (parse, ct) =>
         {
             var policyFile = parse.GetValue(policy)?.FullName ?? DefaultPolicyPath();
             var seconds = parse.GetValue(duration);
             var settings = new DemoSettings(policyFile, parse.GetValue(headless),
-                seconds is { } s ? TimeSpan.FromSeconds(s) : null, parse.GetValue(rate), parse.GetValue(httpPort));
+                seconds is { } s ? TimeSpan.FromSeconds(s) : null, parse.GetValue(rate), parse.GetValue(httpPort),
+                AvroInput: parse.GetValue(format) == "avro");
             return await DemoSession.RunAsync(settings, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct);
         });
         return demo;

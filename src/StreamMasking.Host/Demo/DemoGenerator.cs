@@ -23,12 +23,17 @@ internal sealed class DemoGenerator : IDisposable
 
     private readonly IProducer<Null, byte[]> _producer;
     private readonly TimeProvider _time;
+    private readonly Func<string, byte[], byte[]> _encode;
     private long _produced;
     private long _late;
 
-    internal DemoGenerator(string bootstrapServers, TimeProvider time)
+    /// <param name="bootstrapServers">The embedded broker.</param>
+    /// <param name="time">The clock event times come from.</param>
+    /// <param name="encode">Turns an event's JSON into the value produced on its topic (default: the JSON as is).</param>
+    internal DemoGenerator(string bootstrapServers, TimeProvider time, Func<string, byte[], byte[]>? encode = null)
     {
         _time = time;
+        _encode = encode ?? ((_, json) => json);
         _producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig
         {
             BootstrapServers = bootstrapServers,
@@ -61,7 +66,7 @@ internal sealed class DemoGenerator : IDisposable
                     var late = lateAllowed && RandomNumberGenerator.GetInt32(1000) < LatePerMille;
                     var at = late ? _time.GetUtcNow() - LateBy : _time.GetUtcNow();
                     var (topic, value) = SyntheticEvents.Next(sequence++, at);
-                    _producer.Produce(topic, new Message<Null, byte[]> { Value = value, Timestamp = new Timestamp(at) }, report =>
+                    _producer.Produce(topic, new Message<Null, byte[]> { Value = _encode(topic, value), Timestamp = new Timestamp(at) }, report =>
                     {
                         if (report.Error.Code == ErrorCode.NoError)
                         {

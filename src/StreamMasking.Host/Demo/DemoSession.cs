@@ -57,6 +57,16 @@ internal static class DemoSession
         await output.WriteLineAsync("Starting the embedded local broker...");
         await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions(), loggerFactory, cancellationToken);
         var options = DemoOptions(broker.BootstrapServers, settings.PolicyFile, stateDirectory);
+        DemoAvroInput? avro = null;
+        if (settings.AvroInput)
+        {
+            avro = DemoAvroInput.Load();
+            options.SchemaRegistry.LocalSchemaDirectory = avro.Directory;
+            foreach (var topic in options.Pipeline.InputTopics)
+            {
+                options.Pipeline.InputFormats[topic] = "avro-single-object";
+            }
+        }
 
         // The demo makes up its own tokenization secret; the service requires one to be configured.
         var metrics = new PipelineMetrics(options.Metrics, time);
@@ -81,6 +91,10 @@ internal static class DemoSession
         await output.WriteLineAsync($"Broker {broker.BootstrapServers}; policy {policy.SourceName} v{policy.Version}; "
                                     + $"{policy.Segments.Count} segments; inputs {string.Join(", ", options.Pipeline.InputTopics)}");
         await output.WriteLineAsync($"Endpoints: {endpoints.Address}/metrics /healthz /readyz /privacy");
+        if (avro is not null && settings.Headless)
+        {
+            await WriteMaskedSchemasAsync(avro, policy, output);
+        }
 
         using var stopViews = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (settings.Duration is { } duration)
@@ -90,7 +104,7 @@ internal static class DemoSession
 
         using var stopPipeline = new CancellationTokenSource();
         using var stopReader = new CancellationTokenSource();
-        using var generator = new DemoGenerator(broker.BootstrapServers, time);
+        using var generator = new DemoGenerator(broker.BootstrapServers, time, avro is null ? null : avro.Encode);
         var reader = new MaskedSampleReader(broker.BootstrapServers, policy.Segments.Select(s => s.MaskedTopic).Distinct().ToList());
         var releases = new ReleaseReader(broker.BootstrapServers, options.Aggregates.Topic, options.Audit.Topic);
         var state = new DemoState(policy, generator, pipeline.Counters, reader, releases, time);
@@ -144,8 +158,29 @@ internal static class DemoSession
                 await output.WriteLineAsync(line);
             }
         }
+        else if (avro is not null)
+        {
+            // The live view owned the screen until now.
+            await WriteMaskedSchemasAsync(avro, policy, output);
+        }
 
         return exitCode;
+    }
+
+    /// <summary>The Avro input schemas and, per segment, the schema its masked records have (derived from both).</summary>
+    private static async Task WriteMaskedSchemasAsync(DemoAvroInput avro, PrivacyPolicy policy, TextWriter output)
+    {
+        foreach (var (topic, schema) in avro.Schemas.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            await output.WriteLineAsync($"input [{topic}] Avro single-object, writer schema {schema.Fullname}");
+        }
+
+        foreach (var (segment, topic, masked) in avro.MaskedSchemas(policy))
+        {
+            await output.WriteLineAsync($"masked schema [{segment.Name}] from {topic}: {masked.Schema.Fullname}, "
+                                        + $"{masked.UnnamedFields.Count} writer fields not named (dropped): {string.Join(", ", masked.UnnamedFields)}");
+            await output.WriteLineAsync(masked.Json);
+        }
     }
 
     /// <summary>Waits (bounded) until every generated record is consumed and nothing is between the stages.</summary>

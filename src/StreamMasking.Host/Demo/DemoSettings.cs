@@ -6,7 +6,9 @@ namespace StreamMasking.Host.Demo;
 /// <param name="Duration">Stop by itself after this long; null runs until Ctrl-C.</param>
 /// <param name="EventsPerSecond">Synthetic events per second.</param>
 /// <param name="HttpPort">Port of the demo's HTTP endpoints on loopback; 0 picks a free one.</param>
-internal sealed record DemoSettings(string PolicyFile, bool Headless, TimeSpan? Duration, int EventsPerSecond, int HttpPort = DemoSettings.DefaultHttpPort)
+/// <param name="AvroInput">Produce the events in Avro single-object encoding under the sample schemas (<c>--format avro</c>).</param>
+internal sealed record DemoSettings(string PolicyFile, bool Headless, TimeSpan? Duration, int EventsPerSecond, int HttpPort = DemoSettings.DefaultHttpPort,
+    bool AvroInput = false)
 {
     /// <summary>The demo's own HTTP port, next to the service's default 9464 so both can run at once.</summary>
     internal const int DefaultHttpPort = 9465;

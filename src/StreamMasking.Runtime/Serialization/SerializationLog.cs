@@ -26,6 +26,6 @@ internal static partial class SerializationLog
     [LoggerMessage(907, LogLevel.Error, "Segment {Segment} refuses writer schema {WriterSchema} ({Reason}); its records of that schema are dead-lettered")]
     internal static partial void SchemaTagsRefused(this ILogger logger, string segment, string writerSchema, string reason);
 
-    [LoggerMessage(908, LogLevel.Warning, "Segment {Segment}: writer schema {WriterSchema} has {Count} fields its rules do not name; they are dropped from its masked records: {Fields}")]
+    [LoggerMessage(908, LogLevel.Warning, "Segment {Segment}: writer schema {WriterSchema} has fields its rules do not name (dropped from its masked records), {Count} in all: {Fields}")]
     internal static partial void SchemaFieldsUnnamed(this ILogger logger, string segment, string writerSchema, int count, string fields);
 }

@@ -52,6 +52,27 @@ public sealed partial class DemoCommandTests
         RawSsnOrCard().IsMatch(demo.Output).ShouldBeFalse("a raw SSN or card number reached the output");
     }
 
+    [Fact]
+    public async Task Demo_AvroInput_PrintsDerivedMaskedSchemasMasksEventsAndDeadLettersBadFrames()
+    {
+        using var demo = HostProcess.Start(null, "demo", "--headless", "--duration", "6", "--rate", "100", "--http-port", "0", "--format", "avro");
+
+        var exit = await demo.WaitAsync(TimeSpan.FromMinutes(3));
+
+        exit.ShouldBe(0, demo.Error);
+        demo.Output.ShouldContain("input [demo.visits] Avro single-object, writer schema io.streammasking.samples.v1.PatientVisit");
+        demo.Output.ShouldContain("masked schema [clinic-a.eu.visits] from demo.visits: io.streammasking.masked.clinic_a.eu.visits.PatientVisit");
+        demo.Output.ShouldContain("masked schema [payments] from demo.payments: io.streammasking.masked.payments.Payment");
+        demo.Output.ShouldContain("\"doc\": \"tokenize (HMAC-SHA256, per-segment key) (from tag PII)\"");
+        var visible = VisibleLine().Matches(demo.Output).Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        visible.Sum().ShouldBeGreaterThan(0);
+        // The generator's malformed events are not Avro frames: dead-lettered as such, and the books still balance.
+        demo.Output.ShouldContain("unknown_magic_byte=");
+        BalanceLine().Match(demo.Output).Groups[6].Value.ShouldBe("balanced", demo.Output);
+        demo.Output.ShouldNotContain("free text the policy does not name");
+        RawSsnOrCard().IsMatch(demo.Output).ShouldBeFalse("a raw SSN or card number reached the output");
+    }
+
     [GeneratedRegex(@"\b\d{3}-\d{2}-\d{4}\b|\b4111\d{12}\b")]
     private static partial Regex RawSsnOrCard();
 
