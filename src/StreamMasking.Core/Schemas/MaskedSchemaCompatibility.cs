@@ -20,7 +20,8 @@ namespace StreamMasking.Core.Schemas;
 /// </para>
 /// <para>
 /// Apache.Avro's <see cref="Schema.CanRead"/> gives the same verdict except where it is more lenient than the
-/// specification (a writer union is always accepted; enum symbols are not compared) or stricter (no string ↔ bytes
+/// specification (a primitive or union reader accepts any writer union, so an optional field made
+/// required passes; enum symbols are not compared) or stricter (no string ↔ bytes
 /// promotion; named types compared by full name; a logical type never reads its plain underlying type).
 /// </para>
 /// </summary>

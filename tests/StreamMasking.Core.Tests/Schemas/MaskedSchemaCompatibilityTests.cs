@@ -179,6 +179,55 @@ public sealed class MaskedSchemaCompatibilityTests
         MaskedSchemaCompatibility.CanRead(Parse(list), Parse(wider)).ShouldBeFalse();
     }
 
+    // Masked schemas derived from the sample payment schema under two versions of one rule, as policy validate compares them.
+    [Theory]
+    [InlineData("keep", "{ action: laplace, epsilon: 1, clamp: { min: 0, max: 5000 } }", true)]
+    [InlineData("{ action: generalize, bucket: 25, output: lower }", "keep", true)]
+    [InlineData("keep", "tokenize", false)]
+    [InlineData("{ action: laplace, epsilon: 1, clamp: { min: 0, max: 5000 } }", "keep", false)]
+    public void Check_DerivedPaymentSchemas_VerdictPerRuleChange(string before, string after, bool expected)
+    {
+        var (oldSchema, newSchema) = (DerivePayment("payment.amount: " + before), DerivePayment("payment.amount: " + after));
+
+        MaskedSchemaCompatibility.CanRead(newSchema, oldSchema).ShouldBe(expected, string.Join("; ", MaskedSchemaCompatibility.Check(newSchema, oldSchema)));
+    }
+
+    [Fact]
+    public void Check_NoiseRemoved_OldNullsUnreadable()
+    {
+        var oldSchema = DerivePayment("payment.amount: { action: laplace, epsilon: 1, clamp: { min: 0, max: 5000 } }");
+        var newSchema = DerivePayment("payment.amount: keep");
+
+        // An over-cap record was written without the noised field (null), and without the payment object that then
+        // held nothing: neither a required double nor a required record can read those.
+        MaskedSchemaCompatibility.Check(newSchema, oldSchema).ShouldBe(
+        [
+            new SchemaBreak("payment", "was null or record CardPayment, now record CardPayment"),
+            new SchemaBreak("payment.amount", "was null or double, now double"),
+        ]);
+        newSchema.CanRead(oldSchema).ShouldBeFalse("Apache.Avro agrees here (a record reader refuses a union writer)");
+    }
+
+    [Fact]
+    public void Check_DerivedCategoryRemoved_EnumBreak()
+    {
+        const string rule = "payment.currency: { action: randomized-response, epsilon: 2, categories: [";
+        var oldSchema = DerivePayment(rule + "EUR, USD, GBP] }");
+        var wider = DerivePayment(rule + "EUR, USD, GBP, CHF] }");
+        var narrower = DerivePayment(rule + "EUR, USD] }");
+
+        MaskedSchemaCompatibility.CanRead(wider, oldSchema).ShouldBeTrue();
+        MaskedSchemaCompatibility.Check(narrower, oldSchema).ShouldHaveSingleItem()
+            .ShouldBe(new SchemaBreak("payment.currency", "enum CurrencyCategory lost symbol(s) GBP and has no default"));
+    }
+
+    private static RecordSchema DerivePayment(string rule)
+    {
+        var writer = (RecordSchema)Schema.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "schemas", "samples", "payment.avsc")));
+        var policy = TestPolicies.OneSegment("eventId: keep\npatient.id: tokenize\n" + rule);
+        return MaskedSchemaDeriver.Derive(writer, policy.Segments[0], policy.Version).Schema;
+    }
+
     private static string Record(string name, string fields, string extra = "") =>
         "{\"type\": \"record\", \"name\": \"" + name + "\", " + extra + "\"fields\": [" + fields + "]}";
 
