@@ -97,7 +97,7 @@ internal static class PolicyCommand
 
             output.WriteLine(previousPolicy is null
                 ? $"{path.Name}: masked schemas derived for {writers.Length} writer schema(s)"
-                : $"{path.Name}: masked schemas derived for {writers.Length} writer schema(s), backward compatible with previous policy version '{previousPolicy.Version}'");
+                : $"{path.Name}: masked schemas derived for {writers.Length} writer schema(s); no compatibility break against previous policy version '{previousPolicy.Version}'");
             return 0;
         });
         return validate;

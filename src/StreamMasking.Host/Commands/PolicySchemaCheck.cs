@@ -9,8 +9,8 @@ namespace StreamMasking.Host.Commands;
 /// each segment (tag-selected fields added first, as the service does), the masked subject, the writer fields the
 /// policy does not name (dropped: warnings), the policy paths the schema lacks (warnings), and with a previous policy
 /// whether the new masked schema can read records of the previous one (BACKWARD, as the registry checks on
-/// registration; a refusal there dead-letters the segment's records). Lines are in ordinal order of schema file and
-/// segment name.
+/// registration; a refusal there dead-letters the segment's records). Only <c>output: avro</c> segments register a
+/// subject, so only they are compared. Lines are in ordinal order of schema file and segment name.
 /// </summary>
 internal static class PolicySchemaCheck
 {
@@ -70,37 +70,70 @@ internal static class PolicySchemaCheck
             if (previous is not null)
             {
                 lines.AddRange(previous.Segments
-                    .Where(s => policy.FindSegment(s.Name) is null)
+                    .Where(s => !policy.Segments.Any(n => string.Equals(n.MaskedTopic, s.MaskedTopic, StringComparison.Ordinal)))
                     .OrderBy(s => s.Name, StringComparer.Ordinal)
-                    .Select(s => $"  {s.Name}: only in the previous policy: {s.MaskedTopic}-value gets no new versions"));
+                    .Select(s => $"  {s.Name}: only in the previous policy: nothing writes {s.MaskedTopic} any more"));
             }
         }
 
         return new Result(lines, problems + breaks, breaks);
     }
 
+    // The registry checks per subject, so the previous masked schemas are those of the previous segments writing the
+    // same topic (the same segment, unless the topic pattern or the segment name changed).
     private static (IReadOnlyList<string> Lines, int Breaks) Compare(
         SegmentPolicy segment, MaskedSchema masked, PrivacyPolicy previous, (PrivacyPolicy Policy, IReadOnlyDictionary<string, string> Refused) earlier, RecordSchema writer)
     {
-        if (earlier.Policy.FindSegment(segment.Name) is not { } old)
+        var olds = earlier.Policy.Segments
+            .Where(s => string.Equals(s.MaskedTopic, segment.MaskedTopic, StringComparison.Ordinal))
+            .OrderBy(s => s.Name, StringComparer.Ordinal)
+            .ToList();
+        if (olds.Count == 0)
         {
-            return (["    new in this policy: a new subject has nothing to break"], 0);
+            return (["    new topic: no segment of the previous policy writes it, so nothing to break"], 0);
         }
 
-        var oldMasked = earlier.Refused.ContainsKey(segment.Name) ? null : Derive(writer, old, previous.Version).Schema;
-        if (oldMasked is null)
+        var lines = new List<string>();
+        if (segment.Output != OutputFormat.Avro)
         {
-            return (["    the previous policy wrote no records of this schema here: nothing to break"], 0);
+            lines.AddRange(olds.Where(o => o.Output == OutputFormat.Avro).Select(o =>
+                $"    warning: the previous policy wrote Avro to this topic{From(o, segment)}: its consumers now get JSON"));
+            lines.Add("    output json: no subject is registered, nothing to check against the previous policy");
+            return (lines, 0);
         }
 
-        var found = MaskedSchemaCompatibility.Check(masked.Schema, oldMasked.Schema);
-        if (found.Count == 0)
+        var breaks = 0;
+        foreach (var old in olds)
         {
-            return ([$"    backward compatible with previous policy version '{previous.Version}'"], 0);
+            if (old.Output != OutputFormat.Avro)
+            {
+                lines.Add($"    warning: the previous policy wrote JSON to this topic{From(old, segment)}: its consumers now get Avro (a new subject: nothing to break)");
+                continue;
+            }
+
+            var oldMasked = earlier.Refused.ContainsKey(old.Name) ? null : Derive(writer, old, previous.Version).Schema;
+            if (oldMasked is null)
+            {
+                lines.Add($"    the previous policy{From(old, segment)} wrote no records of this schema: nothing to break");
+                continue;
+            }
+
+            var found = MaskedSchemaCompatibility.Check(masked.Schema, oldMasked.Schema);
+            if (found.Count == 0)
+            {
+                lines.Add($"    backward compatible with previous policy version '{previous.Version}'{From(old, segment)}");
+                continue;
+            }
+
+            lines.AddRange(found.Select(b => "    break: " + b.Describe(segment.Fields.FirstOrDefault(r => r.Path.Text == b.Path)?.Action.Name) + From(old, segment)));
+            breaks += found.Count;
         }
 
-        return ([.. found.Select(b => "    break: " + b.Describe(segment.Fields.FirstOrDefault(r => r.Path.Text == b.Path)?.Action.Name))], found.Count);
+        return (lines, breaks);
     }
+
+    private static string From(SegmentPolicy old, SegmentPolicy segment) =>
+        string.Equals(old.Name, segment.Name, StringComparison.Ordinal) ? "" : $" (previous segment {old.Name})";
 
     // As the service does (SchemaTagPlans): tags that cannot be read refuse the schema in every segment.
     private static (PrivacyPolicy Policy, IReadOnlyDictionary<string, string> Refused) Resolve(PrivacyPolicy policy, RecordSchema writer)

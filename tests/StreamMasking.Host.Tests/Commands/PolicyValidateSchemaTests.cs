@@ -31,6 +31,19 @@ public sealed class PolicyValidateSchemaTests : IDisposable
     }
 
     [Fact]
+    public void Validate_ShippedDemoPolicyWithBothSamples_ExitZero()
+    {
+        var demo = Path.Combine(AppContext.BaseDirectory, "policies", "demo.yaml");
+
+        var (exit, output, error) = Invoke("policy", "validate", demo, "--schema", Sample("payment.avsc"), "--schema", Sample("patient-visit.avsc"), "--previous", demo);
+
+        exit.ShouldBe(0, error);
+        output.IndexOf("patient-visit.avsc: writer schema", StringComparison.Ordinal).ShouldBeLessThan(output.IndexOf("payment.avsc: writer schema", StringComparison.Ordinal));
+        output.ShouldContain("    warning: visit.notes: not named by the policy, dropped");
+        output.ShouldNotContain("refused");
+    }
+
+    [Fact]
     public void Validate_KeepToTokenizeOfNumericField_BreakNamingFieldExitOne()
     {
         var previous = Policy("v1", PaymentFields);
@@ -133,8 +146,34 @@ public sealed class PolicyValidateSchemaTests : IDisposable
         var (exit, output, error) = Invoke("policy", "validate", policy, "--schema", Sample("payment.avsc"), "--previous", previous);
 
         exit.ShouldBe(0, error);
-        output.ShouldContain("    new in this policy: a new subject has nothing to break");
-        output.ShouldContain("  old-payments: only in the previous policy: masked.old-payments-value gets no new versions");
+        output.ShouldContain("    new topic: no segment of the previous policy writes it, so nothing to break");
+        output.ShouldContain("  old-payments: only in the previous policy: nothing writes masked.old-payments any more");
+    }
+
+    [Fact]
+    public void Validate_JsonOutputSegment_NotComparedExitZero()
+    {
+        var previous = Policy("v1", PaymentFields, output: "json");
+        var policy = Policy("v2", PaymentFields.Replace("payment.amount: keep", "payment.amount: tokenize", StringComparison.Ordinal), output: "json");
+
+        var (exit, output, error) = Invoke("policy", "validate", policy, "--schema", Sample("payment.avsc"), "--previous", previous);
+
+        exit.ShouldBe(0, error);
+        output.ShouldContain("  payments -> topic masked.payments (output json: no subject is registered)");
+        output.ShouldContain("    output json: no subject is registered, nothing to check against the previous policy");
+        output.ShouldNotContain("break:");
+    }
+
+    [Fact]
+    public void Validate_OutputSwitchedFromJsonToAvro_WarnsNothingToBreak()
+    {
+        var previous = Policy("v1", PaymentFields, output: "json");
+        var policy = Policy("v2", PaymentFields.Replace("payment.amount: keep", "payment.amount: tokenize", StringComparison.Ordinal));
+
+        var (exit, output, error) = Invoke("policy", "validate", policy, "--schema", Sample("payment.avsc"), "--previous", previous);
+
+        exit.ShouldBe(0, error);
+        output.ShouldContain("    warning: the previous policy wrote JSON to this topic: its consumers now get Avro (a new subject: nothing to break)");
     }
 
     [Fact]
@@ -218,10 +257,10 @@ public sealed class PolicyValidateSchemaTests : IDisposable
 
     private static string[] Lines(string text) => text.Split(Environment.NewLine);
 
-    // One Avro-output segment; the policy tokenizes fields tagged PII (payment.cardHolder in payment.avsc).
-    private string Policy(string version, string fields, string segment = "payments")
+    // One segment (Avro output unless told); the policy tokenizes fields tagged PII (payment.cardHolder in payment.avsc).
+    private string Policy(string version, string fields, string segment = "payments", string output = "avro")
     {
-        var path = Path.Combine(_directory, $"{segment}-{version}.yaml");
+        var path = Path.Combine(_directory, $"{segment}-{version}-{output}.yaml");
         File.WriteAllText(path, $"""
             version: "{version}"
             maskedTopic: "masked.{"{segment}"}"
@@ -230,7 +269,7 @@ public sealed class PolicyValidateSchemaTests : IDisposable
             segments:
               - name: {segment}
                 match: {"{ field: tenant, equals: clinic-a }"}
-                output: avro
+                output: {output}
                 fields:
             {fields}
             """);
