@@ -16,7 +16,7 @@ namespace StreamMasking.Core.Schemas;
 /// reader lacks is skipped. An enum reader needs every writer symbol unless it has a default. Every branch of a writer
 /// union must be read by the reader (by some branch, when the reader is a union too); a reader union reads a
 /// non-union writer when any of its branches does. Named types (record, enum, fixed) need the same unqualified name,
-/// or the writer's name among the reader's aliases; fixed types the same size. Arrays resolve by items, maps by values.
+/// or the writer's full name among the reader's aliases; fixed types the same size. Arrays resolve by items, maps by values.
 /// </para>
 /// <para>
 /// Apache.Avro's <see cref="Schema.CanRead"/> gives the same verdict except where it is more lenient than the
@@ -206,7 +206,7 @@ public static class MaskedSchemaCompatibility
 
     private static bool SameName(NamedSchema reader, NamedSchema writer) =>
         string.Equals(reader.Name, writer.Name, StringComparison.Ordinal)
-        || Aliases(reader).Any(a => string.Equals(a, writer.Name, StringComparison.Ordinal));
+        || Aliases(reader).Any(a => string.Equals(a, writer.Fullname, StringComparison.Ordinal));
 
     // Apache.Avro keeps a named type's aliases private; its JSON form writes them.
     private static IEnumerable<string> Aliases(NamedSchema schema)
@@ -217,7 +217,10 @@ public static class MaskedSchemaCompatibility
             return [];
         }
 
-        return [.. aliases.EnumerateArray().Select(a => a.GetString() ?? "").Select(a => a[(a.LastIndexOf('.') + 1)..])];
+        // An alias without a dot is in the type's namespace.
+        return [.. aliases.EnumerateArray()
+            .Select(a => a.GetString() ?? "")
+            .Select(a => a.Contains('.', StringComparison.Ordinal) || string.IsNullOrEmpty(schema.Namespace) ? a : schema.Namespace + "." + a)];
     }
 
     // Logical types are read as their underlying type.

@@ -55,6 +55,7 @@ public sealed class MaskedSchemaCompatibilityTests
         { Record("N", "{\"name\": \"x\", \"type\": \"int\"}"), Record("N", "{\"name\": \"x\", \"type\": \"long\"}"), false },
         { Record("M", "{\"name\": \"x\", \"type\": \"int\"}"), Record("N", "{\"name\": \"x\", \"type\": \"int\"}"), false },
         { Record("M", "{\"name\": \"x\", \"type\": \"int\"}", "\"aliases\": [\"N\"], "), Record("N", "{\"name\": \"x\", \"type\": \"int\"}"), true },
+        { Record("M", "{\"name\": \"x\", \"type\": \"int\"}", "\"aliases\": [\"other.N\"], "), Record("N", "{\"name\": \"x\", \"type\": \"int\"}"), false },
         { Record("N", "{\"name\": \"y\", \"type\": \"int\"}"), Record("N", "{\"name\": \"x\", \"type\": \"int\"}"), false },
         { Record("N", "{\"name\": \"y\", \"type\": \"int\", \"default\": 0}"), Record("N", "{\"name\": \"x\", \"type\": \"int\"}"), true },
         { Record("N", "{\"name\": \"y\", \"type\": \"int\", \"aliases\": [\"x\"]}"), Record("N", "{\"name\": \"x\", \"type\": \"int\"}"), true },
