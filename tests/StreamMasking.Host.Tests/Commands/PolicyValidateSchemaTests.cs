@@ -194,6 +194,23 @@ public sealed class PolicyValidateSchemaTests : IDisposable
     }
 
     [Fact]
+    public void Validate_PolicyPathThroughAnArray_CannotDeriveExitOne()
+    {
+        var schema = Path.Combine(_directory, "order.avsc");
+        File.WriteAllText(schema, """
+            { "type": "record", "name": "Order", "namespace": "t", "fields": [
+              { "name": "lines", "type": { "type": "array", "items": { "type": "record", "name": "Line", "fields": [
+                { "name": "sku", "type": "string" } ] } } } ] }
+            """);
+
+        var (exit, output, error) = Invoke("policy", "validate", Policy("v1", "      lines.sku: keep\n"), "--schema", schema);
+
+        exit.ShouldBe(1);
+        output.ShouldContain("    cannot derive the masked schema: Policy paths under 'lines' go through a Array schema");
+        (output + error).ShouldNotContain("   at ");
+    }
+
+    [Fact]
     public void Validate_Segments_InOrdinalOrderOfName()
     {
         var path = Path.Combine(_directory, "two.yaml");
