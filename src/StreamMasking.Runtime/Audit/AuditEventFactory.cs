@@ -47,8 +47,8 @@ namespace StreamMasking.Runtime.Audit;
 /// <b>What never appears.</b> No record contents, unit ids, noise values, noisy or exact aggregate values, intervals,
 /// bins or selected keys. A release event instead carries <c>payloadSha256</c>, the SHA-256 of the exact bytes
 /// produced to the aggregates topic (in its format: the release JSON, or its framed Avro encoding), so an auditor can
-/// match the two byte for byte. Doubles are JSON numbers in
-/// round-trip form; a NaN or infinity throws <see cref="ArgumentOutOfRangeException"/> instead of being written.
+/// match the two byte for byte. Doubles are JSON numbers in round-trip form; a NaN or infinity throws
+/// <see cref="ArgumentOutOfRangeException"/> instead of being written.
 /// </para>
 /// <para>
 /// <b>Budget debits.</b> <see cref="WindowReleaser.Release"/> debits every aggregate of a window before the runtime
