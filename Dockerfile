@@ -19,8 +19,9 @@ COPY src/StreamMasking.Runtime/StreamMasking.Runtime.csproj src/StreamMasking.Ru
 COPY src/StreamMasking.Host/StreamMasking.Host.csproj src/StreamMasking.Host/
 RUN dotnet restore src/StreamMasking.Host/StreamMasking.Host.csproj -r linux-x64
 COPY src/ src/
-COPY policies/ policies/
+# The runtime embeds the aggregates and audit topics' Avro schemas from schemas/; the demo ships the samples.
 COPY schemas/ schemas/
+COPY policies/ policies/
 RUN dotnet publish src/StreamMasking.Host/StreamMasking.Host.csproj -c Release -r linux-x64 --self-contained false \
       --no-restore -p:UseAppHost=false -o /app \
  && mkdir -p /state

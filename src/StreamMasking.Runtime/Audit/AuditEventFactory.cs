@@ -13,6 +13,7 @@ using StreamMasking.Core.Policy.Identity;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Serialization;
 
 namespace StreamMasking.Runtime.Audit;
 
@@ -30,9 +31,12 @@ namespace StreamMasking.Runtime.Audit;
 /// </para>
 /// <para>
 /// <b>Kafka record.</b> Key: the subject in UTF-8 (null without a subject), so one segment's events stay ordered on
-/// one partition. Value: the structured JSON. Header <c>content-type</c>:
-/// <c>application/cloudevents+json; charset=utf-8</c>. Timestamp: the event time. <see cref="OutputRecord.Kind"/> is
-/// <see cref="OutputKind.Audit"/>, <see cref="OutputRecord.Segment"/> the segment when there is one.
+/// one partition. Value: the structured JSON, header <c>content-type</c>
+/// <c>application/cloudevents+json; charset=utf-8</c>; with <c>Audit:Format</c> <c>avro</c>, that JSON encoded
+/// under <c>schemas/audit-event.avsc</c> by the factory's <see cref="OutputEncoder"/> (Confluent-framed, header
+/// <c>content-type</c> <c>application/vnd.apache.avro+binary; framing=confluent</c>). Timestamp: the event time.
+/// <see cref="OutputRecord.Kind"/> is <see cref="OutputKind.Audit"/>, <see cref="OutputRecord.Segment"/> the segment
+/// when there is one.
 /// </para>
 /// <para>
 /// <b>Ids.</b> Release, budget-debit and suppression ids are deterministic: lowercase hex of the first 16 bytes of
@@ -43,8 +47,9 @@ namespace StreamMasking.Runtime.Audit;
 /// <para>
 /// <b>What never appears.</b> No record contents, unit ids, noise values, noisy or exact aggregate values, intervals,
 /// bins or selected keys. A release event instead carries <c>payloadSha256</c>, the SHA-256 of the exact bytes
-/// produced to the aggregates topic, so an auditor can match the two byte for byte. Doubles are JSON numbers in
-/// round-trip form; a NaN or infinity throws <see cref="ArgumentOutOfRangeException"/> instead of being written.
+/// produced to the aggregates topic (in its format: the release JSON, or its framed Avro encoding), so an auditor can
+/// match the two byte for byte. Doubles are JSON numbers in round-trip form; a NaN or infinity throws
+/// <see cref="ArgumentOutOfRangeException"/> instead of being written.
 /// </para>
 /// <para>
 /// <b>Budget debits.</b> <see cref="WindowReleaser.Release"/> debits every aggregate of a window before the runtime
@@ -79,12 +84,14 @@ internal sealed class AuditEventFactory
 
     private readonly Uri _source;
     private readonly TimeProvider _time;
+    private readonly OutputEncoder _values;
 
     /// <summary>Creates a factory for one pipeline instance.</summary>
     /// <param name="topic">The audit topic.</param>
     /// <param name="instanceId">Pipeline instance id; the event source is <c>urn:streammasking:instance:{instanceId}</c>.</param>
     /// <param name="time">Clock of the event <c>time</c> attribute.</param>
-    internal AuditEventFactory(string topic, string instanceId, TimeProvider time)
+    /// <param name="values">Encoder of the topic's values (<c>Audit:Format</c>); the default passes the JSON through.</param>
+    internal AuditEventFactory(string topic, string instanceId, TimeProvider time, OutputEncoder? values = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentException.ThrowIfNullOrEmpty(instanceId);
@@ -93,6 +100,13 @@ internal sealed class AuditEventFactory
         {
             throw new ArgumentException("The instance id does not form a valid source URI.", nameof(instanceId));
         }
+
+        if (values is not null && values.Topic != topic)
+        {
+            throw new ArgumentException("The encoder is for another topic.", nameof(values));
+        }
+
+        _values = values ?? OutputEncoder.Json(topic, StructuredContentType);
 
         Topic = topic;
         _source = source;
@@ -133,11 +147,14 @@ internal sealed class AuditEventFactory
     /// <summary>
     /// A release was paid and its payload goes to the aggregates topic. Data: segment, policy version, aggregate,
     /// kind, continual (and step), window, mechanism, ε, δ, ρ (zCDP), noise scale, release key and
-    /// <c>payloadSha256</c> (lowercase hex SHA-256 of <see cref="ReleaseOutcome.Payload"/>). Never the value,
+    /// <c>payloadSha256</c> (lowercase hex SHA-256 of <paramref name="published"/>). Never the value,
     /// interval, bins, selected keys or noise. Deterministic id.
     /// </summary>
+    /// <param name="outcome">The released outcome.</param>
+    /// <param name="published">The value produced to the aggregates topic for it; the default is
+    /// <see cref="ReleaseOutcome.Payload"/> (the value when the topic is JSON).</param>
     /// <exception cref="ArgumentException">The outcome is not <see cref="ReleaseOutcomeKind.Released"/> or lacks its release or payload.</exception>
-    internal OutputRecord Release(ReleaseOutcome outcome)
+    internal OutputRecord Release(ReleaseOutcome outcome, byte[]? published = null)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         if (outcome.Kind != ReleaseOutcomeKind.Released || outcome.Release is null || outcome.Payload is null)
@@ -148,7 +165,7 @@ internal sealed class AuditEventFactory
         var release = outcome.Release;
         var releaseKey = outcome.Key.ToString();
         var id = DeterministicId(AuditEventTypes.Release, release.Segment, release.PolicyVersion, releaseKey);
-        var payloadSha256 = Convert.ToHexStringLower(SHA256.HashData(outcome.Payload));
+        var payloadSha256 = Convert.ToHexStringLower(SHA256.HashData(published ?? outcome.Payload));
         return Build(AuditEventTypes.Release, id, release.Segment, release.Segment, json =>
         {
             json.WriteString("segment", release.Segment);
@@ -544,8 +561,8 @@ internal sealed class AuditEventFactory
         var message = new Message<byte[]?, byte[]?>
         {
             Key = subject is null ? null : Encoding.UTF8.GetBytes(subject),
-            Value = value.ToArray(),
-            Headers = new Headers { { ContentTypeHeader, Encoding.UTF8.GetBytes(StructuredContentType) } },
+            Value = _values.Encode(value.ToArray(), type),
+            Headers = new Headers { { ContentTypeHeader, _values.ContentType } },
             Timestamp = new Timestamp(time),
         };
         return new OutputRecord(Topic, message, OutputKind.Audit, segment);

@@ -98,6 +98,7 @@ public static class StreamMaskingOptionsValidator
         }
 
         CheckTopicName(errors, $"{Root}:Aggregates:Topic", options.Aggregates.Topic);
+        errors.AddRange(Serialization.OutputFormatsValidator.Validate(options, Root));
         CheckTopicName(errors, $"{Root}:Audit:Topic", options.Audit.Topic);
         var outputs = new[] { ("Aggregates:Topic", options.Aggregates.Topic), ("Audit:Topic", options.Audit.Topic) };
         foreach (var (key, topic) in outputs)

@@ -84,7 +84,8 @@ public sealed class MaskingPipeline : IDisposable
 
         var maskInputs = p.InputKeyedBySegment ? p.InputTopics : [p.RepartitionTopic];
         _catchUp = new CatchUpSignal(p.InputKeyedBySegment ? [MaskProcessor.StageName] : [RouteProcessor.StageName, MaskProcessor.StageName]);
-        var audit = new AuditEventFactory(options.Audit.Topic, p.InstanceId, time);
+        var outputs = OutputEncoder.Create(options, loggerFactory.CreateLogger<OutputEncoder>());
+        var audit = new AuditEventFactory(options.Audit.Topic, p.InstanceId, time, outputs.Audit);
         _auditor = new TransactionSummaryAuditor(audit);
         var windowed = WindowedSegment.From(policy, masterSecret);
         if (windowed.Count > 0)
@@ -98,7 +99,7 @@ public sealed class MaskingPipeline : IDisposable
                 // timeout expires (instances share the setting); the operation timeout covers the broker's check.
                 StableChangelogTimeout = p.TransactionTimeout + p.OperationTimeout,
             };
-            _windowing = new WindowingStage(windowed, storeOptions, maskInputs[0], masterSecret, options.Aggregates.Topic, audit,
+            _windowing = new WindowingStage(windowed, storeOptions, maskInputs[0], masterSecret, outputs.Aggregates, audit,
                 policy, clients, p.OperationTimeout, options.State.TickInterval, Counters, time,
                 loggerFactory.CreateLogger<WindowingStage>(), faultPoint, _catchUp, [.. options.State.StartNewContinualCounters]);
         }

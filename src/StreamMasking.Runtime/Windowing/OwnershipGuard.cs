@@ -5,6 +5,7 @@ using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;
 using StreamMasking.Runtime.Ownership;
 using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Serialization;
 using StreamMasking.Runtime.State;
 
 namespace StreamMasking.Runtime.Windowing;
@@ -59,17 +60,18 @@ internal sealed class OwnershipGuard(
     private StageStoppedException Stop(OwnershipViolation violation)
     {
         logger.OwnershipViolated(MaskProcessor.StageName, violation.Code, violation.Message);
-        var record = audit.OwnershipViolated(MaskProcessor.StageName, violation.Topic, violation.Segment, violation.Partition,
-            violation.Code, violation.Message);
         try
         {
+            var record = audit.OwnershipViolated(MaskProcessor.StageName, violation.Topic, violation.Segment, violation.Partition,
+                violation.Code, violation.Message);
             using var producer = clients.CreateProducer("dp-ownership-audit");
             producer.Produce(record.Topic, record.Message);
             producer.Flush(operationTimeout);
         }
-        catch (KafkaException)
+        catch (Exception e) when (e is KafkaException or SchemaRegistryUnavailableException or StageStoppedException)
         {
-            // The audit topic is unreachable: the log line and the stop still say why.
+            // The audit topic (or, in Avro, its schema registry) is unreachable, or the event cannot be encoded (logged):
+            // the log line and the ownership stop still say why.
         }
 
         return new StageStoppedException(violation.Message, fenced: false);

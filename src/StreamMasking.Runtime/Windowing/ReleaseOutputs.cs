@@ -6,6 +6,7 @@ using StreamMasking.Privacy.Accounting;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Serialization;
 
 namespace StreamMasking.Runtime.Windowing;
 
@@ -13,17 +14,16 @@ namespace StreamMasking.Runtime.Windowing;
 /// What leaves the stage for one released window: the aggregate records (aggregates topic), their audit events
 /// (release, debit, suppression), the transaction's counts, and the log lines; and the committed ledgers for the
 /// live budget view. Every record is a pure function of the sealed window and the release outcome, so a retried
-/// release sends the same bytes.
+/// release sends the same bytes. Values are in the aggregates topic's format (<paramref name="aggregates"/>); the
+/// release event's <c>payloadSha256</c> is of the value as produced.
 /// </summary>
 internal sealed class ReleaseOutputs(
-    string aggregatesTopic,
+    OutputEncoder aggregates,
     string policyVersion,
     AuditEventFactory audit,
     PipelineCounters counters,
     ILogger logger)
 {
-    private static readonly byte[] JsonContentType = Encoding.UTF8.GetBytes("application/json");
-
     private readonly byte[] _policyVersion = Encoding.UTF8.GetBytes(policyVersion);
     private readonly ExhaustedCaps _exhausted = new();
 
@@ -38,8 +38,9 @@ internal sealed class ReleaseOutputs(
             switch (outcome.Kind)
             {
                 case ReleaseOutcomeKind.Released:
-                    context.Send(AggregateRecord(segment, window, outcome.Payload!));
-                    context.Send(audit.Release(outcome));
+                    var record = AggregateRecord(segment, window, outcome.Payload!);
+                    context.Send(record);
+                    context.Send(audit.Release(outcome, record.Message.Value));
                     if (outcome.Charged is { } charged)
                     {
                         context.Send(audit.BudgetDebit(segment, outcome, ledger));
@@ -89,16 +90,16 @@ internal sealed class ReleaseOutputs(
         var message = new Message<byte[]?, byte[]?>
         {
             Key = segmentBytes,
-            Value = payload,
+            Value = aggregates.Encode(payload, "release"),
             Headers = new Headers
             {
                 { RecordHeaders.Segment, segmentBytes },
                 { RecordHeaders.PolicyVersion, _policyVersion },
-                { "content-type", JsonContentType },
+                { RecordHeaders.ContentType, aggregates.ContentType },
             },
             // The window's end: the record is a pure function of the sealed window, timestamp included.
             Timestamp = new Timestamp(window.EndMs, TimestampType.CreateTime),
         };
-        return new OutputRecord(aggregatesTopic, message, OutputKind.Auxiliary, segment);
+        return new OutputRecord(aggregates.Topic, message, OutputKind.Auxiliary, segment);
     }
 }

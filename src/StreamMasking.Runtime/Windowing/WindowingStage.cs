@@ -8,6 +8,7 @@ using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;
 using StreamMasking.Runtime.Ownership;
 using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Serialization;
 using StreamMasking.Runtime.State;
 
 namespace StreamMasking.Runtime.Windowing;
@@ -49,7 +50,7 @@ internal sealed class WindowingStage : IDisposable
         StateStoreOptions storeOptions,
         string sourceTopic,
         ReadOnlySpan<byte> masterSecret,
-        string aggregatesTopic,
+        OutputEncoder aggregates,
         AuditEventFactory audit,
         PrivacyPolicy policy,
         IKafkaClientFactory clients,
@@ -69,7 +70,7 @@ internal sealed class WindowingStage : IDisposable
             audit, clients, operationTimeout, logger);
         _cache = new WindowStateCache(_segments, storeOptions, sourceTopic, ownership, clients, operationTimeout, counters, time, logger);
         _admission = new RecordAdmission(audit, time, logger);
-        var outputs = new ReleaseOutputs(aggregatesTopic, policy.Version, audit, counters, logger);
+        var outputs = new ReleaseOutputs(aggregates, policy.Version, audit, counters, logger);
         _release = new SealedWindowRelease(StateKeys.WindowNoiseKey(masterSecret), outputs, startNewCounters ?? [], logger, faultPoint);
         _tickInterval = tickInterval;
         _time = time;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Confluent.Kafka;
 using StreamMasking.Core.Schemas;
 using StreamMasking.Runtime.Tests.Serialization;
+using StreamMasking.Runtime.Tests.Windowing.Integration;
 using StreamMasking.Testing;
 using StreamMasking.Testing.Json;
 using StreamMasking.Testing.SchemaRegistry;
@@ -10,9 +11,10 @@ using StreamMasking.Testing.SchemaRegistry;
 namespace StreamMasking.Runtime.Tests.Pipeline.Integration;
 
 /// <summary>
-/// A decoder sharing no code with ours reads the masked Avro topic: Debian's python3-confluent-kafka (librdkafka,
-/// <c>isolation.level=read_committed</c>) consumes it from the local broker, the schemas come from the test
-/// registry over HTTP, and python3-avro decodes every record. Skipped when either package is absent.
+/// A decoder sharing no code with ours reads the Avro topics (a masked topic; the aggregates and audit topics):
+/// Debian's python3-confluent-kafka (librdkafka, <c>isolation.level=read_committed</c>) consumes them from the local
+/// broker, the schemas come from the test registry over HTTP, and python3-avro decodes every record. Skipped when
+/// either package is absent.
 /// </summary>
 [Collection(KafkaCluster.Collection)]
 public sealed class IndependentAvroDecoderTests(KafkaCluster cluster) : IDisposable
@@ -149,6 +151,84 @@ public sealed class IndependentAvroDecoderTests(KafkaCluster cluster) : IDisposa
             line["value"]!.AsObject().ContainsKey("notes").ShouldBeFalse();
             line["value"]!["patient"]!.AsObject().ContainsKey("name").ShouldBeFalse();
         }
+    }
+
+    [SkippableFact]
+    public async Task PythonAvroConsumer_ReadCommittedAggregatesAndAuditTopics_DecodesEveryRecordLikeOurDecoder()
+    {
+        Skip.IfNot(File.Exists(Python) && Run(["-c", "import avro.io, confluent_kafka"]).ExitCode == 0,
+            "python3-avro or python3-confluent-kafka is not installed for /usr/bin/python3 "
+            + "(apt-get install python3-avro python3-confluent-kafka; scripts/install-test-tools.sh does it).");
+        using var fixture = new DpPipelineFixture(cluster, DpPolicies.Visits());
+        fixture.Options.SchemaRegistry.Url = _registry.Url;
+        fixture.Options.Aggregates.Format = "avro";
+        fixture.Options.Audit.Format = "avro";
+        var aggregates = fixture.Options.Aggregates.Topic;
+        var releases = 0;
+
+        // The second window's releases reach the broker, then their transaction aborts: a read_committed consumer
+        // must see only the retried ones.
+        void FailOnceAfterReleasesReachedTheBroker(string point)
+        {
+            if (point != "release" || Interlocked.Increment(ref releases) != 2)
+            {
+                return;
+            }
+
+            var clock = Stopwatch.StartNew();
+            while (cluster.DrainUncommitted(aggregates, timeout: TimeSpan.FromSeconds(20)).Count
+                   <= cluster.DrainCommitted(aggregates, timeout: TimeSpan.FromSeconds(20)).Count)
+            {
+                clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(50), "open transaction records never reached the broker");
+                Thread.Sleep(100);
+            }
+
+            throw new InvalidOperationException("injected failure after the releases were produced");
+        }
+
+        using (var pipeline = fixture.CreatePipeline(FailOnceAfterReleasesReachedTheBroker))
+        {
+            await pipeline.ProvisionTopicsAsync(CancellationToken.None);
+            await fixture.ProduceAsync(DpPolicies.StandardScenario());
+            var snapshot = await DpPipelineFixture.RunUntilAsync(pipeline, DpPolicies.ScenarioRecords, DpPolicies.ScenarioWindows * 3);
+            snapshot.AbortedTransactions.ShouldBeGreaterThanOrEqualTo(1);
+        }
+
+        cluster.DrainUncommitted(aggregates, timeout: TimeSpan.FromSeconds(20)).Count.ShouldBeGreaterThan(DpPolicies.ScenarioWindows * 3);
+
+        var types = new List<string>();
+        foreach (var topic in new[] { fixture.Options.Aggregates.Topic, fixture.Options.Audit.Topic })
+        {
+            var ours = cluster.DrainCommitted(topic, timeout: TimeSpan.FromSeconds(30)).ToDictionary(r => (r.Partition.Value, r.Offset.Value));
+            ours.Count.ShouldBeGreaterThan(0, topic);
+            var run = Run(["-c", Script, cluster.BootstrapServers, topic, _registry.Url, ours.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            run.ExitCode.ShouldBe(0, run.Stderr);
+            var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+
+            lines.Count.ShouldBe(ours.Count, topic);
+            foreach (var line in lines)
+            {
+                line["schemaId"]!.GetValue<int>().ShouldBe(line["latestId"]!.GetValue<int>());
+                line["contentType"]!.GetValue<string>().ShouldBe("application/vnd.apache.avro+binary; framing=confluent");
+                var record = ours[(line["partition"]!.GetValue<int>(), line["offset"]!.GetValue<long>())];
+                var schema = Avro.Schema.Parse(_registry.SchemaById(line["schemaId"]!.GetValue<int>()));
+                JsonEquivalence.Difference(AvroJsonDecoder.Decode(schema, record.Message.Value.AsSpan(5)), line["value"]).ShouldBeNull(topic);
+                if (line["value"]!["type"] is { } type)
+                {
+                    types.Add(type.GetValue<string>());
+                }
+            }
+
+            if (topic == fixture.Options.Aggregates.Topic)
+            {
+                lines.Count.ShouldBe(DpPolicies.ScenarioWindows * 3);
+            }
+        }
+
+        types.ShouldContain("io.streammasking.policy.loaded");
+        types.Count(t => t == "io.streammasking.release").ShouldBe(DpPolicies.ScenarioWindows * 3);
+        types.ShouldContain("io.streammasking.budget.debit");
+        types.ShouldContain("io.streammasking.deadletter.summary");
     }
 
     private static (int ExitCode, string Stdout, string Stderr) Run(IEnumerable<string> args)
