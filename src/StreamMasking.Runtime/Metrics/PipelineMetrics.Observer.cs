@@ -205,6 +205,7 @@ public sealed partial class PipelineMetrics : IPipelineObserver
         var now = NowMs();
         var state = Stage(stage);
         Interlocked.Exchange(ref state.LastProgressMs, now);
+        Interlocked.Exchange(ref state.Current.LastProgressMs, now);
         _progress.WithLabels(stage).Set(now / 1000.0);
     }
 }

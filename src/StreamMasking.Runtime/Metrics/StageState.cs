@@ -14,8 +14,15 @@ internal sealed class StageState
         LastProgressMs = nowMs;
     }
 
-    /// <summary>Unix milliseconds of the last poll-loop progress.</summary>
+    /// <summary>Unix milliseconds of the last poll-loop progress of any loop of the stage.</summary>
     internal long LastProgressMs;
+
+    /// <summary>
+    /// Unix milliseconds of the last progress of the stage's least recent loop (one stuck thread is a stuck stage),
+    /// or <see cref="LastProgressMs"/> before any loop reported.
+    /// </summary>
+    internal long OldestLoopProgressMs => Loops.IsEmpty ? Interlocked.Read(ref LastProgressMs)
+        : Loops.Values.Min(l => Interlocked.Read(ref l.LastProgressMs));
 
     /// <summary>Whether the stage has received its first assignment (possibly empty).</summary>
     internal volatile bool Joined;
@@ -43,6 +50,9 @@ internal sealed class StageState
     {
         /// <summary>Partitions currently assigned to the loop.</summary>
         internal int Assigned;
+
+        /// <summary>Unix milliseconds of the loop's last progress.</summary>
+        internal long LastProgressMs;
 
         /// <summary>Per processed record of the open transaction: timestamp, timestamp type, processing seconds.</summary>
         internal List<(long TimestampMs, bool AppendTime, double Seconds)> Open { get; } = [];

@@ -89,10 +89,27 @@ public sealed class StreamThreadsWindowedTests(KafkaCluster cluster)
         using var fixture = new DpPipelineFixture(cluster, Policy);
         using var pipeline = fixture.CreatePipeline(streamThreads: streamThreads);
         await pipeline.ProvisionTopicsAsync(CancellationToken.None);
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+        if (streamThreads > 1)
+        {
+            // The segments' keys land on repartition partitions 0 (visits), 1 (visits-c) and 2 (visits-b): once the
+            // second mask thread holds one, both threads keep window state.
+            await WaitForAssignmentAsync(fixture, run, "mask.1", fixture.Options.Pipeline.RepartitionTopic);
+        }
+
         await fixture.ProduceAsync(input);
         // 5 windows × 3 aggregates (count, continual count, sum) per tenant, released or suppressed.
-        var s = await DpPipelineFixture.RunUntilAsync(pipeline, input.Count, 15 * Tenants.Length);
-        return (s, fixture.ReleaseTexts(), MaskedSources(fixture));
+        await DpPipelineFixture.WaitAsync(pipeline, run, input.Count, 15 * Tenants.Length);
+        await stop.CancelAsync();
+        await run;
+        return (pipeline.Counters.Snapshot(), fixture.ReleaseTexts(), MaskedSources(fixture));
+    }
+
+    private static async Task WaitForAssignmentAsync(DpPipelineFixture fixture, Task run, string loop, string topic)
+    {
+        var line = $"Stage {loop} partitions assigned: {topic}[";
+        await WaitForAsync(() => fixture.Logs.Lines.Any(l => l.Contains(line, StringComparison.Ordinal)), run);
     }
 
     // The source coordinates of every committed masked record of the windowed segments.
@@ -108,9 +125,10 @@ public sealed class StreamThreadsWindowedTests(KafkaCluster cluster)
         var clock = Stopwatch.StartNew();
         while (!condition())
         {
-            if (runs.FirstOrDefault(r => r.IsFaulted) is { } failed)
+            if (runs.FirstOrDefault(r => r.IsCompleted) is { } stopped)
             {
-                await failed;
+                await stopped;
+                throw new InvalidOperationException("A pipeline stopped early.");
             }
 
             clock.Elapsed.ShouldBeLessThan(TimeSpan.FromMinutes(3));
