@@ -22,13 +22,18 @@ if (args is ["--sampler-ratio", ..])
     return;
 }
 
-// `--limit [records] [rounds]`: bare exactly-once copies (1 and 2 hops) against the pipeline, plain and windowed;
-// then latency at half the maximum rate and changelog restore against a raw read.
+// `--limit [records] [rounds] [--threads N]`: bare exactly-once copies (1 and 2 hops) against the pipeline, plain and
+// windowed, the pipeline with N stream threads per stage (StreamMasking:Pipeline:StreamThreads, default 1); then
+// latency at half the maximum rate and changelog restore against a raw read.
 if (args is ["--limit", ..])
 {
-    var records = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000;
-    var rounds = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3;
-    await StreamMasking.Benchmarks.Pipeline.LimitHarness.RunAsync(Console.Out, records, rounds);
+    var threadsAt = Array.IndexOf(args, "--threads");
+    var streamThreads = threadsAt > 0 && threadsAt + 1 < args.Length
+        ? int.Parse(args[threadsAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 1;
+    var positional = threadsAt > 0 ? args[..threadsAt] : args;
+    var records = positional.Length > 1 ? int.Parse(positional[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000;
+    var rounds = positional.Length > 2 ? int.Parse(positional[2], System.Globalization.CultureInfo.InvariantCulture) : 3;
+    await StreamMasking.Benchmarks.Pipeline.LimitHarness.RunAsync(Console.Out, records, rounds, streamThreads);
     return;
 }
 

@@ -36,14 +36,16 @@ internal static class LimitHarness
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
     private static readonly string[] Variants = ["bare 1-hop", "bare 2-hop", "plain", "windowed"];
     private static long _undelivered;
+    private static int _streamThreads = 1;
 
-    internal static async Task RunAsync(TextWriter output, int records, int rounds)
+    internal static async Task RunAsync(TextWriter output, int records, int rounds, int streamThreads = 1)
     {
+        _streamThreads = streamThreads;
         await using var broker = await LocalBroker.StartAsync(new LocalBrokerOptions { DefaultPartitions = Partitions });
         var bootstrap = broker.BootstrapServers;
         var input = Input(records, 0);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"records per run: {records} ({input.Sum(m => m.Value!.Length) / records} B values, {Partitions} partitions); rounds: {rounds} after a warm-up; transactions of ≤ {BatchMaxRecords} records or {BatchMaxInterval.TotalMilliseconds} ms"));
+            $"records per run: {records} ({input.Sum(m => m.Value!.Length) / records} B values, {Partitions} partitions); rounds: {rounds} after a warm-up; transactions of ≤ {BatchMaxRecords} records or {BatchMaxInterval.TotalMilliseconds} ms; pipeline stream threads per stage: {streamThreads}"));
         var steady = Variants.ToDictionary(v => v, _ => new List<double>());
         var startup = Variants.ToDictionary(v => v, _ => new List<double>());
         string? lastWindowed = null;
@@ -216,6 +218,7 @@ internal static class LimitHarness
             {
                 InputTopics = [prefix + ".in"], ConsumerGroupId = prefix, TransactionalIdPrefix = prefix, InstanceId = "limit",
                 RepartitionTopic = prefix + ".repartition", BatchMaxRecords = BatchMaxRecords, BatchMaxInterval = BatchMaxInterval,
+                StreamThreads = _streamThreads,
             },
             DeadLetters = { Topic = prefix + ".dlq" },
             Aggregates = { Topic = prefix + ".aggregates" },

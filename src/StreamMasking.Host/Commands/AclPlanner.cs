@@ -69,7 +69,8 @@ internal static class AclPlanner
         }
 
         Add(service, AclEntry.Group, $"{p.ConsumerGroupId}.mask", false, Consume);
-        // Transactional ids are {prefix}.{stage}.{InstanceId}: one prefix ACL covers every instance and stage.
+        // Transactional ids are {prefix}.{stage}.{InstanceId}, with ".{thread}" for stream threads 1 and up: one prefix
+        // ACL covers every instance, stage and thread.
         Add(service, AclEntry.TransactionalId, $"{p.TransactionalIdPrefix}.", true, "Write", "Describe");
         // Idempotent (transactional) producers on brokers before Kafka 3.0 also need IdempotentWrite on the cluster.
         Add(service, AclEntry.Cluster, "kafka-cluster", false, "IdempotentWrite");

@@ -13,7 +13,8 @@ public sealed class PipelineOptions
     public string ConsumerGroupId { get; set; } = "streammasking";
 
     /// <summary>
-    /// Transactional id stem. Each stage of each instance uses <c>{prefix}.{stage}.{InstanceId}</c>. The default
+    /// Transactional id stem. Stream thread 0 of each stage of each instance uses <c>{prefix}.{stage}.{InstanceId}</c>,
+    /// thread <c>t</c> ≥ 1 <c>{prefix}.{stage}.{InstanceId}.{t}</c> (see <see cref="StreamThreads"/>). The default
     /// value is <c>streammasking</c>.
     /// </summary>
     public string TransactionalIdPrefix { get; set; } = "streammasking";
@@ -41,6 +42,16 @@ public sealed class PipelineOptions
 
     /// <summary>Internal topic keyed by segment name between the two stages. The default is <c>streammasking.repartition</c>.</summary>
     public string RepartitionTopic { get; set; } = "streammasking.repartition";
+
+    /// <summary>
+    /// Stream threads per stage in this instance (Kafka Streams' <c>num.stream.threads</c>): each runs its own
+    /// consumer (one member of the stage's group), transactional producer and processors, so the partitions of a
+    /// stage spread over the threads and one instance uses several cores. Thread 0 keeps the ids of a single-thread
+    /// instance (<c>{ConsumerGroupId}.{stage}.{InstanceId}</c> as <c>group.instance.id</c>,
+    /// <c>{TransactionalIdPrefix}.{stage}.{InstanceId}</c>); thread <c>t</c> ≥ 1 appends <c>.{t}</c>. So an
+    /// instance id must not be another instance's id followed by <c>.{n}</c>. Between 1 and 32. The default value is 1.
+    /// </summary>
+    public int StreamThreads { get; set; } = 1;
 
     /// <summary>A transaction commits after this many consumed records. The default value is 500.</summary>
     public int BatchMaxRecords { get; set; } = 500;

@@ -54,6 +54,11 @@ public static class StreamMaskingOptionsValidator
             }
         }
 
+        if (p.StreamThreads is < 1 or > 32)
+        {
+            errors.Add(new($"{Root}:Pipeline:StreamThreads", "must be between 1 and 32"));
+        }
+
         if (p.BatchMaxRecords is < 1 or > 100_000)
         {
             errors.Add(new($"{Root}:Pipeline:BatchMaxRecords", "must be between 1 and 100000"));

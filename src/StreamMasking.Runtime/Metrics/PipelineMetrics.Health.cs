@@ -4,8 +4,8 @@ namespace StreamMasking.Runtime.Metrics;
 public sealed partial class PipelineMetrics
 {
     /// <summary>
-    /// Live while the pipeline runs and every stage's poll loop (or its restore) made progress within
-    /// <paramref name="bound"/>.
+    /// Live while the pipeline runs and every poll loop (each stream thread of each stage, or its restore) made
+    /// progress within <paramref name="bound"/>.
     /// </summary>
     public HealthReport Liveness(TimeSpan bound)
     {
@@ -18,7 +18,7 @@ public sealed partial class PipelineMetrics
         var now = NowMs();
         foreach (var (stage, state) in _stages.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
-            var idle = TimeSpan.FromMilliseconds(now - Interlocked.Read(ref state.LastProgressMs));
+            var idle = TimeSpan.FromMilliseconds(now - state.OldestLoopProgressMs);
             if (idle > bound)
             {
                 reasons.Add($"stage {stage}: no poll-loop progress for {idle.TotalSeconds:0} s (bound {bound.TotalSeconds:0} s)");

@@ -13,7 +13,7 @@ public sealed partial class PipelineMetrics : IPipelineObserver
     {
         var state = Stage(stage);
         var ms = timestamp.Type == TimestampType.NotAvailable ? -1 : timestamp.UnixTimestampMs;
-        state.Open.Add((ms, timestamp.Type == TimestampType.LogAppendTime, elapsed.TotalSeconds));
+        state.Current.Open.Add((ms, timestamp.Type == TimestampType.LogAppendTime, elapsed.TotalSeconds));
     }
 
     void IPipelineObserver.OnCommitted(string stage, TransactionTally tally, TimeSpan commitDuration)
@@ -26,18 +26,19 @@ public sealed partial class PipelineMetrics : IPipelineObserver
         var processing = _processing.WithLabels(stage);
         var eventTime = _endToEnd.WithLabels(stage, "event_time");
         var appendTime = _endToEnd.WithLabels(stage, "append_time");
-        foreach (var (timestampMs, isAppendTime, seconds) in state.Open)
+        var open = state.Current.Open;
+        foreach (var (timestampMs, isAppendTime, seconds) in open)
         {
             processing.Observe(seconds);
             if (timestampMs >= 0)
             {
                 // Clocks disagree across machines: a record "from the future" counts as zero latency.
                 (isAppendTime ? appendTime : eventTime).Observe(Math.Max(0, now - timestampMs) / 1000.0);
-                state.LastRecordTimestampMs = Math.Max(state.LastRecordTimestampMs, timestampMs);
+                RaiseTo(ref state.LastRecordTimestampMs, timestampMs);
             }
         }
 
-        state.Open.Clear();
+        open.Clear();
         foreach (var (segment, count) in tally.ForwardedBySegment)
         {
             _published.WithLabels(stage, _segments.For(segment)).Inc(count);
@@ -97,7 +98,7 @@ public sealed partial class PipelineMetrics : IPipelineObserver
     {
         _aborted.WithLabels(stage).Inc();
         _auditFailures.Inc(tally.AuditEvents);
-        Stage(stage).Open.Clear();
+        Stage(stage).Current.Open.Clear();
     }
 
     void IPipelineObserver.OnRebalanced(string stage, RebalanceKind kind, int partitions)
@@ -109,8 +110,9 @@ public sealed partial class PipelineMetrics : IPipelineObserver
             RebalanceKind.Revoked => "revoked",
             _ => "lost",
         }).Inc();
-        // Deltas, so eager and cooperative assignment both add up; only the stage thread writes this.
-        state.Assigned = Math.Max(0, kind == RebalanceKind.Assigned ? state.Assigned + partitions : state.Assigned - partitions);
+        // Deltas, so eager and cooperative assignment both add up; only the loop's own thread writes its count.
+        var loop = state.Current;
+        Volatile.Write(ref loop.Assigned, Math.Max(0, kind == RebalanceKind.Assigned ? loop.Assigned + partitions : loop.Assigned - partitions));
         if (kind == RebalanceKind.Assigned)
         {
             state.Joined = true;
@@ -124,14 +126,15 @@ public sealed partial class PipelineMetrics : IPipelineObserver
     {
         var state = Stage(stage);
         var lag = ConsumerLag.PerTopic(json);
-        foreach (var topic in state.LagByTopic.Keys.Except(lag.Keys).ToList())
+        var own = state.Current.LagByTopic;
+        foreach (var topic in own.Keys.Except(lag.Keys).ToList())
         {
-            state.LagByTopic[topic] = 0;
+            own[topic] = 0;
         }
 
         foreach (var (topic, records) in lag)
         {
-            state.LagByTopic[topic] = records;
+            own[topic] = records;
         }
 
         long total = 0;
@@ -184,6 +187,22 @@ public sealed partial class PipelineMetrics : IPipelineObserver
     private void UpdateRestoreRemaining(string store) =>
         _restoreRemaining.WithLabels(store).Set(_restoring.Where(r => r.Key.Store == store).Sum(r => r.Value.Remaining));
 
+    // Several loops of a stage may report at once: keep the largest.
+    private static void RaiseTo(ref long target, long value)
+    {
+        var seen = Interlocked.Read(ref target);
+        while (value > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref target, value, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+
+            seen = previous;
+        }
+    }
+
     private StageState Stage(string stage) => _stages.GetOrAdd(stage, _ => new StageState(NowMs()));
 
     private void Progress(string stage)
@@ -191,6 +210,7 @@ public sealed partial class PipelineMetrics : IPipelineObserver
         var now = NowMs();
         var state = Stage(stage);
         Interlocked.Exchange(ref state.LastProgressMs, now);
+        Interlocked.Exchange(ref state.Current.LastProgressMs, now);
         _progress.WithLabels(stage).Set(now / 1000.0);
     }
 }

@@ -1,10 +1,10 @@
 namespace StreamMasking.Runtime.Pipeline;
 
 /// <summary>
-/// Whether every stage of this pipeline instance has read all there is on its assigned input partitions (consumer
-/// lag 0, nothing buffered). Idle close and source idleness count only time observed while this holds: while the
+/// Whether every loop (each stream thread of each stage) of this pipeline instance has read all there is on its
+/// assigned input partitions (consumer lag 0, nothing buffered); loops are named by <see cref="StageSettings.LoopName"/>. Idle close and source idleness count only time observed while this holds: while the
 /// route stage still has a backlog, the mask stage's input is quiet only because the records have not been routed
-/// yet, not because none exist. Each stage's loop reports from its own thread; readers may be on another.
+/// yet, not because none exist. Each loop reports from its own thread; readers may be on another.
 /// </summary>
 internal sealed class CatchUpSignal
 {

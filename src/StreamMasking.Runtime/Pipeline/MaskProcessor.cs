@@ -42,7 +42,7 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
     private readonly InputDecoder _decoder;
     private readonly MaskedAvroWriter? _avroWriter;
     private readonly SchemaTagPlans? _tagPlans;
-    private bool _policyAuditPending = true;
+    private bool _policyAuditPending;
     private bool _policyAuditInTransaction;
 
     // Writer schemas (by instance: decoders keep one per schema id) whose unnamed fields each segment has reported,
@@ -51,11 +51,13 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
     private readonly List<(RecordSchema Writer, string Segment, IReadOnlyList<string> Fields)> _unnamedInTransaction = [];
 
     // trustSourceHeaders: true behind stage "route", which stamps the original coordinates; false when consuming
-    // inputs already keyed by segment, whose sm- headers are not ours.
+    // inputs already keyed by segment, whose sm- headers are not ours. auditsPolicy: whether this processor writes the
+    // instance's policy-loaded audit record (one stream thread of the stage does).
     internal MaskProcessor(PrivacyPolicy policy, SegmentRouter router, RecordMasker masker, DeadLetterFactory deadLetters,
         bool trustSourceHeaders, ILogger logger, AuditEventFactory audit, WindowingStage? windowing = null, InputDecoder? decoder = null,
-        MaskedAvroWriter? avroWriter = null, SchemaTagPlans? tagPlans = null)
+        MaskedAvroWriter? avroWriter = null, SchemaTagPlans? tagPlans = null, bool auditsPolicy = true)
     {
+        _policyAuditPending = auditsPolicy;
         _avroWriter = avroWriter;
         _tagPlans = tagPlans;
         _decoder = decoder ?? InputDecoder.Json;

@@ -18,9 +18,20 @@ namespace StreamMasking.Runtime.Pipeline;
 
 /// <summary>
 /// The masking pipeline of one instance: stage "route" (input → repartition topic keyed by segment) and stage
-/// "mask" (repartition topic → masked topic per segment), each an exactly-once transactional loop on its own
-/// thread. With <see cref="PipelineOptions.InputKeyedBySegment"/> only stage "mask" runs, on the input topics.
+/// "mask" (repartition topic → masked topic per segment), each <see cref="PipelineOptions.StreamThreads"/>
+/// exactly-once transactional loops, each on its own thread with its own consumer (a member of the stage's group),
+/// transactional producer and processors. With <see cref="PipelineOptions.InputKeyedBySegment"/> only stage "mask"
+/// runs, on the input topics.
 /// </summary>
+/// <remarks>
+/// What the loops of one instance share is immutable or thread-safe: the policy, router, masker (per-thread HMAC
+/// instances), decoders, schema caches, dead-letter and audit factories, counters and metrics. What is per loop: the
+/// processors with their transaction state, the windowing stage (state cache, store manager and changelog reader of
+/// the loop's partitions; the noise key), the timestamp-ordering buffer and the repartition purger. Two mask threads
+/// own disjoint partitions; a partition moving between them in a rebalance is revoked (its store checkpointed and
+/// closed) by the old thread before the new one opens it, waiting for the store directory's lock if it must, and
+/// restores exactly as it would on another instance.
+/// </remarks>
 public sealed class MaskingPipeline : IDisposable
 {
     private readonly TokenKeyring _keyring;
@@ -33,7 +44,7 @@ public sealed class MaskingPipeline : IDisposable
     private readonly ILogger _logger;
     private readonly IReadOnlyList<(StageSettings Settings, IRecordProcessor Processor)> _stages;
     private readonly TimeProvider _time;
-    private readonly WindowingStage? _windowing;
+    private readonly List<WindowingStage> _windowing = [];
     private readonly TransactionSummaryAuditor _auditor;
     private readonly CatchUpSignal _catchUp;
 
@@ -78,36 +89,49 @@ public sealed class MaskingPipeline : IDisposable
         var stages = new List<(StageSettings, IRecordProcessor)>();
         if (!p.InputKeyedBySegment)
         {
-            stages.Add((Settings(RouteProcessor.StageName, p.InputTopics, isEntry: true),
-                decorate(RouteProcessor.StageName, new RouteProcessor(router, deadLetters, p.RepartitionTopic, decoder))));
+            for (var thread = 0; thread < p.StreamThreads; thread++)
+            {
+                stages.Add((Settings(RouteProcessor.StageName, p.InputTopics, isEntry: true, thread),
+                    decorate(RouteProcessor.StageName, new RouteProcessor(router, deadLetters, p.RepartitionTopic, decoder))));
+            }
         }
 
         var maskInputs = p.InputKeyedBySegment ? p.InputTopics : [p.RepartitionTopic];
-        _catchUp = new CatchUpSignal(p.InputKeyedBySegment ? [MaskProcessor.StageName] : [RouteProcessor.StageName, MaskProcessor.StageName]);
+        var maskLoops = Enumerable.Range(0, p.StreamThreads)
+            .Select(thread => Settings(MaskProcessor.StageName, maskInputs, isEntry: p.InputKeyedBySegment, thread)).ToList();
+        // Idle time counts only while every loop of every stage of this instance has read all its input.
+        _catchUp = new CatchUpSignal(stages.Select(s => s.Item1.LoopName).Concat(maskLoops.Select(s => s.LoopName)));
         var outputs = OutputEncoder.Create(options, loggerFactory.CreateLogger<OutputEncoder>());
         var audit = new AuditEventFactory(options.Audit.Topic, p.InstanceId, time, outputs.Audit);
         _auditor = new TransactionSummaryAuditor(audit);
         var windowed = WindowedSegment.From(policy, masterSecret);
-        if (windowed.Count > 0)
+        var storeOptions = windowed.Count == 0 ? null : new StateStoreOptions
         {
-            var storeOptions = new StateStoreOptions
+            // One directory per (store, partition) under the instance's state directory, shared by its mask threads:
+            // a partition that moves between two of them keeps its local state and checkpoint.
+            StateDirectory = options.State.Directory,
+            ApplicationId = p.ConsumerGroupId,
+            CheckpointAfterRecords = options.State.CheckpointAfterRecords,
+            // A transaction a frozen former owner left open on a changelog is aborted by the broker once its
+            // timeout expires (instances share the setting); the operation timeout covers the broker's check.
+            StableChangelogTimeout = p.TransactionTimeout + p.OperationTimeout,
+        };
+        foreach (var settings in maskLoops)
+        {
+            WindowingStage? windowing = null;
+            if (storeOptions is not null)
             {
-                StateDirectory = options.State.Directory,
-                ApplicationId = p.ConsumerGroupId,
-                CheckpointAfterRecords = options.State.CheckpointAfterRecords,
-                // A transaction a frozen former owner left open on a changelog is aborted by the broker once its
-                // timeout expires (instances share the setting); the operation timeout covers the broker's check.
-                StableChangelogTimeout = p.TransactionTimeout + p.OperationTimeout,
-            };
-            _windowing = new WindowingStage(windowed, storeOptions, maskInputs[0], masterSecret, outputs.Aggregates, audit,
-                policy, clients, p.OperationTimeout, options.State.TickInterval, Counters, time,
-                loggerFactory.CreateLogger<WindowingStage>(), faultPoint, _catchUp, [.. options.State.StartNewContinualCounters]);
+                windowing = new WindowingStage(windowed, storeOptions, maskInputs[0], masterSecret, outputs.Aggregates, audit,
+                    policy, clients, p.OperationTimeout, options.State.TickInterval, Counters, time,
+                    loggerFactory.CreateLogger<WindowingStage>(), faultPoint, _catchUp, [.. options.State.StartNewContinualCounters]);
+                _windowing.Add(windowing);
+            }
+
+            stages.Add((settings, decorate(MaskProcessor.StageName, new MaskProcessor(policy, router, masker, deadLetters,
+                trustSourceHeaders: !p.InputKeyedBySegment, loggerFactory.CreateLogger<MaskProcessor>(), audit, windowing, decoder,
+                avroWriter, _tagPlans, auditsPolicy: settings.Thread == 0))));
         }
 
-        stages.Add((Settings(MaskProcessor.StageName, maskInputs, isEntry: p.InputKeyedBySegment),
-            decorate(MaskProcessor.StageName, new MaskProcessor(policy, router, masker, deadLetters,
-                trustSourceHeaders: !p.InputKeyedBySegment, loggerFactory.CreateLogger<MaskProcessor>(), audit, _windowing, decoder,
-                avroWriter, _tagPlans))));
         _stages = stages;
     }
 
@@ -118,7 +142,10 @@ public sealed class MaskingPipeline : IDisposable
     public PrivacyPolicy Policy => _policy;
 
     /// <summary>Names of the stages that run ("route", "mask").</summary>
-    public IReadOnlyList<string> StageNames => _stages.Select(s => s.Settings.Name).ToList();
+    public IReadOnlyList<string> StageNames => _stages.Select(s => s.Settings.Name).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>The settings of every loop: each stage's stream threads, in order.</summary>
+    internal IReadOnlyList<StageSettings> Loops => _stages.Select(s => s.Settings).ToList();
 
     /// <summary>
     /// Creates a pipeline after validating the options (including the librdkafka pass-through properties).
@@ -199,19 +226,20 @@ public sealed class MaskingPipeline : IDisposable
         }
         var provisioner = new TopicProvisioner(_clients, _loggerFactory.CreateLogger<TopicProvisioner>());
         await provisioner.EnsureAsync(specs, _options.Pipeline.OperationTimeout);
-        if (_windowing is not null)
+        if (_windowing.Count > 0)
         {
             // Compacted, one partition per input partition (changelog partition = input partition).
             using var admin = _clients.CreateAdminClient("provision-state");
-            await ChangelogTopicProvisioner.EnsureAsync(admin, [_windowing.ChangelogTopic], t.Partitions,
+            await ChangelogTopicProvisioner.EnsureAsync(admin, [_windowing[0].ChangelogTopic], t.Partitions,
                 t.ReplicationFactor, _options.Pipeline.OperationTimeout);
         }
     }
 
     /// <summary>
     /// Provisions topics (when configured) and runs every stage until <paramref name="cancellationToken"/> is
-    /// cancelled, then commits or aborts open transactions and returns. If one stage stops (fatal error, fenced),
-    /// the others are stopped too and the stage's <see cref="StageStoppedException"/> is thrown.
+    /// cancelled, then commits or aborts open transactions and returns. If one loop stops (fatal error, fenced),
+    /// the others (of every stage and thread) are stopped too and the loop's <see cref="StageStoppedException"/> is
+    /// thrown.
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -223,19 +251,40 @@ public sealed class MaskingPipeline : IDisposable
         _logger.PipelineStarted(_policy.SourceName, _policy.Version, _policy.Segments.Count, string.Join(',', StageNames));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var loopLogger = _loggerFactory.CreateLogger<TransactionalLoop>();
-        // Stage "mask" purges the repartition topic behind its commits; input topics are never purged.
-        using var purger = _options.Pipeline.InputKeyedBySegment ? null
+        // Stage "mask" purges the repartition topic behind its commits; input topics are never purged. One purger per
+        // mask loop: each deletes below the offsets its own transactions committed, where a partition's next owner
+        // (another thread or instance) starts or has gone past.
+        var purgers = _stages.Select(s => _options.Pipeline.InputKeyedBySegment || s.Settings.Name != MaskProcessor.StageName ? null
             : new RepartitionPurger(_clients, _options.Pipeline.RepartitionTopic, _options.Pipeline.RepartitionPurgeInterval,
-                _options.Pipeline.OperationTimeout, _time, _loggerFactory.CreateLogger<RepartitionPurger>());
-        _catchUp.Reset();
-        var running = _stages
-            .Select(s => new TransactionalLoop(s.Settings, _clients, s.Processor, Counters, loopLogger, _time, _auditor,
-                s.Settings.Name == MaskProcessor.StageName ? purger : null, _catchUp, OrderingFor(s.Settings.Name)).RunAsync(stop.Token))
-            .ToList();
-        var first = await Task.WhenAny(running);
-        if (first.IsFaulted)
+                _options.Pipeline.OperationTimeout, _time, _loggerFactory.CreateLogger<RepartitionPurger>())).ToList();
+        try
         {
-            await stop.CancelAsync();
+            _catchUp.Reset();
+            var running = _stages
+                .Select((s, i) => new TransactionalLoop(s.Settings, _clients, s.Processor, Counters, loopLogger, _time, _auditor,
+                    purgers[i], _catchUp, OrderingFor(s.Settings.Name)).RunAsync(stop.Token))
+                .ToList();
+            await WhenAllStoppingOnFirstFailureAsync(running, stop);
+        }
+        finally
+        {
+            purgers.ForEach(p => p?.Dispose());
+        }
+    }
+
+    // Waits for every loop; the first to fail stops all the others, and its failure is what the run throws.
+    private static async Task WhenAllStoppingOnFirstFailureAsync(List<Task> running, CancellationTokenSource stop)
+    {
+        var pending = running.ToList();
+        while (pending.Count > 0)
+        {
+            var done = await Task.WhenAny(pending);
+            pending.Remove(done);
+            if (done.IsFaulted)
+            {
+                await stop.CancelAsync();
+                break;
+            }
         }
 
         try
@@ -252,7 +301,7 @@ public sealed class MaskingPipeline : IDisposable
     /// <summary>Releases the masker and erases the derived tokenization keys.</summary>
     public void Dispose()
     {
-        _windowing?.Dispose();
+        _windowing.ForEach(w => w.Dispose());
         _tagPlans.Dispose();
         _masker.Dispose();
         _keyring.Dispose();
@@ -264,25 +313,30 @@ public sealed class MaskingPipeline : IDisposable
         ? new TimestampOrderedBuffer(_options.Pipeline.InputBufferMaxBytes, maxWait: _options.Pipeline.MaxTaskIdle, _time)
         : null;
 
-    private StageSettings Settings(string stage, IReadOnlyList<string> inputs, bool isEntry)
+    // Thread 0 keeps the ids a single-thread instance always had, so after an upgrade it resumes its static
+    // membership and its InitTransactions fences (and aborts) what the previous version left open; thread t ≥ 1
+    // appends ".t".
+    private StageSettings Settings(string stage, IReadOnlyList<string> inputs, bool isEntry, int thread)
     {
         var p = _options.Pipeline;
+        var suffix = thread == 0 ? "" : $".{thread}";
         return new StageSettings(
             Name: stage,
             InputTopics: inputs,
             GroupId: $"{p.ConsumerGroupId}.{stage}",
             // Static membership from the instance id (stable across restarts, a StatefulSet pod name): a restart
             // resumes its partitions without a rebalance and without waiting for the old session to expire.
-            GroupInstanceId: $"{p.ConsumerGroupId}.{stage}.{p.InstanceId}",
-            // One transactional id per stage and instance (KIP-447): zombies are fenced by the group generation
+            GroupInstanceId: $"{p.ConsumerGroupId}.{stage}.{p.InstanceId}{suffix}",
+            // One transactional id per stage, instance and thread (KIP-447): zombies are fenced by the group generation
             // carried in the consumer group metadata, so ids need not be tied to partitions.
-            TransactionalId: $"{p.TransactionalIdPrefix}.{stage}.{p.InstanceId}",
+            TransactionalId: $"{p.TransactionalIdPrefix}.{stage}.{p.InstanceId}{suffix}",
             IsEntryStage: isEntry,
             BatchMaxRecords: p.BatchMaxRecords,
             BatchMaxInterval: p.BatchMaxInterval,
             ConsumeTimeout: p.ConsumeTimeout,
             TransactionTimeout: p.TransactionTimeout,
             OperationTimeout: p.OperationTimeout,
-            RetryBackoff: p.RetryBackoff);
+            RetryBackoff: p.RetryBackoff,
+            Thread: thread);
     }
 }

@@ -13,6 +13,7 @@ namespace StreamMasking.Runtime.Pipeline;
 /// <param name="TransactionTimeout">Broker-side transaction timeout.</param>
 /// <param name="OperationTimeout">Timeout of transactional API calls.</param>
 /// <param name="RetryBackoff">Pause after an abort or a retriable error.</param>
+/// <param name="Thread">Stream thread of the stage in this instance (0 for the first).</param>
 internal sealed record StageSettings(
     string Name,
     IReadOnlyList<string> InputTopics,
@@ -25,4 +26,12 @@ internal sealed record StageSettings(
     TimeSpan ConsumeTimeout,
     TimeSpan TransactionTimeout,
     TimeSpan OperationTimeout,
-    TimeSpan RetryBackoff);
+    TimeSpan RetryBackoff,
+    int Thread = 0)
+{
+    /// <summary>
+    /// The loop's name in logs and in the pipeline's catch-up signal: the stage name for thread 0, else
+    /// <c>{stage}.{thread}</c>. Metrics and counters keep the stage name.
+    /// </summary>
+    internal string LoopName => Thread == 0 ? Name : $"{Name}.{Thread}";
+}

@@ -26,14 +26,14 @@ internal sealed partial class TransactionalLoop
                 var decision = KafkaErrorPolicy.Classify(e);
                 if (decision == KafkaErrorAction.Retry && attempt < MaxOperationAttempts)
                 {
-                    _logger.KafkaRetriable(_settings.Name, operation, e.Error.Code.ToString(), e.Error.Reason);
+                    _logger.KafkaRetriable(_settings.LoopName, operation, e.Error.Code.ToString(), e.Error.Reason);
                     Thread.Sleep(_settings.RetryBackoff);
                     continue;
                 }
 
                 if (decision is KafkaErrorAction.Retry or KafkaErrorAction.Abort && onAbort is not null)
                 {
-                    _logger.KafkaRetriable(_settings.Name, operation, e.Error.Code.ToString(), e.Error.Reason);
+                    _logger.KafkaRetriable(_settings.LoopName, operation, e.Error.Code.ToString(), e.Error.Reason);
                     onAbort();
                     return;
                 }
@@ -52,7 +52,7 @@ internal sealed partial class TransactionalLoop
             throw Stop(operation, e, decision);
         }
 
-        _logger.KafkaRetriable(_settings.Name, operation, e.Error.Code.ToString(), e.Error.Reason);
+        _logger.KafkaRetriable(_settings.LoopName, operation, e.Error.Code.ToString(), e.Error.Reason);
         AbortAndRewind(operation + " failed", rewind: true);
     }
 
@@ -61,7 +61,7 @@ internal sealed partial class TransactionalLoop
         var decision = KafkaErrorPolicy.ClassifyConsume(error);
         if (decision == KafkaErrorAction.Retry)
         {
-            _logger.ConsumeError(_settings.Name, error.Code.ToString(), error.Reason);
+            _logger.ConsumeError(_settings.LoopName, error.Code.ToString(), error.Reason);
             return;
         }
 
@@ -73,15 +73,15 @@ internal sealed partial class TransactionalLoop
         var fenced = decision == KafkaErrorAction.Fenced;
         if (fenced)
         {
-            _logger.Fenced(_settings.Name, operation, _settings.TransactionalId);
+            _logger.Fenced(_settings.LoopName, operation, _settings.TransactionalId);
         }
         else
         {
-            _logger.KafkaFatal(_settings.Name, operation, e.Error.Code.ToString(), e.Error.Reason);
+            _logger.KafkaFatal(_settings.LoopName, operation, e.Error.Code.ToString(), e.Error.Reason);
         }
 
         return new StageStoppedException(
-            $"Stage '{_settings.Name}' stopped in {operation}: {e.Error.Code} {e.Error.Reason}", fenced, e);
+            $"Stage '{_settings.LoopName}' stopped in {operation}: {e.Error.Code} {e.Error.Reason}", fenced, e);
     }
 
     private void TryAbortQuietly()

@@ -47,7 +47,7 @@ internal sealed partial class TransactionalLoop
         }
 
         _lastCatchUpCheck = _time.GetTimestamp();
-        _catchUp.Report(_settings.Name, IsCaughtUp(consumer, nothingConsumed));
+        _catchUp.Report(_settings.LoopName, IsCaughtUp(consumer, nothingConsumed));
     }
 
     // Lag 0 on every assigned partition, nothing buffered. The broker's end is only known once a fetch answered

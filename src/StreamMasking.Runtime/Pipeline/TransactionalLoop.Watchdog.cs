@@ -30,9 +30,9 @@ internal sealed partial class TransactionalLoop
         {
             _producerAbandoned = true;
             _inTransaction = false; // the producer is busy in the blocked call: the broker aborts the transaction
-            SendOffsetsHung(_logger, _settings.Name, (long)SendOffsetsDeadline.TotalMilliseconds, _settings.TransactionalId);
+            SendOffsetsHung(_logger, _settings.LoopName, (long)SendOffsetsDeadline.TotalMilliseconds, _settings.TransactionalId);
             throw new StageStoppedException(
-                $"Stage '{_settings.Name}' stopped: SendOffsetsToTransaction did not return within {SendOffsetsDeadline}", fenced: false);
+                $"Stage '{_settings.LoopName}' stopped: SendOffsetsToTransaction did not return within {SendOffsetsDeadline}", fenced: false);
         }
 
         call.GetAwaiter().GetResult(); // a KafkaException of the call takes the error policy of Attempt

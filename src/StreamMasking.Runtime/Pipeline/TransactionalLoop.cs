@@ -62,8 +62,8 @@ internal sealed partial class TransactionalLoop : IProcessorContext
 
     private void Run(CancellationToken cancellationToken)
     {
-        _logger.StageStarting(_settings.Name, _settings.TransactionalId, _settings.GroupId, string.Join(',', _settings.InputTopics));
-        var producer = _clients.CreateTransactionalProducer(_settings.TransactionalId, _settings.Name, _settings.TransactionTimeout);
+        _logger.StageStarting(_settings.LoopName, _settings.TransactionalId, _settings.GroupId, string.Join(',', _settings.InputTopics));
+        var producer = _clients.CreateTransactionalProducer(_settings.TransactionalId, _settings.LoopName, _settings.TransactionTimeout);
         _producer = producer;
         try
         {
@@ -80,7 +80,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         // InitTransactions fences any previous incarnation with this transactional id and aborts what it left open.
         Attempt("InitTransactions", () => producer.InitTransactions(_settings.OperationTimeout), onAbort: null);
         _stateful?.OnStarted(producer, cancellationToken);
-        using var consumer = _clients.CreateConsumer(_settings.GroupId, _settings.GroupInstanceId, _settings.Name, b => b
+        using var consumer = _clients.CreateConsumer(_settings.GroupId, _settings.GroupInstanceId, _settings.LoopName, b => b
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
             .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
@@ -97,7 +97,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
             // Graceful shutdown: every record consumed so far was fully processed, so commit it.
             if (_inTransaction)
             {
-                _logger.ShuttingDown(_settings.Name, "committing");
+                _logger.ShuttingDown(_settings.LoopName, "committing");
                 Commit();
             }
         }
@@ -115,7 +115,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         {
             CloseQuietly(consumer);
             _stateful?.OnStopped();
-            _logger.StageStopped(_settings.Name);
+            _logger.StageStopped(_settings.LoopName);
         }
     }
 
@@ -158,7 +158,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
             catch (Exception e) when (e is not StageStoppedException)
             {
                 // The exception's message may quote the record: log its type only.
-                _logger.ProcessorFailed(_settings.Name, e.GetType().Name, record.Topic, record.Partition.Value, record.Offset.Value);
+                _logger.ProcessorFailed(_settings.LoopName, e.GetType().Name, record.Topic, record.Partition.Value, record.Offset.Value);
                 AbortAndRewind("processor failure", rewind: true);
                 return;
             }
@@ -216,7 +216,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
         }
         catch (Exception e) when (e is not StageStoppedException)
         {
-            _logger.PunctuationFailed(_settings.Name, e.GetType().Name);
+            _logger.PunctuationFailed(_settings.LoopName, e.GetType().Name);
             AbortAndRewind(cause, rewind: true);
             return false;
         }
@@ -240,7 +240,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
             catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
             {
                 // The local queue drains as the broker acknowledges; wait a little instead of failing the transaction.
-                _logger.QueueFull(_settings.Name);
+                _logger.QueueFull(_settings.LoopName);
                 Thread.Sleep(TimeSpan.FromMilliseconds(50));
             }
         }
@@ -306,7 +306,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
 
         _counters.Observer?.OnCommitted(_settings.Name, _tally, _time.GetElapsedTime(committing));
         _counters.ApplyCommitted(_tally, _settings.IsEntryStage);
-        _logger.TransactionCommitted(_settings.Name, _transactionRecords);
+        _logger.TransactionCommitted(_settings.LoopName, _transactionRecords);
         ResetTransaction();
         _participant?.OnCommitted();
         _purger?.OnCommitted(offsets);
@@ -364,7 +364,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
 
         _counters.Observer?.OnAborted(_settings.Name, _tally);
         _counters.CountAbort();
-        _logger.TransactionAborted(_settings.Name, _transactionRecords, cause);
+        _logger.TransactionAborted(_settings.LoopName, _transactionRecords, cause);
         ResetTransaction();
         _participant?.OnAborted();
         Thread.Sleep(_settings.RetryBackoff);
@@ -380,7 +380,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
 
     private void OnRevoked(List<TopicPartitionOffset> partitions)
     {
-        _logger.PartitionsRevoked(_settings.Name, Describe(partitions));
+        _logger.PartitionsRevoked(_settings.LoopName, Describe(partitions));
         _counters.Observer?.OnRebalanced(_settings.Name, RebalanceKind.Revoked, partitions.Count);
         // Commit while the partitions are still ours, so the next owner starts exactly after our last output.
         Commit();
@@ -390,7 +390,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
 
     private void OnAssigned(List<TopicPartition> partitions)
     {
-        _logger.PartitionsAssigned(_settings.Name, Describe(partitions));
+        _logger.PartitionsAssigned(_settings.LoopName, Describe(partitions));
         _counters.Observer?.OnRebalanced(_settings.Name, RebalanceKind.Assigned, partitions.Count);
         ForgetStartOffsets();
         _ordering?.Assigned(partitions);
@@ -399,7 +399,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
 
     private void OnLost(List<TopicPartitionOffset> partitions)
     {
-        _logger.PartitionsLost(_settings.Name, Describe(partitions));
+        _logger.PartitionsLost(_settings.LoopName, Describe(partitions));
         _counters.Observer?.OnRebalanced(_settings.Name, RebalanceKind.Lost, partitions.Count);
         // Someone else may already own these partitions: committing could duplicate their work.
         if (_inTransaction)

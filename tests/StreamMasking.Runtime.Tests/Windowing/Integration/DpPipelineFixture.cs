@@ -57,11 +57,12 @@ internal sealed class DpPipelineFixture : IDisposable
     }
 
     internal MaskingPipeline CreatePipeline(Action<string>? faultPoint = null, string? instanceId = null, string? stateDirectory = null,
-        PrivacyPolicy? policy = null, IReadOnlyDictionary<string, string>? kafkaProperties = null)
+        PrivacyPolicy? policy = null, IReadOnlyDictionary<string, string>? kafkaProperties = null, int streamThreads = 1)
     {
-        var options = instanceId is null && stateDirectory is null && kafkaProperties is null
+        var options = instanceId is null && stateDirectory is null && kafkaProperties is null && streamThreads == 1
             ? Options
             : Build(instanceId ?? Options.Pipeline.InstanceId, stateDirectory ?? Options.State.Directory, kafkaProperties);
+        options.Pipeline.StreamThreads = streamThreads;
         var factory = Logs.CreateFactory();
         var clients = new KafkaClientFactory(options.Kafka, factory.CreateLogger("kafka"));
         return new MaskingPipeline(options, policy ?? Policy, MasterSecret, clients, factory, TimeProvider.System, faultPoint: faultPoint);
