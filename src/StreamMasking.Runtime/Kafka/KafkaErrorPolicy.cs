@@ -19,6 +19,13 @@ internal static class KafkaErrorPolicy
             return KafkaErrorAction.Fatal;
         }
 
+        // A record the broker or client will never accept fails the same way on every retry: aborting and redoing
+        // the transaction would loop forever, so the stage stops and says which limit was hit.
+        if (IsDeterministicRejection(code))
+        {
+            return KafkaErrorAction.Fatal;
+        }
+
         if (exception is KafkaTxnRequiresAbortException)
         {
             return KafkaErrorAction.Abort;
@@ -40,6 +47,9 @@ internal static class KafkaErrorPolicy
     internal static KafkaErrorAction ClassifyConsume(Error error) => error.IsFatal
         ? (IsFencing(error.Code) ? KafkaErrorAction.Fenced : KafkaErrorAction.Fatal)
         : KafkaErrorAction.Retry;
+
+    private static bool IsDeterministicRejection(ErrorCode code) => code is ErrorCode.MsgSizeTooLarge
+        or ErrorCode.RecordListTooLarge or ErrorCode.InvalidRecord;
 
     private static bool IsFencing(ErrorCode code) => code is ErrorCode.Local_Fenced or ErrorCode.ProducerFenced
         or ErrorCode.InvalidProducerEpoch or ErrorCode.FencedInstanceId;

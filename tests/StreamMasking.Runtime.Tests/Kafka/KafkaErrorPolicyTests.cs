@@ -45,6 +45,17 @@ public sealed class KafkaErrorPolicyTests
         KafkaErrorPolicy.Classify(e).ShouldBe(KafkaErrorAction.Abort);
     }
 
+    [Theory]
+    [InlineData(ErrorCode.MsgSizeTooLarge)]
+    [InlineData(ErrorCode.InvalidRecord)]
+    [InlineData(ErrorCode.RecordListTooLarge)]
+    public void Classify_RecordTooLarge_FatalEvenWhenTheTransactionWouldAbort(ErrorCode code)
+    {
+        KafkaErrorPolicy.Classify(new KafkaException(new Error(code, "too large"))).ShouldBe(KafkaErrorAction.Fatal);
+        KafkaErrorPolicy.Classify(new KafkaTxnRequiresAbortException(new Error(code, "too large")))
+            .ShouldBe(KafkaErrorAction.Fatal);
+    }
+
     [Fact]
     public void ClassifyConsume_NonFatal_Retry()
     {
