@@ -51,6 +51,15 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if and .Values.kafka.sasl.enabled (not .Values.kafka.sasl.existingSecret) -}}{{- $missing = append $missing "kafka.sasl.existingSecret" -}}{{- end -}}
 {{- if and .Values.kafka.tls.enabled (not .Values.kafka.tls.existingSecret) -}}{{- $missing = append $missing "kafka.tls.existingSecret" -}}{{- end -}}
 {{- if and .Values.keda.enabled (not .Values.keda.prometheus.serverAddress) -}}{{- $missing = append $missing "keda.prometheus.serverAddress" -}}{{- end -}}
+{{- $registry := .Values.schemaRegistry -}}
+{{- $needsRegistry := or (eq (.Values.aggregates.format | default "json") "avro") (eq (.Values.audit.format | default "json") "avro") -}}
+{{- range $topic, $format := .Values.pipeline.inputFormats -}}{{- if eq $format "avro-confluent" -}}{{- $needsRegistry = true -}}{{- end -}}{{- end -}}
+{{- if and $needsRegistry (not $registry.url) -}}{{- $missing = append $missing "schemaRegistry.url (an avro-confluent input or an Avro output needs a registry)" -}}{{- end -}}
+{{- $needsLocal := false -}}
+{{- range $topic, $format := .Values.pipeline.inputFormats -}}{{- if eq $format "avro-single-object" -}}{{- $needsLocal = true -}}{{- end -}}{{- end -}}
+{{- if and $needsLocal (not $registry.localSchemas.existingConfigMap) -}}{{- $missing = append $missing "schemaRegistry.localSchemas.existingConfigMap (an avro-single-object input needs its writer schemas)" -}}{{- end -}}
+{{- if and (ne ($registry.auth.type | default "none") "none") (not (and $registry.auth.existingSecret $registry.auth.key)) -}}{{- $missing = append $missing "schemaRegistry.auth.existingSecret and schemaRegistry.auth.key" -}}{{- end -}}
+{{- range $topic, $format := .Values.pipeline.inputFormats -}}{{- if not (has $topic $.Values.pipeline.inputTopics) -}}{{- fail (printf "streammasking: pipeline.inputFormats names %s, which is not in pipeline.inputTopics" $topic) -}}{{- end -}}{{- end -}}
 {{- if $missing -}}
 {{- fail (printf "streammasking: missing required values: %s" (join ", " $missing)) -}}
 {{- end -}}
@@ -64,6 +73,8 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "streammasking.paths.policy" -}}/etc/streammasking/policy{{- end -}}
 {{- define "streammasking.paths.secret" -}}/etc/streammasking/secrets{{- end -}}
 {{- define "streammasking.paths.tls" -}}/etc/streammasking/kafka-tls{{- end -}}
+{{- define "streammasking.paths.registryTls" -}}/etc/streammasking/registry-tls{{- end -}}
+{{- define "streammasking.paths.schemas" -}}/etc/streammasking/schemas{{- end -}}
 
 {{/* A librdkafka property as a StreamMasking environment variable: dots become underscores, upper case. */}}
 {{- define "streammasking.kafkaPropertyEnv" -}}

@@ -21,7 +21,7 @@ public sealed class ChartRenderTests
     [Fact]
     public void CiValues_Examples_CoverSaslTlsDeploymentKedaAndMonitoring()
     {
-        new[] { "ci/sasl-tls-values.yaml", "ci/deployment-kind-values.yaml", "ci/keda-values.yaml", "ci/monitoring-values.yaml", "ci/minimal-values.yaml" }
+        new[] { "ci/sasl-tls-values.yaml", "ci/deployment-kind-values.yaml", "ci/keda-values.yaml", "ci/monitoring-values.yaml", "ci/minimal-values.yaml", "ci/avro-registry-values.yaml" }
             .ShouldBeSubsetOf(((IEnumerable<object[]>)CiValues()).Select(d => (string)d[0]));
     }
 
@@ -145,6 +145,16 @@ public sealed class ChartRenderTests
         {
             env.Str("value").ShouldStartWith(mounts["kafka-tls"] + "/");
         }
+
+        if (chart.EnvValue("STREAMMASKING__SCHEMAREGISTRY__SSLCALOCATION") is { } registryCa)
+        {
+            registryCa.ShouldStartWith(mounts["registry-tls"] + "/");
+        }
+
+        if (chart.EnvValue("STREAMMASKING__SCHEMAREGISTRY__LOCALSCHEMADIRECTORY") is { } schemas)
+        {
+            schemas.ShouldBe(mounts["schemas"]);
+        }
     }
 
     [SkippableTheory]
@@ -238,6 +248,68 @@ public sealed class ChartRenderTests
         chart.Container.Seq("volumeMounts").Cast<YamlMappingNode>().Single(m => m.Str("name") == "kafka-tls").Str("readOnly").ShouldBe("true");
         // No secret value appears anywhere in the manifests.
         chart.Manifests.ShouldNotContain("password:");
+    }
+
+    [SkippableFact]
+    public void Render_AvroRegistry_FormatsRegistryCredentialsAndSchemasMounted()
+    {
+        var chart = RenderedChart.Render("ci/avro-registry-values.yaml");
+
+        chart.EnvValue("STREAMMASKING__PIPELINE__INPUTFORMATS__visits.raw").ShouldBe("avro-confluent");
+        chart.EnvValue("STREAMMASKING__PIPELINE__INPUTFORMATS__payments.raw").ShouldBe("avro-single-object");
+        chart.EnvValue("STREAMMASKING__AGGREGATES__FORMAT").ShouldBe("avro");
+        chart.EnvValue("STREAMMASKING__AUDIT__FORMAT").ShouldBe("avro");
+        chart.EnvValue("STREAMMASKING__SCHEMAREGISTRY__URL").ShouldBe("https://schema-registry.kafka:8081");
+        chart.EnvValue("STREAMMASKING__SCHEMAREGISTRY__REQUESTTIMEOUT").ShouldBe("00:00:05");
+        var auth = chart.Env.Single(e => e.Str("name") == "STREAMMASKING__SCHEMAREGISTRY__BASICAUTH");
+        auth.Has("value").ShouldBeFalse();
+        auth.Map("valueFrom").Map("secretKeyRef").Str("name").ShouldBe("streammasking-registry-user");
+        auth.Map("valueFrom").Map("secretKeyRef").Str("key").ShouldBe("user-info");
+        chart.Env.ShouldNotContain(e => e.Str("name") == "STREAMMASKING__SCHEMAREGISTRY__BEARERTOKEN");
+
+        var mounts = chart.Container.Seq("volumeMounts").Cast<YamlMappingNode>().ToDictionary(m => m.Str("name"));
+        var volumes = chart.PodSpec.Seq("volumes").Cast<YamlMappingNode>().ToDictionary(v => v.Str("name"));
+        chart.EnvValue("STREAMMASKING__SCHEMAREGISTRY__SSLCALOCATION").ShouldBe(mounts["registry-tls"].Str("mountPath") + "/ca.crt");
+        volumes["registry-tls"].Map("secret").Str("secretName").ShouldBe("schema-registry-ca");
+        chart.EnvValue("STREAMMASKING__SCHEMAREGISTRY__LOCALSCHEMADIRECTORY").ShouldBe(mounts["schemas"].Str("mountPath"));
+        volumes["schemas"].Map("configMap").Str("name").ShouldBe("streammasking-writer-schemas");
+        mounts["registry-tls"].Str("readOnly").ShouldBe("true");
+        mounts["schemas"].Str("readOnly").ShouldBe("true");
+    }
+
+    [SkippableFact]
+    public void Render_MinimalValues_JsonOutputsAndNoRegistry()
+    {
+        var chart = RenderedChart.Render("ci/minimal-values.yaml");
+
+        chart.EnvValue("STREAMMASKING__AGGREGATES__FORMAT").ShouldBe("json");
+        chart.EnvValue("STREAMMASKING__AUDIT__FORMAT").ShouldBe("json");
+        chart.Env.ShouldNotContain(e => e.Str("name").StartsWith("STREAMMASKING__SCHEMAREGISTRY__", StringComparison.Ordinal));
+        chart.Env.ShouldNotContain(e => e.Str("name").StartsWith("STREAMMASKING__PIPELINE__INPUTFORMATS__", StringComparison.Ordinal));
+    }
+
+    [SkippableTheory]
+    [InlineData("aggregates:\n  format: avro\n", "schemaRegistry.url")]
+    [InlineData("pipeline:\n  inputTopics: [visits.raw]\n  inputFormats: { visits.raw: avro-confluent }\n", "schemaRegistry.url")]
+    [InlineData("pipeline:\n  inputTopics: [visits.raw]\n  inputFormats: { visits.raw: avro-single-object }\n", "schemaRegistry.localSchemas.existingConfigMap")]
+    [InlineData("schemaRegistry:\n  url: https://r:8081\n  auth: { type: bearer }\n", "schemaRegistry.auth.existingSecret")]
+    [InlineData("pipeline:\n  inputTopics: [visits.raw]\n  inputFormats: { payments.raw: json }\n", "payments.raw, which is not in pipeline.inputTopics")]
+    public void Render_AvroWithoutWhatItNeeds_FailsNamingIt(string overlay, string named)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"streammasking-values-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(file, overlay);
+        try
+        {
+            var result = ChartRenderer.Render("ci/minimal-values.yaml", file);
+
+            result.ExitCode.ShouldBe(1, result.Output);
+            result.Output.ShouldBeEmpty();
+            result.Error.ShouldContain(named);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [SkippableFact]

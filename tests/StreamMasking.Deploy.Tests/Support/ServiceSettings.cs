@@ -59,6 +59,14 @@ internal static class ServiceSettings
             }
 
             type = property.PropertyType;
+            if (typeof(IDictionary).IsAssignableFrom(type))
+            {
+                // A map setting takes one key: STREAMMASKING__PIPELINE__INPUTFORMATS__visits.raw.
+                var keyed = i == path.Length - 2 && path[^1].Length > 0;
+                why = keyed ? "" : $"{name}: a map setting needs exactly one key";
+                return keyed;
+            }
+
             if (type != typeof(string) && typeof(IList).IsAssignableFrom(type))
             {
                 // A list setting takes an index: STREAMMASKING__PIPELINE__INPUTTOPICS__0.
