@@ -10,11 +10,13 @@ namespace StreamMasking.Runtime.Tests.Serialization;
 /// <summary>The registry client path against the test registry (or a real one when SCHEMA_REGISTRY_URL is set).</summary>
 public sealed class RegistryWriterSchemasTests(SchemaRegistryEndpoint registry) : IClassFixture<SchemaRegistryEndpoint>
 {
-    private RegistryWriterSchemas Schemas(string? url = null, int attempts = 3, TimeSpan? timeout = null, string? basicAuth = null) =>
+    private RegistryWriterSchemas Schemas(string? url = null, int attempts = 3, TimeSpan? timeout = null, string? basicAuth = null,
+        string? bearer = null) =>
         new(RegistryClients.Create(new SchemaRegistryOptions
         {
             Url = url ?? registry.Url,
             BasicAuth = basicAuth ?? registry.BasicAuthUserInfo ?? "",
+            BearerToken = bearer ?? "",
             RequestTimeout = timeout ?? TimeSpan.FromSeconds(10),
         }), new RegistryCalls(attempts, TimeSpan.FromMilliseconds(10), NullLogger.Instance));
 
@@ -98,6 +100,17 @@ public sealed class RegistryWriterSchemasTests(SchemaRegistryEndpoint registry) 
         Should.Throw<SchemaRegistryUnavailableException>(() => Schemas(guarded.Url, attempts: 1).Get(id));
         Should.Throw<SchemaRegistryUnavailableException>(() => Schemas(guarded.Url, attempts: 1, basicAuth: "svc:wrong").Get(id));
         Schemas(guarded.Url, basicAuth: "svc:s3cret").Get(id).Schema.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void Get_BearerToken_RefusedWithoutOrWithAnotherTokenAcceptedWithIt()
+    {
+        using var guarded = TestSchemaRegistry.StartWithBearer("t0ken");
+        var id = guarded.Register("bearer-value", AvroFraming.TestRecordSchema);
+
+        Should.Throw<SchemaRegistryUnavailableException>(() => Schemas(guarded.Url, attempts: 1).Get(id));
+        Should.Throw<SchemaRegistryUnavailableException>(() => Schemas(guarded.Url, attempts: 1, bearer: "other").Get(id));
+        Schemas(guarded.Url, bearer: "t0ken").Get(id).Schema.ShouldNotBeNull();
     }
 
     [Fact]

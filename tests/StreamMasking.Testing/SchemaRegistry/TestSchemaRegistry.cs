@@ -24,11 +24,11 @@ public sealed class TestSchemaRegistry : IDisposable
     private readonly Task _serving;
     private int _failNext;
 
-    private TestSchemaRegistry(HttpListener listener, string url, string? basicAuthUserInfo)
+    private TestSchemaRegistry(HttpListener listener, string url, string? expectedAuthorization)
     {
         _listener = listener;
         Url = url;
-        _expectedAuthorization = basicAuthUserInfo is null ? null : "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(basicAuthUserInfo));
+        _expectedAuthorization = expectedAuthorization;
         _serving = Task.Run(ServeAsync);
     }
 
@@ -39,7 +39,13 @@ public sealed class TestSchemaRegistry : IDisposable
     public TimeSpan ResponseDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>Starts a registry on a free loopback port; with <paramref name="basicAuthUserInfo"/> (<c>user:password</c>) every call needs it.</summary>
-    public static TestSchemaRegistry Start(string? basicAuthUserInfo = null)
+    public static TestSchemaRegistry Start(string? basicAuthUserInfo = null) =>
+        Listen(basicAuthUserInfo is null ? null : "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(basicAuthUserInfo)));
+
+    /// <summary>Starts a registry on a free loopback port where every call needs <c>Authorization: Bearer <paramref name="token"/></c>.</summary>
+    public static TestSchemaRegistry StartWithBearer(string token) => Listen("Bearer " + token);
+
+    private static TestSchemaRegistry Listen(string? expectedAuthorization)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -53,7 +59,7 @@ public sealed class TestSchemaRegistry : IDisposable
             try
             {
                 listener.Start();
-                return new TestSchemaRegistry(listener, url, basicAuthUserInfo);
+                return new TestSchemaRegistry(listener, url, expectedAuthorization);
             }
             catch (HttpListenerException) when (attempt < 20)
             {
