@@ -115,53 +115,31 @@ internal sealed class AggregateAccumulator
         return new SealedAggregate(spec.Name, spec.Kind, count, sum, bins ?? [], capped);
     }
 
+    /// <summary>Whether records without a privacy unit reached this window (event-level bounding).</summary>
+    internal bool HasEventLevel => _eventCount > 0;
+
+    /// <summary>The units with contributions to this window (unordered).</summary>
+    internal IEnumerable<string> Units => _units?.Keys ?? Enumerable.Empty<string>();
+
     /// <summary>
-    /// Layout (window-engine state v5): event-level count, sum, bins; units, each
-    /// with its name, records, then for a sum or mean its kept values (order and value), for a histogram or top-k its
-    /// records and first record per key.
+    /// Layout (window-engine state v5): event-level count, sum, bins; units, each with its name, then
+    /// <see cref="WriteUnit"/>. Units in ordinal order.
     /// </summary>
     public void Write(BinaryWriter writer, AggregateSpec spec)
     {
-        writer.Write(_eventCount);
-        writer.Write(_eventSum);
-        WriteBins(writer, _eventBins);
+        WriteEventLevel(writer);
         writer.Write(_units?.Count ?? 0);
-        foreach (var (name, unit) in (_units ?? []).OrderBy(u => u.Key, StringComparer.Ordinal))
+        foreach (var (name, _) in (_units ?? []).OrderBy(u => u.Key, StringComparer.Ordinal))
         {
             writer.Write(name);
-            writer.Write(unit.Records);
-            if (spec.Kind is AggregateKind.Sum or AggregateKind.Mean)
-            {
-                writer.Write(unit.Kept?.Count ?? 0);
-                foreach (var (order, value) in unit.Kept ?? [])
-                {
-                    order.Write(writer);
-                    writer.Write(value);
-                }
-            }
-            else if (spec.Kind is AggregateKind.Histogram or AggregateKind.TopK)
-            {
-                writer.Write(unit.PerKey?.Length ?? 0);
-                for (var k = 0; k < (unit.PerKey?.Length ?? 0); k++)
-                {
-                    writer.Write(unit.PerKey![k]);
-                    if (unit.PerKey[k] > 0)
-                    {
-                        unit.FirstOfKey![k].Write(writer);
-                    }
-                }
-            }
+            WriteUnit(writer, spec, name);
         }
     }
 
     public static AggregateAccumulator Read(BinaryReader reader, AggregateSpec spec)
     {
-        var accumulator = new AggregateAccumulator
-        {
-            _eventCount = reader.ReadInt64(),
-            _eventSum = reader.ReadDouble(),
-            _eventBins = ReadBins(reader, spec),
-        };
+        var accumulator = new AggregateAccumulator();
+        accumulator.ReadEventLevel(reader, spec);
         var units = NonNegative(reader.ReadInt32());
         if (units > 0)
         {
@@ -170,52 +148,114 @@ internal sealed class AggregateAccumulator
 
         for (var i = 0; i < units; i++)
         {
-            var name = reader.ReadString();
-            var unit = new UnitContributions { Records = NonNegative(reader.ReadInt32()) };
-            if (spec.Kind is AggregateKind.Sum or AggregateKind.Mean)
-            {
-                var kept = NonNegative(reader.ReadInt32());
-                if (kept > spec.MaxContributionsPerWindow || kept > unit.Records)
-                {
-                    throw new FormatException("A unit keeps more values than its bound allows.");
-                }
-
-                unit.Kept = new List<(ContributionOrder, double)>(kept);
-                for (var v = 0; v < kept; v++)
-                {
-                    unit.Kept.Add((ContributionOrder.Read(reader), reader.ReadDouble()));
-                }
-            }
-            else if (spec.Kind is AggregateKind.Histogram or AggregateKind.TopK)
-            {
-                var keys = NonNegative(reader.ReadInt32());
-                if (keys != 0 && keys != spec.Domain.Count)
-                {
-                    throw new FormatException("Unit contributions do not match the aggregate's domain.");
-                }
-
-                if (keys > 0)
-                {
-                    unit.PerKey = new int[keys];
-                    unit.FirstOfKey = new ContributionOrder[keys];
-                    for (var k = 0; k < keys; k++)
-                    {
-                        unit.PerKey[k] = NonNegative(reader.ReadInt32());
-                        if (unit.PerKey[k] > 0)
-                        {
-                            unit.FirstOfKey[k] = ContributionOrder.Read(reader);
-                        }
-                    }
-                }
-            }
-
-            if (!accumulator._units!.TryAdd(name, unit))
-            {
-                throw new FormatException("Duplicate unit in accumulator state.");
-            }
+            accumulator.ReadUnit(reader, spec, reader.ReadString());
         }
 
         return accumulator;
+    }
+
+    /// <summary>The records without a privacy unit: count, sum, bins.</summary>
+    internal void WriteEventLevel(BinaryWriter writer)
+    {
+        writer.Write(_eventCount);
+        writer.Write(_eventSum);
+        WriteBins(writer, _eventBins);
+    }
+
+    /// <summary>Reads what <see cref="WriteEventLevel"/> wrote (replacing the event-level totals).</summary>
+    internal void ReadEventLevel(BinaryReader reader, AggregateSpec spec)
+    {
+        var count = reader.ReadInt64();
+        if (count < 0)
+        {
+            throw new FormatException("Negative count in accumulator state.");
+        }
+
+        _eventCount = count;
+        _eventSum = reader.ReadDouble();
+        _eventBins = ReadBins(reader, spec);
+    }
+
+    /// <summary>Whether <paramref name="unit"/> contributed to this window.</summary>
+    internal bool HasUnit(string unit) => _units?.ContainsKey(unit) == true;
+
+    /// <summary>
+    /// One unit's contributions: records, then for a sum or mean its kept values (order and value), for a histogram
+    /// or top-k its records and first record per key.
+    /// </summary>
+    internal void WriteUnit(BinaryWriter writer, AggregateSpec spec, string name)
+    {
+        var unit = _units![name];
+        writer.Write(unit.Records);
+        if (spec.Kind is AggregateKind.Sum or AggregateKind.Mean)
+        {
+            writer.Write(unit.Kept?.Count ?? 0);
+            foreach (var (order, value) in unit.Kept ?? [])
+            {
+                order.Write(writer);
+                writer.Write(value);
+            }
+        }
+        else if (spec.Kind is AggregateKind.Histogram or AggregateKind.TopK)
+        {
+            writer.Write(unit.PerKey?.Length ?? 0);
+            for (var k = 0; k < (unit.PerKey?.Length ?? 0); k++)
+            {
+                writer.Write(unit.PerKey![k]);
+                if (unit.PerKey[k] > 0)
+                {
+                    unit.FirstOfKey![k].Write(writer);
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteUnit"/> wrote for the unit <paramref name="name"/>, which must not be present yet.</summary>
+    internal void ReadUnit(BinaryReader reader, AggregateSpec spec, string name)
+    {
+        var unit = new UnitContributions { Records = NonNegative(reader.ReadInt32()) };
+        if (spec.Kind is AggregateKind.Sum or AggregateKind.Mean)
+        {
+            var kept = NonNegative(reader.ReadInt32());
+            if (kept > spec.MaxContributionsPerWindow || kept > unit.Records)
+            {
+                throw new FormatException("A unit keeps more values than its bound allows.");
+            }
+
+            unit.Kept = new List<(ContributionOrder, double)>(kept);
+            for (var v = 0; v < kept; v++)
+            {
+                unit.Kept.Add((ContributionOrder.Read(reader), reader.ReadDouble()));
+            }
+        }
+        else if (spec.Kind is AggregateKind.Histogram or AggregateKind.TopK)
+        {
+            var keys = NonNegative(reader.ReadInt32());
+            if (keys != 0 && keys != spec.Domain.Count)
+            {
+                throw new FormatException("Unit contributions do not match the aggregate's domain.");
+            }
+
+            if (keys > 0)
+            {
+                unit.PerKey = new int[keys];
+                unit.FirstOfKey = new ContributionOrder[keys];
+                for (var k = 0; k < keys; k++)
+                {
+                    unit.PerKey[k] = NonNegative(reader.ReadInt32());
+                    if (unit.PerKey[k] > 0)
+                    {
+                        unit.FirstOfKey[k] = ContributionOrder.Read(reader);
+                    }
+                }
+            }
+        }
+
+        _units ??= new Dictionary<string, UnitContributions>(StringComparer.Ordinal);
+        if (!_units.TryAdd(name, unit))
+        {
+            throw new FormatException("Duplicate unit in accumulator state.");
+        }
     }
 
     internal static void WriteBins(BinaryWriter writer, IReadOnlyList<long>? bins)

@@ -30,6 +30,12 @@ public sealed class SegmentWindowEngine
     private long _activityStreamTime = long.MinValue;
     private readonly SourceWatermark _watermark;
 
+    // Change tracking for incremental persistence (null when the engine is persisted whole with ToBytes): the units
+    // (and event-level totals) of each open window changed since the last DrainChanges, and the windows sealed since.
+    private readonly Dictionary<long, HashSet<string>>? _changedUnits;
+    private readonly HashSet<long>? _changedEventLevel;
+    private readonly List<long>? _removedWindows;
+
     /// <summary>Creates an engine with no windows yet.</summary>
     public SegmentWindowEngine(SegmentAggregationSpec spec, TimeProvider time)
         : this(spec, time, unitWindowStore: null)
@@ -41,6 +47,16 @@ public sealed class SegmentWindowEngine
     /// <paramref name="unitWindowStore"/> instead of its own state; null keeps them in memory and in <see cref="ToBytes"/>.
     /// </summary>
     public SegmentWindowEngine(SegmentAggregationSpec spec, TimeProvider time, IUnitWindowStore? unitWindowStore)
+        : this(spec, time, unitWindowStore, trackChanges: false)
+    {
+    }
+
+    /// <summary>
+    /// Creates an engine with no windows yet; with <paramref name="trackChanges"/>, it records what changes so that a
+    /// store can keep each unit's contributions to each open window as its own entry (<see cref="DrainChanges"/>,
+    /// <see cref="HeaderToBytes"/>, <see cref="FromEntries"/>) instead of rewriting the whole state at every commit.
+    /// </summary>
+    public SegmentWindowEngine(SegmentAggregationSpec spec, TimeProvider time, IUnitWindowStore? unitWindowStore, bool trackChanges)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(time);
@@ -58,6 +74,12 @@ public sealed class SegmentWindowEngine
 
         _unitWindowStore = unitWindowStore;
         _watermark = new SourceWatermark(spec.Window.SourceIdleMs);
+        if (trackChanges)
+        {
+            _changedUnits = [];
+            _changedEventLevel = [];
+            _removedWindows = [];
+        }
     }
 
     /// <summary>The segment spec.</summary>
@@ -163,6 +185,8 @@ public sealed class SegmentWindowEngine
             capped += Accumulate(i, accumulators[i], unit, inputs[i], order) ? 0 : 1;
         }
 
+        MarkChanged(index, unit);
+
         return new ObserveResult(RecordOutcome.Accepted, index, capped, sealedCount);
     }
 
@@ -199,11 +223,79 @@ public sealed class SegmentWindowEngine
     /// Serialises the state (versioned binary form; windows-per-unit counts only when no <see cref="IUnitWindowStore"/>
     /// holds them); restore with <c>FromBytes</c>.
     /// </summary>
-    public byte[] ToBytes() => SegmentWindowEngineSerializer.Write(this);
+    public byte[] ToBytes() => SegmentWindowEngineSerializer.Write(this, withEntries: true);
+
+    /// <summary>
+    /// The state without the open windows' contributions (spec binding, clock, source progress, and windows-per-unit
+    /// counts when no <see cref="IUnitWindowStore"/> holds them): small and of bounded size, so a store keeps it under
+    /// one key and each contribution as an entry of its own (<see cref="DrainChanges"/>); restore with
+    /// <see cref="FromEntries"/>.
+    /// </summary>
+    public byte[] HeaderToBytes() => SegmentWindowEngineSerializer.Write(this, withEntries: false);
+
+    /// <summary>Whether contributions changed or windows were sealed since the last <see cref="DrainChanges"/>.</summary>
+    public bool HasPendingChanges =>
+        _removedWindows is not null && (_removedWindows.Count > 0 || _changedUnits!.Count > 0 || _changedEventLevel!.Count > 0);
+
+    /// <summary>
+    /// Hands <paramref name="writer"/> what changed since the previous call (engines created with change tracking
+    /// only): first every window sealed since (its entries are to be deleted), then, per open window in index order,
+    /// the event-level entry and each changed unit's entry (units in ordinal order), and forgets them.
+    /// </summary>
+    public void DrainChanges(IWindowEntryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (_removedWindows is null)
+        {
+            throw new InvalidOperationException("This engine does not track changes; persist it with ToBytes.");
+        }
+
+        foreach (var window in _removedWindows)
+        {
+            writer.RemoveWindow(window);
+        }
+
+        foreach (var window in _changedEventLevel!.Order())
+        {
+            if (SegmentWindowEngineSerializer.WriteEntry(this, window, null) is { } payload)
+            {
+                writer.Put(new WindowEntry(window, null, payload));
+            }
+        }
+
+        foreach (var (window, units) in _changedUnits!.OrderBy(w => w.Key))
+        {
+            foreach (var unit in units.Order(StringComparer.Ordinal))
+            {
+                if (SegmentWindowEngineSerializer.WriteEntry(this, window, unit) is { } payload)
+                {
+                    writer.Put(new WindowEntry(window, unit, payload));
+                }
+            }
+        }
+
+        _removedWindows.Clear();
+        _changedEventLevel!.Clear();
+        _changedUnits!.Clear();
+    }
+
+    /// <summary>
+    /// Restores a change-tracking engine from its <see cref="HeaderToBytes"/> header and the entries
+    /// <see cref="DrainChanges"/> wrote (in any order). A header of the previous layout (v5, which held the open
+    /// windows itself) is read too, its windows then all count as changed, so the next drain writes them as entries.
+    /// Throws <see cref="FormatException"/> if anything is corrupt, was written for a different spec, or an entry
+    /// belongs to a window already closed.
+    /// </summary>
+    public static SegmentWindowEngine FromEntries(SegmentAggregationSpec spec, TimeProvider time, ReadOnlySpan<byte> header,
+        IEnumerable<WindowEntry> entries, IUnitWindowStore? unitWindowStore)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return SegmentWindowEngineSerializer.Read(spec, time, header, unitWindowStore, entries, trackChanges: true);
+    }
 
     /// <summary>Restores an engine; throws <see cref="FormatException"/> if the bytes are corrupt or were written for a different spec.</summary>
     public static SegmentWindowEngine FromBytes(SegmentAggregationSpec spec, TimeProvider time, ReadOnlySpan<byte> state) =>
-        SegmentWindowEngineSerializer.Read(spec, time, state, unitWindowStore: null);
+        SegmentWindowEngineSerializer.Read(spec, time, state, unitWindowStore: null, entries: null, trackChanges: false);
 
     /// <summary>
     /// Restores an engine whose windows-per-unit counts live in <paramref name="unitWindowStore"/>; counts found in
@@ -211,7 +303,7 @@ public sealed class SegmentWindowEngine
     /// </summary>
     public static SegmentWindowEngine FromBytes(SegmentAggregationSpec spec, TimeProvider time, ReadOnlySpan<byte> state,
         IUnitWindowStore? unitWindowStore) =>
-        SegmentWindowEngineSerializer.Read(spec, time, state, unitWindowStore);
+        SegmentWindowEngineSerializer.Read(spec, time, state, unitWindowStore, entries: null, trackChanges: false);
 
     /// <summary>
     /// Starts an engine for <paramref name="spec"/> where one under a different spec (another policy version, window
@@ -221,9 +313,9 @@ public sealed class SegmentWindowEngine
     /// cannot be carried into different aggregates). Throws <see cref="FormatException"/> if the old state is corrupt.
     /// </summary>
     public static SegmentWindowEngine ContinueAfter(SegmentAggregationSpec spec, TimeProvider time, ReadOnlySpan<byte> previousState,
-        IUnitWindowStore? unitWindowStore = null)
+        IUnitWindowStore? unitWindowStore = null, bool trackChanges = false)
     {
-        var engine = new SegmentWindowEngine(spec, time, unitWindowStore);
+        var engine = new SegmentWindowEngine(spec, time, unitWindowStore, trackChanges);
         var (started, streamTime) = SegmentWindowEngineSerializer.ReadClock(previousState);
         if (started && streamTime is >= 0 and <= WindowSpec.MaxTimestampMs)
         {
@@ -245,6 +337,47 @@ public sealed class SegmentWindowEngine
     internal SourceWatermark Watermark => _watermark;
 
     internal Dictionary<string, int>?[] UnitWindows => _unitWindows;
+
+    /// <summary>Marks every open window's contributions as changed (a state read from the layout that held them inline).</summary>
+    internal void MarkAllChanged()
+    {
+        foreach (var (index, accumulators) in _open)
+        {
+            foreach (var accumulator in accumulators)
+            {
+                if (accumulator.HasEventLevel)
+                {
+                    MarkChanged(index, null);
+                }
+
+                foreach (var unit in accumulator.Units)
+                {
+                    MarkChanged(index, unit);
+                }
+            }
+        }
+    }
+
+    private void MarkChanged(long window, string? unit)
+    {
+        if (_changedUnits is null)
+        {
+            return;
+        }
+
+        if (unit is null)
+        {
+            _changedEventLevel!.Add(window);
+        }
+        else if (_changedUnits.TryGetValue(window, out var units))
+        {
+            units.Add(unit);
+        }
+        else
+        {
+            _changedUnits.Add(window, new HashSet<string>(StringComparer.Ordinal) { unit });
+        }
+    }
 
     internal static AggregateAccumulator[] NewAccumulators(int count)
     {
@@ -301,6 +434,13 @@ public sealed class SegmentWindowEngine
         {
             var index = _nextToClose;
             var accumulators = _open.Remove(index, out var open) ? open : NewAccumulators(Spec.Aggregates.Count);
+            if (_removedWindows is not null)
+            {
+                _changedUnits!.Remove(index);
+                _changedEventLevel!.Remove(index);
+                _removedWindows.Add(index);
+            }
+
             var aggregates = new SealedAggregate[accumulators.Length];
             for (var i = 0; i < accumulators.Length; i++)
             {

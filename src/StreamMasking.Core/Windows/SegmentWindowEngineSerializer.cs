@@ -7,13 +7,20 @@ namespace StreamMasking.Core.Windows;
 /// Versioned little-endian binary state of a <see cref="SegmentWindowEngine"/>.
 /// </summary>
 /// <remarks>
-/// Layout v5: version byte; spec binding: segment and the spec's canonical content hash (checked on restore, so state
+/// Layout v6: version byte; spec binding: segment and the spec's canonical content hash (checked on restore, so state
 /// is never read under different DP content: contribution bounds, clamp, ε, windowsPerUnit, domain, window size …);
 /// started, sealed-any flags; next window to close, stream time, wall-clock and stream time of the last activity
-/// (int64); open windows in index order: index + one accumulator per aggregate; per aggregate: windows-per-unit map
-/// (count, then unit + windows); the source-progress block: source count, then per source partition (ordinal order)
-/// its name and largest timestamp (int64). The wall-clock time of the last activity is kept in the layout but no
-/// longer read: idle time is never carried across a restore (see <see cref="SourceWatermark"/>).
+/// (int64); per aggregate: windows-per-unit map (count, then unit + windows, units in ordinal order); the
+/// source-progress block: source count, then per source partition (ordinal order) its name and largest timestamp
+/// (int64); then the open windows' entries: count, then per entry its window (int64), a unit flag and unit, and its
+/// length-prefixed payload (<see cref="WriteEntry"/>). A header (<see cref="SegmentWindowEngine.HeaderToBytes"/>) has
+/// no entries: a store keeps each entry under a key of its own. The wall-clock time of the last activity is kept in
+/// the layout but no longer read: idle time is never carried across a restore (see <see cref="SourceWatermark"/>).
+/// <para>
+/// v5 had the same header with the open windows inline (index + one accumulator per aggregate, in index order)
+/// before the windows-per-unit block; it is still read, so a store written by v5 is taken over, its windows then
+/// written as entries.
+/// </para>
 /// <para>
 /// v1 and v2 bound the state to the policy version and the aggregates' names, kinds and domain sizes only (v2 added
 /// the source-progress block). <see cref="Read"/> refuses them, because their calibration cannot be checked (the
@@ -25,7 +32,13 @@ namespace StreamMasking.Core.Windows;
 /// </remarks>
 internal static class SegmentWindowEngineSerializer
 {
-    private const byte Version = 5;
+    private const byte Version = 6;
+
+    // v5: the v6 header with the open windows inline (before the windows-per-unit block). Read, never written.
+    private const byte InlineWindowsVersion = 5;
+
+    // The layout of one window entry's payload.
+    private const byte EntryVersion = 1;
 
     // Earlier layouts, still recognised by ReadClock (v1, v2: the policy version and names instead of the content
     // hash; v2 added the source-progress block). Read refuses them: their calibration cannot be checked.
@@ -38,7 +51,7 @@ internal static class SegmentWindowEngineSerializer
     private const byte LegacyArrivalOrderVersion = 3;
     private const byte LegacyArrivalWindowsVersion = 4;
 
-    public static byte[] Write(SegmentWindowEngine engine)
+    public static byte[] Write(SegmentWindowEngine engine, bool withEntries)
     {
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
@@ -52,41 +65,94 @@ internal static class SegmentWindowEngineSerializer
             writer.Write(clock.StreamTime);
             writer.Write(clock.ActivityWallMs);
             writer.Write(clock.ActivityStreamTime);
-            writer.Write(engine.OpenWindows.Count);
-            foreach (var (index, accumulators) in engine.OpenWindows.OrderBy(w => w.Key))
-            {
-                writer.Write(index);
-                for (var i = 0; i < accumulators.Length; i++)
-                {
-                    accumulators[i].Write(writer, engine.Spec.Aggregates[i]);
-                }
-            }
-
-            foreach (var map in engine.UnitWindows)
-            {
-                writer.Write(map?.Count ?? 0);
-                foreach (var (unit, windows) in map ?? [])
-                {
-                    writer.Write(unit);
-                    writer.Write(windows);
-                }
-            }
-
+            WriteUnitWindows(writer, engine);
             WriteSourceProgress(writer, engine.Watermark);
+            if (!withEntries)
+            {
+                writer.Write(0);
+            }
+            else
+            {
+                var entries = new List<(long Window, string? Unit)>();
+                foreach (var (index, accumulators) in engine.OpenWindows.OrderBy(w => w.Key))
+                {
+                    if (accumulators.Any(a => a.HasEventLevel))
+                    {
+                        entries.Add((index, null));
+                    }
+
+                    entries.AddRange(accumulators.SelectMany(a => a.Units).Distinct(StringComparer.Ordinal)
+                        .Order(StringComparer.Ordinal).Select(u => (index, (string?)u)));
+                }
+
+                writer.Write(entries.Count);
+                foreach (var (index, unit) in entries)
+                {
+                    writer.Write(index);
+                    writer.Write(unit is not null);
+                    if (unit is not null)
+                    {
+                        writer.Write(unit);
+                    }
+
+                    var payload = WriteEntry(engine, index, unit)!;
+                    writer.Write(payload.Length);
+                    writer.Write(payload);
+                }
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>
+    /// The payload of one <see cref="WindowEntry"/>: entry version byte, then per aggregate in spec order either the
+    /// event-level totals (unit null) or a presence byte and, when present, the unit's contributions.
+    /// </summary>
+    /// <returns>The payload, or null when the window holds nothing of <paramref name="unit"/> (every aggregate skipped its records).</returns>
+    public static byte[]? WriteEntry(SegmentWindowEngine engine, long window, string? unit)
+    {
+        var accumulators = engine.OpenWindows[window];
+        if (unit is null ? !accumulators.Any(a => a.HasEventLevel) : !accumulators.Any(a => a.HasUnit(unit)))
+        {
+            return null;
+        }
+
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(EntryVersion);
+            for (var i = 0; i < accumulators.Length; i++)
+            {
+                if (unit is null)
+                {
+                    accumulators[i].WriteEventLevel(writer);
+                }
+                else if (accumulators[i].HasUnit(unit))
+                {
+                    writer.Write(true);
+                    accumulators[i].WriteUnit(writer, engine.Spec.Aggregates[i], unit);
+                }
+                else
+                {
+                    writer.Write(false);
+                }
+            }
         }
 
         return stream.ToArray();
     }
 
     public static SegmentWindowEngine Read(SegmentAggregationSpec spec, TimeProvider time, ReadOnlySpan<byte> state,
-        IUnitWindowStore? unitWindowStore)
+        IUnitWindowStore? unitWindowStore, IEnumerable<WindowEntry>? entries, bool trackChanges)
     {
-        var engine = new SegmentWindowEngine(spec, time, unitWindowStore);
+        var engine = new SegmentWindowEngine(spec, time, unitWindowStore, trackChanges);
         try
         {
             using var stream = new MemoryStream(state.ToArray(), writable: false);
             using var reader = new BinaryReader(stream, Encoding.UTF8);
-            if (reader.ReadByte() != Version)
+            var version = reader.ReadByte();
+            if (version is not (Version or InlineWindowsVersion))
             {
                 throw new FormatException("Unsupported window-engine state version.");
             }
@@ -106,48 +172,39 @@ internal static class SegmentWindowEngineSerializer
             }
 
             engine.Clock = (reader.ReadBoolean(), reader.ReadBoolean(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
-            var open = ReadCount(reader);
-            for (var w = 0; w < open; w++)
+            if (version == InlineWindowsVersion)
             {
-                var index = reader.ReadInt64();
-                var accumulators = new AggregateAccumulator[spec.Aggregates.Count];
-                for (var i = 0; i < accumulators.Length; i++)
+                ReadInlineWindows(reader, spec, engine);
+                ReadUnitWindows(reader, spec, engine, unitWindowStore);
+                ReadSourceProgress(reader, engine.Watermark);
+                // Read as change-tracking: every window the old layout held inline is written as entries next time.
+                if (trackChanges)
                 {
-                    accumulators[i] = AggregateAccumulator.Read(reader, spec.Aggregates[i]);
-                }
-
-                engine.OpenWindows.Add(index, accumulators);
-            }
-
-            for (var i = 0; i < spec.Aggregates.Count; i++)
-            {
-                var units = ReadCount(reader);
-                var map = engine.UnitWindows[i];
-                if (units > 0 && !spec.Aggregates[i].IsContinual)
-                {
-                    throw new FormatException("Windows-per-unit state for a non-continual aggregate.");
-                }
-
-                for (var u = 0; u < units; u++)
-                {
-                    var (unit, windows) = (reader.ReadString(), reader.ReadInt32());
-                    if (map is not null)
-                    {
-                        map.Add(unit, windows);
-                    }
-                    else
-                    {
-                        // Counts kept in memory before; the store takes them over.
-                        unitWindowStore!.Record(spec.Aggregates[i].Name, unit, windows);
-                    }
+                    engine.MarkAllChanged();
                 }
             }
-
-            ReadSourceProgress(reader, engine.Watermark);
+            else
+            {
+                ReadUnitWindows(reader, spec, engine, unitWindowStore);
+                ReadSourceProgress(reader, engine.Watermark);
+                var inline = ReadCount(reader);
+                for (var e = 0; e < inline; e++)
+                {
+                    var index = reader.ReadInt64();
+                    var unit = reader.ReadBoolean() ? reader.ReadString() : null;
+                    var length = ReadCount(reader);
+                    ApplyEntry(engine, new WindowEntry(index, unit, reader.ReadBytes(length)));
+                }
+            }
 
             if (stream.Position != stream.Length)
             {
                 throw new FormatException("Trailing bytes after window-engine state.");
+            }
+
+            foreach (var entry in entries ?? [])
+            {
+                ApplyEntry(engine, entry);
             }
 
             return engine;
@@ -155,6 +212,113 @@ internal static class SegmentWindowEngineSerializer
         catch (Exception e) when (e is EndOfStreamException or ArgumentException)
         {
             throw new FormatException("Corrupt window-engine state.", e);
+        }
+    }
+
+    // One entry into the engine's open windows: only windows not yet sealed, each (window, unit) once.
+    private static void ApplyEntry(SegmentWindowEngine engine, WindowEntry entry)
+    {
+        var spec = engine.Spec;
+        var clock = engine.Clock;
+        if (!clock.Started || entry.Window < clock.NextToClose)
+        {
+            throw new FormatException("A window entry for a window that is not open.");
+        }
+
+        if (!engine.OpenWindows.TryGetValue(entry.Window, out var accumulators))
+        {
+            accumulators = SegmentWindowEngine.NewAccumulators(spec.Aggregates.Count);
+            engine.OpenWindows.Add(entry.Window, accumulators);
+        }
+
+        using var stream = new MemoryStream(entry.Payload, writable: false);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        if (reader.ReadByte() != EntryVersion)
+        {
+            throw new FormatException("Unsupported window-entry version.");
+        }
+
+        var any = false;
+        for (var i = 0; i < accumulators.Length; i++)
+        {
+            if (entry.Unit is null)
+            {
+                if (accumulators[i].HasEventLevel)
+                {
+                    throw new FormatException("Duplicate event-level window entry.");
+                }
+
+                accumulators[i].ReadEventLevel(reader, spec.Aggregates[i]);
+                any |= accumulators[i].HasEventLevel;
+            }
+            else if (reader.ReadBoolean())
+            {
+                accumulators[i].ReadUnit(reader, spec.Aggregates[i], entry.Unit);
+                any = true;
+            }
+        }
+
+        if (!any || stream.Position != stream.Length)
+        {
+            throw new FormatException(any ? "Trailing bytes after a window entry." : "An empty window entry.");
+        }
+    }
+
+    // v5: the open windows inline, each its index and one accumulator per aggregate.
+    private static void ReadInlineWindows(BinaryReader reader, SegmentAggregationSpec spec, SegmentWindowEngine engine)
+    {
+        var open = ReadCount(reader);
+        for (var w = 0; w < open; w++)
+        {
+            var index = reader.ReadInt64();
+            var accumulators = new AggregateAccumulator[spec.Aggregates.Count];
+            for (var i = 0; i < accumulators.Length; i++)
+            {
+                accumulators[i] = AggregateAccumulator.Read(reader, spec.Aggregates[i]);
+            }
+
+            engine.OpenWindows.Add(index, accumulators);
+        }
+    }
+
+    private static void WriteUnitWindows(BinaryWriter writer, SegmentWindowEngine engine)
+    {
+        foreach (var map in engine.UnitWindows)
+        {
+            writer.Write(map?.Count ?? 0);
+            foreach (var (unit, windows) in (map ?? []).OrderBy(u => u.Key, StringComparer.Ordinal))
+            {
+                writer.Write(unit);
+                writer.Write(windows);
+            }
+        }
+    }
+
+    private static void ReadUnitWindows(BinaryReader reader, SegmentAggregationSpec spec, SegmentWindowEngine engine,
+        IUnitWindowStore? unitWindowStore)
+    {
+        for (var i = 0; i < spec.Aggregates.Count; i++)
+        {
+            var units = ReadCount(reader);
+            var map = engine.UnitWindows[i];
+            if (units > 0 && !spec.Aggregates[i].IsContinual)
+            {
+                throw new FormatException("Windows-per-unit state for a non-continual aggregate.");
+            }
+
+            for (var u = 0; u < units; u++)
+            {
+                var (unit, windows) = (reader.ReadString(), reader.ReadInt32());
+                if (map is not null)
+                {
+                    map.Add(unit, windows);
+                }
+                else
+                {
+                    // Counts kept in memory before; the store takes them over.
+                    unitWindowStore!.Record(spec.Aggregates[i].Name, unit, windows);
+                }
+            }
         }
     }
 
@@ -169,7 +333,7 @@ internal static class SegmentWindowEngineSerializer
             using var stream = new MemoryStream(state.ToArray(), writable: false);
             using var reader = new BinaryReader(stream, Encoding.UTF8);
             var version = reader.ReadByte();
-            if (version is Version or LegacyArrivalOrderVersion or LegacyArrivalWindowsVersion)
+            if (version is Version or InlineWindowsVersion or LegacyArrivalOrderVersion or LegacyArrivalWindowsVersion)
             {
                 reader.ReadString();
                 reader.ReadString();
