@@ -25,6 +25,7 @@ internal sealed class SegmentState
     private StoreUnitWindows? _unitWindows;
     private byte[]? _pendingOwner;
     private UnitLifetimes? _lifetimes;
+    private List<WindowEntry>? _staleEntries;
 
     private SegmentState(WindowedSegment segment, IKeyValueStore store)
     {
@@ -70,27 +71,36 @@ internal sealed class SegmentState
             var bytes = store.Get(StateKeys.Engine(segment.Name));
             var unitWindows = spec.Aggregates.Any(a => a.IsContinual) ? new StoreUnitWindows(store, segment.Name, spec.ContentHash) : null;
             state._unitWindows = unitWindows;
+            var entries = ReadWindowEntries(segment.Name, store);
             try
             {
-                state.Engine = bytes is null
-                    ? new SegmentWindowEngine(spec, time, unitWindows)
-                    : SegmentWindowEngine.FromBytes(spec, time, bytes, unitWindows);
+                state.Engine = bytes is not null
+                    ? SegmentWindowEngine.FromEntries(spec, time, bytes, entries, unitWindows)
+                    : entries.Count == 0
+                        ? new SegmentWindowEngine(spec, time, unitWindows, trackChanges: true)
+                        : throw new FormatException("Window entries without the engine that owns them.");
+                // A state written in the layout that held the windows inline is rewritten as entries at the next commit.
+                state.EngineDirty = state.Engine.HasPendingChanges;
             }
             catch (FormatException)
             {
                 // Written under another spec (policy change): continue after its stream time, so windows it
-                // covered stay closed; its open windows are abandoned.
+                // covered stay closed; its open windows are abandoned, and their entries deleted with the next commit.
                 abandoned = "window engine";
                 try
                 {
-                    state.Engine = SegmentWindowEngine.ContinueAfter(spec, time, bytes, unitWindows);
+                    state.Engine = bytes is null
+                        ? throw new FormatException("No engine state.")
+                        : SegmentWindowEngine.ContinueAfter(spec, time, bytes, unitWindows, trackChanges: true);
                 }
                 catch (FormatException)
                 {
                     abandoned = "corrupt window engine";
-                    state.Engine = new SegmentWindowEngine(spec, time, unitWindows);
+                    state.Engine = new SegmentWindowEngine(spec, time, unitWindows, trackChanges: true);
                 }
 
+                // Deleted with the next flush (inside the transaction: a load may happen outside one).
+                state._staleEntries = entries;
                 state.EngineDirty = true;
             }
 
@@ -215,9 +225,21 @@ internal sealed class SegmentState
             Store.Put(StateKeys.Owner(name), _pendingOwner);
             _pendingOwner = null;
         }
-        if (EngineDirty && Engine is not null)
+        if (_staleEntries is not null)
         {
-            Store.Put(StateKeys.Engine(name), Engine.ToBytes());
+            foreach (var entry in _staleEntries)
+            {
+                Store.Delete(StateKeys.WindowEntry(name, entry.Window, entry.Unit));
+            }
+
+            _staleEntries = null;
+        }
+
+        if (Engine is not null && (EngineDirty || Engine.HasPendingChanges))
+        {
+            // The header (bounded: clock, source progress) under one key, each changed contribution under its own.
+            Store.Put(StateKeys.Engine(name), Engine.HeaderToBytes());
+            Engine.DrainChanges(new StoreWindowEntries(Store, name));
             EngineDirty = false;
         }
 
@@ -246,6 +268,18 @@ internal sealed class SegmentState
         }
 
         _dirtyHighWater.Clear();
+    }
+
+    private static List<WindowEntry> ReadWindowEntries(string segment, IKeyValueStore store)
+    {
+        var entries = new List<WindowEntry>();
+        foreach (var (key, value) in store.Range(KeyRange.Prefix(StateKeys.WindowEntryPrefix(segment))))
+        {
+            var (window, unit) = StateKeys.WindowEntryOf(key, segment);
+            entries.Add(new WindowEntry(window, unit, value));
+        }
+
+        return entries;
     }
 
     // Counts of closed windows are never needed again (their records are late): delete them as stream time passes.
@@ -277,5 +311,19 @@ internal sealed class SegmentState
         }
 
         _capFloor = firstOpen;
+    }
+
+    // The engine's entries as store entries of the segment; a sealed window's entries are deleted as a range.
+    private sealed class StoreWindowEntries(IKeyValueStore store, string segment) : IWindowEntryWriter
+    {
+        public void Put(in WindowEntry entry) => store.Put(StateKeys.WindowEntry(segment, entry.Window, entry.Unit), entry.Payload);
+
+        public void RemoveWindow(long window)
+        {
+            foreach (var (key, _) in store.Range(KeyRange.Prefix(StateKeys.WindowEntryPrefix(segment, window))).ToList())
+            {
+                store.Delete(key);
+            }
+        }
     }
 }

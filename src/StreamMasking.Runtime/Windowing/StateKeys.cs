@@ -34,6 +34,7 @@ internal static class StateKeys
     private const byte ContinualStartedTag = (byte)'C';
     private const byte UnitLifetimeTag = (byte)'e';
     private const byte UnitLifetimeStartedTag = (byte)'E';
+    private const byte WindowEntryTag = (byte)'a';
 
     /// <summary>The key of every window release's and continual counter's noise: <c>HKDF(master, "streammasking/window-noise/v1")</c>.</summary>
     internal static byte[] WindowNoiseKey(ReadOnlySpan<byte> masterSecret) => Derive(masterSecret, WindowNoiseKeyInfo);
@@ -59,8 +60,43 @@ internal static class StateKeys
     /// </summary>
     internal static string NoiseOwner(int partition) => partition.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The segment's window engine.</summary>
+    /// <summary>The segment's window engine: its header (clock, source progress), the open windows' contributions being <see cref="WindowEntry"/> keys.</summary>
     internal static byte[] Engine(string segment) => Key(EngineTag, segment, []);
+
+    /// <summary>
+    /// One unit's contributions to one open window (<c>Core.Windows.WindowEntry</c>): suffix window index, then 0x00
+    /// for the records without a unit or 0x01 and the engine's unit name (UTF-8).
+    /// </summary>
+    internal static byte[] WindowEntry(string segment, long windowIndex, string? unit)
+    {
+        var unitBytes = unit is null ? 0 : Encoding.UTF8.GetByteCount(unit);
+        var suffix = new byte[8 + 1 + unitBytes];
+        BinaryPrimitives.WriteUInt64BigEndian(suffix, (ulong)(windowIndex ^ long.MinValue));
+        if (unit is not null)
+        {
+            suffix[8] = 1;
+            Encoding.UTF8.GetBytes(unit, suffix.AsSpan(9));
+        }
+
+        return Key(WindowEntryTag, segment, suffix);
+    }
+
+    /// <summary>Prefix of the segment's window entries; with <paramref name="windowIndex"/>, of that window's only.</summary>
+    internal static byte[] WindowEntryPrefix(string segment, long? windowIndex = null) =>
+        Key(WindowEntryTag, segment, windowIndex is { } w ? Index(w) : []);
+
+    /// <summary>The window and unit of a <see cref="WindowEntry"/> key; throws <see cref="FormatException"/> if it is not one.</summary>
+    internal static (long Window, string? Unit) WindowEntryOf(byte[] key, string segment)
+    {
+        var at = 2 + Encoding.UTF8.GetByteCount(segment);
+        if (key.Length < at + 9 || key[0] != WindowEntryTag || key[at + 8] > 1 || (key[at + 8] == 0 && key.Length != at + 9))
+        {
+            throw new FormatException("Not a window-entry key.");
+        }
+
+        var window = FromIndex(key.AsSpan(at, 8));
+        return (window, key[at + 8] == 1 ? Encoding.UTF8.GetString(key, at + 9, key.Length - at - 9) : null);
+    }
 
     /// <summary>A sealed, not yet released window.</summary>
     internal static byte[] Sealed(string segment, long windowIndex) => Key(SealedTag, segment, Index(windowIndex));

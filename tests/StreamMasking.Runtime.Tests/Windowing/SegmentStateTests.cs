@@ -133,7 +133,103 @@ public sealed class SegmentStateTests : IDisposable
         window.CappedContributions.ShouldBe(1);
     }
 
+    [Fact]
+    public void Flush_ManyUnitsInOneWindow_NoStoredValueGrowsWithTheUnits()
+    {
+        // One changelog record per segment for every open window's contributions would pass the broker's
+        // message.max.bytes (1 MiB) at a few thousand units per window and stop the stage; entries keep each small.
+        var segment = Segment("a", aggregates: "aggregates: [{ name: n, kind: count, epsilon: 0.5, maxContributionsPerUnit: 3 }]");
+        using var rocks = RocksDbKeyValueStore.Open("s", 0, _dir.Path);
+        var store = new LargestValueStore(rocks);
+        var state = SegmentState.Load(segment, store, TimeProvider.System, out _);
+        var sealedWindows = new List<Core.Aggregation.SealedWindow>();
+        for (var u = 0; u < 30_000; u++)
+        {
+            var unit = Convert.ToBase64String(segment.UnitId(Body($"\"P-{u}\""))!);
+            state.Engine!.Observe(Minute + (u % 50_000), "in/0", u, unit, [Core.Aggregation.AggregateInput.Present], sealedWindows);
+        }
+
+        state.EngineDirty = true;
+        state.Flush();
+
+        store.LargestValue.ShouldBeLessThan(1_024);
+        store.Puts.ShouldBe(30_001); // the header and one entry per unit
+        state.Engine!.ToBytes().Length.ShouldBeGreaterThan(1_048_588);
+
+        // A reload sees every contribution; one more record writes the header and one entry only.
+        var reloaded = SegmentState.Load(segment, store, TimeProvider.System, out var abandoned);
+        abandoned.ShouldBeNull();
+        store.Puts = 0;
+        reloaded.Engine!.Observe(Minute + 1, "in/0", 30_000, "extra", [Core.Aggregation.AggregateInput.Present], sealedWindows);
+        reloaded.Flush();
+        store.Puts.ShouldBe(2);
+        reloaded.Engine.Observe(3 * Minute, "in/0", 30_001, "later", [Core.Aggregation.AggregateInput.Present], sealedWindows);
+        sealedWindows.Single(w => w.WindowIndex == 1).Aggregates[0].Count.ShouldBe(30_001);
+
+        // The sealed window's entries are deleted with the flush that seals it.
+        reloaded.Flush();
+        rocks.Range(KeyRange.Prefix(StateKeys.WindowEntryPrefix("a", 1))).ShouldBeEmpty();
+        rocks.Range(KeyRange.Prefix(StateKeys.WindowEntryPrefix("a"))).Count().ShouldBe(1);
+    }
+
+    [Fact]
+    public void Load_EntriesUnderAnotherSpec_AbandonedAndDeletedWithTheNextFlush()
+    {
+        var before = Segment("a", aggregates: "aggregates: [{ name: n, kind: count, epsilon: 0.5 }]");
+        var after = Segment("a", aggregates: "aggregates: [{ name: n, kind: count, epsilon: 1 }]");
+        using var store = RocksDbKeyValueStore.Open("s", 0, _dir.Path);
+        var state = SegmentState.Load(before, store, TimeProvider.System, out _);
+        state.Engine!.Observe(Minute + 1, "in/0", 0, "u", [Core.Aggregation.AggregateInput.Present], []);
+        state.Flush();
+        store.Range(KeyRange.Prefix(StateKeys.WindowEntryPrefix("a"))).Count().ShouldBe(1);
+
+        var changed = SegmentState.Load(after, store, TimeProvider.System, out var abandoned);
+        abandoned.ShouldBe("window engine");
+        // Loading writes nothing (it may happen outside a transaction); the next flush deletes the old entries.
+        store.Range(KeyRange.Prefix(StateKeys.WindowEntryPrefix("a"))).Count().ShouldBe(1);
+        changed.Flush();
+        store.Range(KeyRange.Prefix(StateKeys.WindowEntryPrefix("a"))).ShouldBeEmpty();
+        SegmentState.Load(after, store, TimeProvider.System, out abandoned).Engine!.StreamTime.ShouldBe(Minute + 1);
+        abandoned.ShouldBeNull();
+    }
+
+    [Fact]
+    public void WindowEntryKeys_SortByWindowThenUnitAndRoundTrip()
+    {
+        var keys = new[] { (5L, "b"), (-1L, null), (5L, null), (5L, "a"), (6L, null) }
+            .Select(k => StateKeys.WindowEntry("seg", k.Item1, k.Item2)).Order(ByteArrayComparer.Instance).ToList();
+        keys.Select(k => StateKeys.WindowEntryOf(k, "seg")).ShouldBe([(-1L, (string?)null), (5L, null), (5L, "a"), (5L, "b"), (6L, null)]);
+        keys.ShouldAllBe(k => KeyRange.Prefix(StateKeys.WindowEntryPrefix("seg")).Contains(k));
+        KeyRange.Prefix(StateKeys.WindowEntryPrefix("seg", 5)).Contains(keys[4]).ShouldBeFalse();
+        Should.Throw<FormatException>(() => StateKeys.WindowEntryOf(StateKeys.Engine("seg"), "seg"));
+    }
+
     public void Dispose() => _dir.Dispose();
+
+    // Counts puts and keeps the largest value written.
+    private sealed class LargestValueStore(IKeyValueStore inner) : IKeyValueStore
+    {
+        internal int LargestValue { get; private set; }
+
+        internal int Puts { get; set; }
+
+        public string Name => inner.Name;
+
+        public int Partition => inner.Partition;
+
+        public byte[]? Get(byte[] key) => inner.Get(key);
+
+        public void Put(byte[] key, byte[] value)
+        {
+            LargestValue = Math.Max(LargestValue, value.Length);
+            Puts++;
+            inner.Put(key, value);
+        }
+
+        public void Delete(byte[] key) => inner.Delete(key);
+
+        public IEnumerable<KeyValuePair<byte[], byte[]>> Range(KeyRange range) => inner.Range(range);
+    }
 
     private static JsonObject Body(string idJson) =>
         JsonNode.Parse("{\"patient\":{\"id\":" + idJson + "}}")!.AsObject();
