@@ -1,5 +1,3 @@
-using Confluent.Kafka;
-
 namespace StreamMasking.Runtime.Pipeline;
 
 /// <summary>
@@ -9,8 +7,8 @@ namespace StreamMasking.Runtime.Pipeline;
 /// </summary>
 internal interface IStatefulProcessor : ITransactionParticipant
 {
-    /// <summary>The loop's transactional producer is initialised; state writes go through it. Called once, before subscribing.</summary>
-    void OnStarted(IProducer<byte[]?, byte[]?> producer, CancellationToken stopping);
+    /// <summary>The loop's transactional producer is initialised; state writes go through its collector. Called once, before subscribing.</summary>
+    void OnStarted(RecordCollector collector, CancellationToken stopping);
 
     /// <summary>Whether <see cref="Punctuate"/> should run now (a timer fired, or committed work awaits).</summary>
     bool PunctuationDue { get; }

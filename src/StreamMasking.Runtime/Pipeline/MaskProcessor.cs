@@ -74,7 +74,7 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
 
     public bool PunctuationDue => (_policyAuditPending && !_policyAuditInTransaction) || (_windowing?.PunctuationDue ?? false);
 
-    public void OnStarted(IProducer<byte[]?, byte[]?> producer, CancellationToken stopping) => _windowing?.OnStarted(producer, stopping);
+    public void OnStarted(RecordCollector collector, CancellationToken stopping) => _windowing?.OnStarted(collector, stopping);
 
     public void Punctuate(IProcessorContext context)
     {

@@ -31,6 +31,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
     private readonly Dictionary<TopicPartition, (long First, long Position)> _offsets = [];
 
     private IProducer<byte[]?, byte[]?>? _producer;
+    private RecordCollector? _collector;
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private bool _inTransaction;
     private long _transactionStarted;
@@ -79,7 +80,8 @@ internal sealed partial class TransactionalLoop : IProcessorContext
     {
         // InitTransactions fences any previous incarnation with this transactional id and aborts what it left open.
         Attempt("InitTransactions", () => producer.InitTransactions(_settings.OperationTimeout), onAbort: null);
-        _stateful?.OnStarted(producer, cancellationToken);
+        _collector = new RecordCollector(producer, _tally, _settings.LoopName, _logger);
+        _stateful?.OnStarted(_collector, cancellationToken);
         using var consumer = _clients.CreateConsumer(_settings.GroupId, _settings.GroupInstanceId, _settings.LoopName, b => b
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
@@ -230,22 +232,7 @@ internal sealed partial class TransactionalLoop : IProcessorContext
             throw new InvalidOperationException("Send is only valid while the loop processes a record.");
         }
 
-        while (true)
-        {
-            try
-            {
-                _producer!.Produce(output.Topic, output.Message);
-                break;
-            }
-            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                // The local queue drains as the broker acknowledges; wait a little instead of failing the transaction.
-                _logger.QueueFull(_settings.LoopName);
-                Thread.Sleep(TimeSpan.FromMilliseconds(50));
-            }
-        }
-
-        _tally.Add(output.Kind, output.Segment, output.ReasonCode);
+        _collector!.Send(output);
     }
 
     private void BeginIfNeeded()

@@ -1,42 +1,27 @@
 using Confluent.Kafka;
+using StreamMasking.Runtime.Pipeline;
 
 namespace StreamMasking.Runtime.State;
 
 /// <summary>
-/// Sends changelog records through the caller's transactional producer, so each state change joins the same Kafka
-/// transaction as the outputs and input offsets it belongs to. Tracks the highest acknowledged offset per
+/// Sends changelog records through the loop's <see cref="RecordCollector"/> (its transactional producer), so each
+/// state change joins the same Kafka transaction as the outputs and input offsets it belongs to. Tracks the highest acknowledged offset per
 /// changelog partition: after a commit it tells how far the changelog is known to reflect the local store.
 /// </summary>
 internal sealed class ProducerChangelogSink : IChangelogSink
 {
-    private static readonly TimeSpan QueueFullBackoff = TimeSpan.FromMilliseconds(20);
-
-    private readonly IProducer<byte[]?, byte[]?> _producer;
+    private readonly RecordCollector _collector;
     private readonly Lock _gate = new();
     private readonly Dictionary<TopicPartition, long> _highestAcked = [];
 
-    internal ProducerChangelogSink(IProducer<byte[]?, byte[]?> producer)
+    internal ProducerChangelogSink(RecordCollector collector)
     {
-        _producer = producer;
+        _collector = collector;
     }
 
     public void Send(string topic, int partition, byte[] key, byte[]? value)
     {
-        var message = new Message<byte[]?, byte[]?> { Key = key, Value = value };
-        var target = new TopicPartition(topic, partition);
-        while (true)
-        {
-            try
-            {
-                _producer.Produce(target, message, OnDelivered);
-                return;
-            }
-            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                // The local queue drains as the broker acknowledges; back off instead of failing the transaction.
-                Thread.Sleep(QueueFullBackoff);
-            }
-        }
+        _collector.Send(new TopicPartition(topic, partition), new Message<byte[]?, byte[]?> { Key = key, Value = value }, OnDelivered);
     }
 
     /// <inheritdoc />

@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;
+using StreamMasking.Runtime.Pipeline;
 using StreamMasking.Runtime.State;
 
 namespace StreamMasking.Runtime.Windowing;
@@ -37,11 +38,11 @@ internal sealed class WindowStateCache(
 
     private StateStoreParticipant Stores => _stores ?? throw new InvalidOperationException("The windowing stage has not started.");
 
-    /// <summary>Opens the stores; their changelog writes go through <paramref name="producer"/>, in its transactions.</summary>
-    internal void Start(IProducer<byte[]?, byte[]?> producer, CancellationToken stopping)
+    /// <summary>Opens the stores; their changelog writes go through <paramref name="collector"/>, in the loop's transactions.</summary>
+    internal void Start(RecordCollector collector, CancellationToken stopping)
     {
         _reader = new KafkaChangelogReader(clients.BaseConsumerConfig("state-restore"), operationTimeout);
-        _manager = new StateStoreManager(storeOptions, [StoreName], new ProducerChangelogSink(producer), _reader,
+        _manager = new StateStoreManager(storeOptions, [StoreName], new ProducerChangelogSink(collector), _reader,
             counters.RestoreObserver, counters.Observer, time, logger);
         _stores = new StateStoreParticipant(_manager, sourceTopic, stopping);
     }

@@ -86,7 +86,7 @@ internal sealed class WindowingStage : IDisposable
 
     internal bool PunctuationDue => _releasesPending || _time.GetElapsedTime(_lastTick) >= _tickInterval;
 
-    internal void OnStarted(IProducer<byte[]?, byte[]?> producer, CancellationToken stopping) => _cache.Start(producer, stopping);
+    internal void OnStarted(RecordCollector collector, CancellationToken stopping) => _cache.Start(collector, stopping);
 
     internal void OnStopped() => _cache.Stop();
 

@@ -1,6 +1,8 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using StreamMasking.Runtime.Diagnostics;
+using StreamMasking.Runtime.Pipeline;
 using StreamMasking.Runtime.State;
 using StreamMasking.Testing;
 
@@ -35,7 +37,7 @@ internal sealed class StateHarness : IDisposable
             c.Acks = Acks.All;
         })).Build();
         _producer.InitTransactions(Timeout);
-        Sink = new ProducerChangelogSink(_producer);
+        Sink = new ProducerChangelogSink(new RecordCollector(_producer, new TransactionTally(), "state-test", NullLogger.Instance));
         _reader = new KafkaChangelogReader(new ConsumerConfig { BootstrapServers = cluster.BootstrapServers }, Timeout);
     }
 
