@@ -21,6 +21,7 @@ public static class PolicyOptionsValidator
         ArgumentNullException.ThrowIfNull(policy);
         var errors = new List<OptionsError>();
         var p = options.Pipeline;
+        // The policy loader refuses such names already; this holds for policies built another way.
         foreach (var segment in policy.Segments)
         {
             if (!TopicNameRules.IsValid(segment.MaskedTopic, out var problem))
