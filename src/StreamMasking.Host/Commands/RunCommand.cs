@@ -122,6 +122,8 @@ internal static class RunCommand
 
         if (errors.Count > 0 || secret is null || policy is null)
         {
+            // A secret read for a start that does not happen is not left in memory.
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
             return null;
         }
 
