@@ -21,21 +21,35 @@ public sealed class GroupCoordinatorOptions
     /// <summary>How often session, rebalance and join deadlines are checked. Milliseconds; default 100.</summary>
     public int ExpirationCheckIntervalMs { get; set; } = 100;
 
+    /// <summary>Throws <see cref="ArgumentException"/> naming every invalid setting.</summary>
     internal void Validate()
     {
+        var errors = Errors();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors.Select(e => e.Message)), errors[0].Property);
+        }
+    }
+
+    /// <summary>Every invalid setting with the property it names (empty when valid).</summary>
+    internal IReadOnlyList<(string Property, string Message)> Errors()
+    {
+        var errors = new List<(string Property, string Message)>();
         if (InitialRebalanceDelayMs < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(InitialRebalanceDelayMs), InitialRebalanceDelayMs, "group.initial.rebalance.delay.ms must be >= 0.");
+            errors.Add((nameof(InitialRebalanceDelayMs), "group.initial.rebalance.delay.ms must be >= 0."));
         }
 
         if (MinSessionTimeoutMs <= 0 || MaxSessionTimeoutMs < MinSessionTimeoutMs)
         {
-            throw new ArgumentOutOfRangeException(nameof(MinSessionTimeoutMs), MinSessionTimeoutMs, "group.min.session.timeout.ms must be > 0 and <= group.max.session.timeout.ms.");
+            errors.Add((nameof(MinSessionTimeoutMs), "group.min.session.timeout.ms must be > 0 and <= group.max.session.timeout.ms."));
         }
 
         if (ExpirationCheckIntervalMs <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(ExpirationCheckIntervalMs), ExpirationCheckIntervalMs, "The expiration check interval must be > 0.");
+            errors.Add((nameof(ExpirationCheckIntervalMs), "The expiration check interval must be > 0."));
         }
+
+        return errors;
     }
 }

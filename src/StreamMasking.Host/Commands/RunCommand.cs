@@ -62,47 +62,72 @@ internal static class RunCommand
         return run;
     }
 
-    /// <summary>Validates options, loads the policy and the secret; prints every problem and returns null on failure.</summary>
+    /// <summary>
+    /// Validates options, loads the policy and the secret; prints every problem (of the settings, the policy and the
+    /// secret together) and returns null on failure.
+    /// </summary>
     internal static ServiceSettings? Prepare(StreamMaskingOptions options, TextWriter error)
     {
-        var errors = StreamMaskingOptionsValidator.Validate(options, requireBootstrapServers: true);
-        if (errors.Count > 0)
+        // Reading the policy and the secret is I/O and stays here; every check of a setting's value is in the
+        // validators. The policy is read even when settings are wrong, so one start reports every problem.
+        PrivacyPolicy? policy = null;
+        IReadOnlyList<PolicyDiagnostic> policyDiagnostics = [];
+        if (!string.IsNullOrWhiteSpace(options.Policy.File))
         {
-            foreach (var e in errors)
-            {
-                error.WriteLine(e.ToString());
-            }
-
-            if (string.IsNullOrWhiteSpace(options.Kafka.BootstrapServers))
-            {
-                error.WriteLine(NoKafkaHint);
-            }
-
-            return null;
+            var loaded = PolicyLoader.LoadFile(options.Policy.File);
+            policy = loaded.IsValid ? loaded.Policy : null;
+            policyDiagnostics = policy is null ? loaded.Diagnostics : [];
         }
 
-        var loaded = PolicyLoader.LoadFile(options.Policy.File!);
-        if (!loaded.IsValid || loaded.Policy is null)
+        var errors = StreamMaskingOptionsValidator.ValidateForStart(options, policy, requireBootstrapServers: true);
+        byte[]? secret = null;
+        string? secretError = null;
+        // Without a secret source the validator has named StreamMasking:Secrets already.
+        if (!string.IsNullOrWhiteSpace(options.Secrets.MasterSecretFile) || !string.IsNullOrWhiteSpace(options.Secrets.MasterSecretEnvironmentVariable))
         {
-            foreach (var d in loaded.Diagnostics)
+            try
+            {
+                secret = MasterSecretLoader.Load(options.Secrets, Environment.GetEnvironmentVariable);
+            }
+            catch (StreamMaskingConfigurationException e)
+            {
+                secretError = e.Message;
+            }
+        }
+
+        foreach (var e in errors)
+        {
+            error.WriteLine(e.ToString());
+        }
+
+        if (secretError is not null)
+        {
+            error.WriteLine(secretError);
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.Policy.File) && policy is null)
+        {
+            foreach (var d in policyDiagnostics)
             {
                 error.WriteLine(d.ToString());
             }
 
             error.WriteLine("The policy is invalid; refusing to start.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Kafka.BootstrapServers))
+        {
+            error.WriteLine(NoKafkaHint);
+        }
+
+        if (errors.Count > 0 || secret is null || policy is null)
+        {
+            // A secret read for a start that does not happen is not left in memory.
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
             return null;
         }
 
-        try
-        {
-            var secret = MasterSecretLoader.Load(options.Secrets, Environment.GetEnvironmentVariable);
-            return new ServiceSettings(options, loaded.Policy, secret, PolicyHash.Of(options.Policy.File!));
-        }
-        catch (StreamMaskingConfigurationException e)
-        {
-            error.WriteLine(e.Message);
-            return null;
-        }
+        return new ServiceSettings(options, policy, secret, PolicyHash.Of(options.Policy.File!));
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using StreamMasking.Broker;
+using StreamMasking.Host.Diagnostics;
 
 namespace StreamMasking.Host.Embedded;
 
@@ -70,6 +71,6 @@ internal sealed partial class EmbeddedBroker : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Embedded local broker listening on {BootstrapServers}")]
+    [LoggerMessage(LogEventIds.EmbeddedBrokerStarted, LogLevel.Information, "Embedded local broker listening on {BootstrapServers}")]
     private static partial void Started(ILogger logger, string bootstrapServers);
 }

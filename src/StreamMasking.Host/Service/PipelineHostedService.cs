@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using StreamMasking.Host.Diagnostics;
 using StreamMasking.Host.Service.Http;
 using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.Kafka;
@@ -96,15 +97,15 @@ internal sealed partial class PipelineHostedService : BackgroundService
     }
 
     // Runtime exception messages name settings and Kafka errors, never record contents.
-    [LoggerMessage(1, LogLevel.Critical, "Pipeline stopped: {ExceptionType}: {Message}")]
+    [LoggerMessage(LogEventIds.PipelineFailed, LogLevel.Critical, "Pipeline stopped: {ExceptionType}: {Message}")]
     private static partial void Failed(ILogger logger, string exceptionType, string message);
 
-    [LoggerMessage(2, LogLevel.Critical, "{Message}")]
+    [LoggerMessage(LogEventIds.StartFailed, LogLevel.Critical, "{Message}")]
     private static partial void StartFailed(ILogger logger, string message);
 
-    [LoggerMessage(3, LogLevel.Information, "HTTP endpoints listening on {Address} (/metrics, /healthz, /readyz, /privacy)")]
+    [LoggerMessage(LogEventIds.EndpointsListening, LogLevel.Information, "HTTP endpoints listening on {Address} (/metrics, /healthz, /readyz, /privacy)")]
     private static partial void EndpointsListening(ILogger logger, string address);
 
-    [LoggerMessage(4, LogLevel.Warning, "Waiting for input topics {Topics} (StreamMasking:Pipeline:WaitForInputTopics); not ready")]
+    [LoggerMessage(LogEventIds.WaitingForTopics, LogLevel.Warning, "Waiting for input topics {Topics} (StreamMasking:Pipeline:WaitForInputTopics); not ready")]
     private static partial void WaitingForTopics(ILogger logger, string topics);
 }

@@ -41,43 +41,60 @@ public sealed record ContinualCounterOptions
     /// <summary>Budget across doubling epochs. Default <see cref="EpochBudgetSplit.Parallel"/>.</summary>
     public EpochBudgetSplit EpochSplit { get; init; } = EpochBudgetSplit.Parallel;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the invalid property.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming every invalid property (the first as its parameter name).</summary>
     public void Validate()
     {
+        var errors = Errors();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors.Select(e => e.Message)), errors[0].Property);
+        }
+    }
+
+    /// <summary>Every invalid property with what is wrong with it (empty when valid).</summary>
+    public IReadOnlyList<(string Property, string Message)> Errors()
+    {
+        var errors = new List<(string Property, string Message)>();
         if (string.IsNullOrEmpty(CounterId))
         {
-            throw new ArgumentException("CounterId is required.", nameof(CounterId));
+            errors.Add((nameof(CounterId), "CounterId is required."));
         }
 
         if (Log2Horizon is < 0 or > MaxLog2Horizon)
         {
-            throw new ArgumentException($"Log2Horizon must be in [0, {MaxLog2Horizon}].", nameof(Log2Horizon));
+            errors.Add((nameof(Log2Horizon), $"Log2Horizon must be in [0, {MaxLog2Horizon}]."));
         }
 
         if (!double.IsFinite(Sensitivity) || Sensitivity <= 0)
         {
-            throw new ArgumentException("Sensitivity must be finite and positive.", nameof(Sensitivity));
+            errors.Add((nameof(Sensitivity), "Sensitivity must be finite and positive."));
         }
 
-        var expected = Mechanism switch
+        PrivacyCostKind? expected = Mechanism switch
         {
             CounterMechanism.BinaryTree or CounterMechanism.BinaryTreeHonaker => PrivacyCostKind.PureDp,
             CounterMechanism.SquareRootFactorization or CounterMechanism.BufferedToeplitz => PrivacyCostKind.Zcdp,
-            _ => throw new ArgumentException($"Unknown mechanism {Mechanism}.", nameof(Mechanism)),
+            _ => null,
         };
-        if (Budget.Kind != expected || (Budget.Epsilon.Value <= 0 && Budget.Rho.Value <= 0))
+        if (expected is null)
         {
-            throw new ArgumentException($"Budget must be a positive {expected} cost for {Mechanism}.", nameof(Budget));
+            errors.Add((nameof(Mechanism), $"Unknown mechanism {Mechanism}."));
+        }
+        else if (Budget.Kind != expected || (Budget.Epsilon.Value <= 0 && Budget.Rho.Value <= 0))
+        {
+            errors.Add((nameof(Budget), $"Budget must be a positive {expected} cost for {Mechanism}."));
         }
 
         if (!Enum.IsDefined(Horizon))
         {
-            throw new ArgumentException("Unknown horizon policy.", nameof(Horizon));
+            errors.Add((nameof(Horizon), "Unknown horizon policy."));
         }
 
         if (!Enum.IsDefined(EpochSplit))
         {
-            throw new ArgumentException("Unknown epoch budget split.", nameof(EpochSplit));
+            errors.Add((nameof(EpochSplit), "Unknown epoch budget split."));
         }
+
+        return errors;
     }
 }

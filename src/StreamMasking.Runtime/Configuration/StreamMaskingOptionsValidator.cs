@@ -1,3 +1,4 @@
+using StreamMasking.Core.Policy;
 using StreamMasking.Runtime.Kafka;
 using StreamMasking.Runtime.Topics;
 
@@ -157,6 +158,34 @@ public static class StreamMaskingOptionsValidator
         if (options.Metrics.MaxSegmentLabels is < 1 or > 10_000)
         {
             errors.Add(new($"{Root}:Metrics:MaxSegmentLabels", "must be between 1 and 10000"));
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// Returns every invalid setting of a start with <paramref name="policy"/> (empty when valid): the options
+    /// alone, the librdkafka pass-through properties as librdkafka judges them, and, with a policy, the settings the
+    /// policy makes invalid (<see cref="PolicyOptionsValidator"/>). Does not contact Kafka.
+    /// </summary>
+    /// <param name="options">The options to check.</param>
+    /// <param name="policy">The loaded policy, or null when it could not be loaded (its own diagnostics say why).</param>
+    /// <param name="requireBootstrapServers">Whether an empty bootstrap list is an error.</param>
+    public static IReadOnlyList<OptionsError> ValidateForStart(StreamMaskingOptions options, PrivacyPolicy? policy, bool requireBootstrapServers)
+    {
+        var errors = Validate(options, requireBootstrapServers).ToList();
+        // librdkafka judges the pass-through properties by building throw-away clients, which read the certificate
+        // files they name: not a pure check of values, so it is not part of Validate. Skipped when a property key is
+        // refused already (the client would refuse the same key again).
+        var properties = $"{Root}:Kafka:Properties";
+        if (!errors.Any(e => e.Key.StartsWith(properties, StringComparison.Ordinal)))
+        {
+            errors.AddRange(KafkaPropertyValidator.Validate(options.Kafka.Properties, properties));
+        }
+
+        if (policy is not null)
+        {
+            errors.AddRange(PolicyOptionsValidator.Validate(options, policy));
         }
 
         return errors;

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Logging;
+using StreamMasking.Runtime.Diagnostics;
 
 namespace StreamMasking.Runtime.Ownership;
 
 internal static partial class OwnershipLogMessages
 {
-    [LoggerMessage(500, LogLevel.Critical, "Stage {Stage} stops: DP state ownership violated ({Code}): {Detail}")]
+    [LoggerMessage(LogEventIds.OwnershipViolated, LogLevel.Critical, "Stage {Stage} stops: DP state ownership violated ({Code}): {Detail}")]
     internal static partial void OwnershipViolated(this ILogger logger, string stage, string code, string detail);
 }

@@ -57,6 +57,13 @@ public sealed class MaskingPipeline : IDisposable
         _clients = clients;
         _loggerFactory = loggerFactory;
         _time = time;
+        // Create reports these with every other bad setting; the guard is for the callers that construct directly.
+        var policyErrors = PolicyOptionsValidator.Validate(options, policy);
+        if (policyErrors.Count > 0)
+        {
+            throw new StreamMaskingConfigurationException(policyErrors);
+        }
+
         _logger = loggerFactory.CreateLogger<MaskingPipeline>();
         decorate ??= static (_, p) => p;
 
@@ -71,19 +78,7 @@ public sealed class MaskingPipeline : IDisposable
         MaskedAvroWriter? avroWriter = null;
         if (policy.Segments.Any(s => s.Output == OutputFormat.Avro))
         {
-            if (string.IsNullOrWhiteSpace(options.SchemaRegistry.Url))
-            {
-                throw new StreamMaskingConfigurationException(
-                    "StreamMasking:SchemaRegistry:Url is required: a policy segment declares output: avro.");
-            }
-
             avroWriter = MaskedAvroWriter.Create(options, p.RetryBackoff, policy.Version, loggerFactory.CreateLogger<MaskedAvroWriter>());
-        }
-
-        if (p.InputKeyedBySegment && policy.Segments.FirstOrDefault(s => s.Key.Kind == OutputKeyKind.InputKey) is { } keyedByInput)
-        {
-            throw new StreamMaskingConfigurationException(
-                $"Segment '{keyedByInput.Name}' declares key: input-key, but Pipeline:InputKeyedBySegment says the input key is the segment name.");
         }
 
         var stages = new List<(StageSettings, IRecordProcessor)>();
@@ -105,17 +100,7 @@ public sealed class MaskingPipeline : IDisposable
         var audit = new AuditEventFactory(options.Audit.Topic, p.InstanceId, time, outputs.Audit);
         _auditor = new TransactionSummaryAuditor(audit);
         var windowed = WindowedSegment.From(policy, masterSecret);
-        var storeOptions = windowed.Count == 0 ? null : new StateStoreOptions
-        {
-            // One directory per (store, partition) under the instance's state directory, shared by its mask threads:
-            // a partition that moves between two of them keeps its local state and checkpoint.
-            StateDirectory = options.State.Directory,
-            ApplicationId = p.ConsumerGroupId,
-            CheckpointAfterRecords = options.State.CheckpointAfterRecords,
-            // A transaction a frozen former owner left open on a changelog is aborted by the broker once its
-            // timeout expires (instances share the setting); the operation timeout covers the broker's check.
-            StableChangelogTimeout = p.TransactionTimeout + p.OperationTimeout,
-        };
+        var storeOptions = windowed.Count == 0 ? null : StateStoreOptionsMapping.From(options);
         foreach (var settings in maskLoops)
         {
             WindowingStage? windowing = null;
@@ -158,29 +143,7 @@ public sealed class MaskingPipeline : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        var errors = StreamMaskingOptionsValidator.Validate(options, requireBootstrapServers: true).ToList();
-        if (errors.Count == 0)
-        {
-            errors.AddRange(KafkaPropertyValidator.Validate(options.Kafka.Properties, $"{StreamMaskingOptions.SectionName}:Kafka:Properties"));
-        }
-
-        foreach (var segment in policy.Segments)
-        {
-            if (!TopicNameRules.IsValid(segment.MaskedTopic, out var problem))
-            {
-                errors.Add(new OptionsError($"{policy.SourceName}: segments.{segment.Name}: masked topic '{segment.MaskedTopic}'", problem));
-            }
-        }
-
-        // Budgets are kept per segment on the one partition its records arrive on; with several pre-keyed input
-        // topics one segment would arrive on several partitions, each with its own ledger.
-        if (options.Pipeline.InputKeyedBySegment && options.Pipeline.InputTopics.Count > 1
-            && policy.Segments.Any(s => s.Privacy.Window is not null))
-        {
-            errors.Add(new OptionsError($"{StreamMaskingOptions.SectionName}:Pipeline:InputTopics",
-                "with InputKeyedBySegment and a policy that declares windows, exactly one input topic is allowed"));
-        }
-
+        var errors = StreamMaskingOptionsValidator.ValidateForStart(options, policy, requireBootstrapServers: true);
         if (errors.Count > 0)
         {
             throw new StreamMaskingConfigurationException(errors);

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Logging;
+using StreamMasking.Runtime.Diagnostics;
 
 namespace StreamMasking.Runtime.Pipeline;
 
 /// <summary>Log lines of the repartition purge: topic, partition and offsets only.</summary>
 internal static partial class PurgeLogMessages
 {
-    [LoggerMessage(600, LogLevel.Debug, "Repartition topic {Topic}[{Partition}] purged below offset {LowWatermark}")]
+    [LoggerMessage(LogEventIds.RepartitionPurged, LogLevel.Debug, "Repartition topic {Topic}[{Partition}] purged below offset {LowWatermark}")]
     internal static partial void RepartitionPurged(this ILogger logger, string topic, int partition, long lowWatermark);
 
-    [LoggerMessage(601, LogLevel.Warning, "Repartition topic {Topic}[{Partition}] could not be purged ({Error}); retried with the next purge")]
+    [LoggerMessage(LogEventIds.RepartitionPurgeFailed, LogLevel.Warning, "Repartition topic {Topic}[{Partition}] could not be purged ({Error}); retried with the next purge")]
     internal static partial void RepartitionPurgeFailed(this ILogger logger, string topic, int partition, string error);
 }

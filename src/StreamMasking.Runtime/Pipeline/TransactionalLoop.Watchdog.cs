@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using StreamMasking.Runtime.Diagnostics;
 
 namespace StreamMasking.Runtime.Pipeline;
 
@@ -46,6 +47,6 @@ internal sealed partial class TransactionalLoop
         }
     }
 
-    [LoggerMessage(74, LogLevel.Error, "Stage {Stage}: SendOffsetsToTransaction did not return within {DeadlineMs} ms (the client ignores its timeout while the group coordinator is unreachable); stopping so that a restart re-initialises transactional id {TransactionalId}")]
+    [LoggerMessage(LogEventIds.SendOffsetsHung, LogLevel.Error, "Stage {Stage}: SendOffsetsToTransaction did not return within {DeadlineMs} ms (the client ignores its timeout while the group coordinator is unreachable); stopping so that a restart re-initialises transactional id {TransactionalId}")]
     private static partial void SendOffsetsHung(ILogger logger, string stage, long deadlineMs, string transactionalId);
 }

@@ -35,34 +35,47 @@ internal sealed class StateStoreOptions
     /// </summary>
     public TimeSpan StableChangelogTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming every invalid setting.</summary>
     internal void Validate()
     {
+        var errors = Errors();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors.Select(e => e.Message)), errors[0].Property);
+        }
+    }
+
+    /// <summary>Every invalid setting with the property it names (empty when valid).</summary>
+    internal IReadOnlyList<(string Property, string Message)> Errors()
+    {
+        var errors = new List<(string Property, string Message)>();
         if (string.IsNullOrWhiteSpace(StateDirectory))
         {
-            throw new ArgumentException("StateDirectory is required.", nameof(StateDirectory));
+            errors.Add((nameof(StateDirectory), "StateDirectory is required."));
         }
 
         // It is also a directory name: the topic-name alphabet keeps it inside StateDirectory ("." and ".." fail).
         if (!TopicNameRules.IsValid(ApplicationId, out var problem))
         {
-            throw new ArgumentException($"ApplicationId {problem}.", nameof(ApplicationId));
+            errors.Add((nameof(ApplicationId), $"ApplicationId {problem}."));
         }
 
         if (CheckpointAfterRecords < 1)
         {
-            throw new ArgumentException("CheckpointAfterRecords must be at least 1.", nameof(CheckpointAfterRecords));
+            errors.Add((nameof(CheckpointAfterRecords), "CheckpointAfterRecords must be at least 1."));
         }
 
         if (StableChangelogTimeout < TimeSpan.Zero)
         {
-            throw new ArgumentException("StableChangelogTimeout must not be negative.", nameof(StableChangelogTimeout));
+            errors.Add((nameof(StableChangelogTimeout), "StableChangelogTimeout must not be negative."));
         }
 
         if (LockWaitTimeout < TimeSpan.Zero)
         {
-            throw new ArgumentException("LockWaitTimeout must not be negative.", nameof(LockWaitTimeout));
+            errors.Add((nameof(LockWaitTimeout), "LockWaitTimeout must not be negative."));
         }
+
+        return errors;
     }
 
     /// <summary>The changelog topic of <paramref name="storeName"/>.</summary>

@@ -88,6 +88,44 @@ public sealed class ServiceConfigurationTests : IDisposable
         error.ToString().ShouldContain("streammasking demo");
     }
 
+    [Fact]
+    public void Prepare_BadSettingInvalidPolicyAndNoSecret_ReportsEachOfThem()
+    {
+        var options = Valid();
+        options.Http.Port = 70_000;
+        options.Policy.File = Path.Combine(_directory, "broken.yaml");
+        File.WriteAllText(options.Policy.File, "version: 1\nsegments: []\nbogus: true\n");
+        options.Secrets.MasterSecretEnvironmentVariable = "SM_TEST_SECRET_THAT_IS_NOT_SET_" + Guid.NewGuid().ToString("N");
+        var error = new StringWriter();
+
+        RunCommand.Prepare(options, error).ShouldBeNull();
+
+        var output = error.ToString();
+        output.ShouldContain("StreamMasking:Http:Port: must be between 0 and 65535");
+        output.ShouldContain("broken.yaml:");
+        output.ShouldContain("refusing to start");
+        output.ShouldContain(options.Secrets.MasterSecretEnvironmentVariable);
+    }
+
+    [Fact]
+    public void Prepare_BadSettingAndSettingThePolicyMakesInvalid_ReportsBoth()
+    {
+        var options = Valid();
+        options.Pipeline.StreamThreads = 0;
+        options.Pipeline.InputKeyedBySegment = true;
+        options.Pipeline.InputTopics = ["visits", "payments"];
+        var secretFile = Path.Combine(_directory, "secret");
+        File.WriteAllText(secretFile, Convert.ToBase64String(new byte[32]));
+        options.Secrets.MasterSecretFile = secretFile;
+        var error = new StringWriter();
+
+        RunCommand.Prepare(options, error).ShouldBeNull();
+
+        var output = error.ToString();
+        output.ShouldContain("StreamMasking:Pipeline:StreamThreads: must be between 1 and 32");
+        output.ShouldContain("StreamMasking:Pipeline:InputTopics: with InputKeyedBySegment and a policy that declares windows, exactly one input topic is allowed");
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static StreamMaskingOptions Valid() => new()

@@ -154,6 +154,23 @@ public class ContinualCounterTests
     }
 
     [Fact]
+    public void Validate_SeveralInvalidProperties_NamesEveryOne()
+    {
+        var bad = CounterTestKit.Options(CounterMechanism.BinaryTree, 4) with
+        {
+            CounterId = "",
+            Sensitivity = double.NaN,
+            Budget = PrivacyCost.Zcdp(new Rho(1)),
+        };
+
+        bad.Errors().Select(e => e.Property).ShouldBe(["CounterId", "Sensitivity", "Budget"]);
+        var e = Should.Throw<ArgumentException>(bad.Validate);
+        e.ParamName.ShouldBe("CounterId");
+        e.Message.ShouldContain("Sensitivity must be finite and positive.");
+        e.Message.ShouldContain("Budget must be a positive PureDp cost for BinaryTree.");
+    }
+
+    [Fact]
     public void Create_InvalidOptions_ThrowsNamingTheProperty()
     {
         var bad = CounterTestKit.Options(CounterMechanism.BinaryTree, 4) with { Budget = PrivacyCost.Zcdp(new Rho(1)) };

@@ -1,3 +1,4 @@
+using StreamMasking.Core.Policy;
 using StreamMasking.Runtime.Configuration;
 
 namespace StreamMasking.Runtime.Tests.Configuration;
@@ -119,5 +120,55 @@ public sealed class StreamMaskingOptionsValidatorTests
         var e = Should.Throw<StreamMaskingConfigurationException>(() => StreamMaskingOptionsValidator.ThrowIfInvalid(options, true));
 
         e.Message.ShouldContain("StreamMasking:Pipeline:BatchMaxRecords");
+    }
+
+    [Fact]
+    public void Validate_ThreeIndependentErrors_ReportsEachOfThem()
+    {
+        var options = Valid();
+        options.Pipeline.StreamThreads = 0;
+        options.Http.Port = 70_000;
+        options.State.CheckpointAfterRecords = 0;
+
+        var errors = StreamMaskingOptionsValidator.Validate(options, requireBootstrapServers: true);
+
+        errors.Select(e => e.ToString()).ShouldBe(
+        [
+            "StreamMasking:Pipeline:StreamThreads: must be between 1 and 32",
+            "StreamMasking:State:CheckpointAfterRecords: must be at least 1",
+            "StreamMasking:Http:Port: must be between 0 and 65535",
+        ], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void ValidateForStart_ErrorsOfSettingsKafkaPropertiesAndPolicy_ReportsEachOfThem()
+    {
+        var options = Valid();
+        options.Http.Port = -1;
+        options.Kafka.Properties["security.protocol"] = "carrier-pigeon";
+        var policy = PolicyLoader.Parse("""
+            version: "v-1"
+            segments:
+              - { name: s, match: { all: [] }, output: avro, fields: { a: keep } }
+            """, "p.yaml").Policy!;
+
+        var keys = StreamMaskingOptionsValidator.ValidateForStart(options, policy, requireBootstrapServers: true).Select(e => e.Key);
+
+        keys.ShouldBe(
+        [
+            "StreamMasking:Http:Port",
+            "StreamMasking:Kafka:Properties:security.protocol",
+            "StreamMasking:SchemaRegistry:Url",
+        ], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void ValidateForStart_RefusedPropertyKey_IsNotJudgedByTheClientAgain()
+    {
+        var options = Valid();
+        options.Kafka.Properties["ISOLATION_LEVEL"] = "read_uncommitted";
+
+        StreamMaskingOptionsValidator.ValidateForStart(options, policy: null, requireBootstrapServers: true)
+            .ShouldHaveSingleItem().Key.ShouldBe("StreamMasking:Kafka:Properties:ISOLATION_LEVEL");
     }
 }

@@ -44,6 +44,7 @@ internal sealed class StatusServer : IAsyncDisposable
         {
             await app.StartAsync(cancellationToken);
         }
+        // Only binding tells whether the port is free (I/O), so this check stays here and not in the options validator.
         catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
             await app.DisposeAsync();
