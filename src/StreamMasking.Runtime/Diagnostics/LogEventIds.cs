@@ -54,7 +54,7 @@ internal static class LogEventIds
     internal const int LedgerTransition = 207;
     internal const int UnitLifetimeLedgerLost = 208;
 
-    // 400–499: state stores. StateLogMessages still spells these ids as numbers; the registry test holds them equal.
+    // 400–499: state stores.
     internal const int StoreWiped = 400;
     internal const int StoreRestored = 401;
     internal const int StoreClosedUnresolved = 402;
