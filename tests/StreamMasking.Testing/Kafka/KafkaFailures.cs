@@ -20,4 +20,8 @@ public static class KafkaFailures
     /// <summary>A consume error (<see cref="ConsumeException"/>), fatal or not.</summary>
     public static Func<Exception> Consume(ErrorCode code, bool fatal = false) => () =>
         new ConsumeException(new ConsumeResult<byte[], byte[]>(), new Error(code, $"scripted consume {code}", fatal));
+
+    /// <summary>The producer's local queue is full (Produce throws; the caller is expected to back off and retry).</summary>
+    public static Func<Exception> QueueFull() => () => new ProduceException<byte[]?, byte[]?>(
+        new Error(ErrorCode.Local_QueueFull, "scripted queue full"), new DeliveryResult<byte[]?, byte[]?>());
 }
