@@ -213,7 +213,7 @@ public sealed class FakeConsumer : IConsumer<byte[]?, byte[]?>
         Use(nameof(Close));
         // librdkafka's close leaves the group: the assignment is revoked through the handler first.
         var assigned = Assignment;
-        if (_subscription.Count > 0 && assigned.Count > 0)
+        if (Subscription.Count > 0 && assigned.Count > 0)
         {
             Apply(FakeRebalanceKind.Revoked, assigned);
         }

@@ -6,8 +6,8 @@ namespace StreamMasking.Testing.Kafka;
 /// An in-memory producer over a <see cref="FakeBroker"/>. A transactional one records every transaction
 /// (<see cref="FakeBroker.Transactions"/>): outputs become visible and offsets committed only on CommitTransaction.
 /// Calls out of the transactional state machine fail like librdkafka's (Local_State) and are listed in
-/// <see cref="Violations"/>; after a scripted fatal error every later call fails with it, as in a real fenced or
-/// failed producer. Delivery handlers run at once, inside Produce. Members the runtime does not use throw
+/// <see cref="Violations"/>. After a scripted fatal error every later call fails with it, as in a real fenced or
+/// failed producer; after a scripted abortable error every call but AbortTransaction fails with it until the abort. Delivery handlers run at once, inside Produce. Members the runtime does not use throw
 /// <see cref="NotSupportedException"/>.
 /// </summary>
 public sealed class FakeProducer : IProducer<byte[]?, byte[]?>
@@ -21,6 +21,7 @@ public sealed class FakeProducer : IProducer<byte[]?, byte[]?>
     private bool _initialised;
     private bool _disposed;
     private KafkaException? _fatal;
+    private KafkaException? _abortRequired;
 
     internal FakeProducer(FakeBroker broker, FailureScript failures, string clientId, string? transactionalId)
     {
@@ -126,6 +127,7 @@ public sealed class FakeProducer : IProducer<byte[]?, byte[]?>
         Require(_open is not null, "AbortTransaction needs an open transaction");
         _broker.Complete(_open!, FakeTransactionOutcome.Aborted);
         _open = null;
+        _abortRequired = null;
     });
 
     public void AbortTransaction() => AbortTransaction(Timeout.InfiniteTimeSpan);
@@ -157,14 +159,20 @@ public sealed class FakeProducer : IProducer<byte[]?, byte[]?>
         return true;
     });
 
-    // One call: refused when disposed or failed fatally, counted and maybe failed by the script, else applied
-    // under the broker's lock. A scripted fatal error sticks, as it does in librdkafka.
+    // One call: refused when disposed, failed fatally or awaiting an abort; counted and maybe failed by the script;
+    // else applied under the broker's lock. Scripted fatal and abortable errors stick, as they do in librdkafka.
     private T Transactional<T>(string method, Func<T> action)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        if (_broker.Locked(() => _fatal) is { } fatal)
+        var (fatal, abortRequired) = _broker.Locked(() => (_fatal, _abortRequired));
+        if (fatal is not null)
         {
             throw new KafkaException(fatal.Error);
+        }
+
+        if (abortRequired is not null && method != nameof(AbortTransaction))
+        {
+            throw new KafkaTxnRequiresAbortException(abortRequired.Error);
         }
 
         try
@@ -174,6 +182,11 @@ public sealed class FakeProducer : IProducer<byte[]?, byte[]?>
         catch (KafkaException e) when (e.Error.IsFatal)
         {
             _broker.Locked(() => _fatal = e);
+            throw;
+        }
+        catch (KafkaTxnRequiresAbortException e)
+        {
+            _broker.Locked(() => _abortRequired = _open is null ? null : e);
             throw;
         }
 
