@@ -8,7 +8,8 @@ namespace StreamMasking.Runtime.Tests.Pipeline;
 
 /// <summary>
 /// One <see cref="TransactionalLoop"/> over the fake Kafka clients, with an <see cref="EchoProcessor"/> on topic
-/// "in". The clock never moves, so transactions commit by record count only (or on a rebalance or a stop).
+/// "in" (or another processor). The clock moves only when the test advances <see cref="Time"/>, so transactions
+/// commit by record count (or on a rebalance, a stop, or an advance past the batch interval).
 /// </summary>
 internal sealed class LoopHarness : IDisposable
 {
@@ -19,10 +20,12 @@ internal sealed class LoopHarness : IDisposable
     internal static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
 
     private readonly CancellationTokenSource _stop = new();
+    private readonly IRecordProcessor _processor;
     private Task? _run;
 
-    internal LoopHarness(int batchMaxRecords, int partitions = 1)
+    internal LoopHarness(int batchMaxRecords, int partitions = 1, IRecordProcessor? processor = null)
     {
+        _processor = processor ?? Processor;
         Settings = new StageSettings("mask", [InputTopic], GroupId, "stage-0", "stage-tx-0", IsEntryStage: false,
             BatchMaxRecords: batchMaxRecords, BatchMaxInterval: TimeSpan.FromHours(1),
             ConsumeTimeout: TimeSpan.FromMilliseconds(5), TransactionTimeout: TimeSpan.FromSeconds(10),
@@ -38,6 +41,8 @@ internal sealed class LoopHarness : IDisposable
 
     internal EchoProcessor Processor { get; } = new();
 
+    internal FakeTimeProvider Time { get; } = new();
+
     internal Task Run => _run ?? throw new InvalidOperationException("Not started.");
 
     internal FakeConsumer Consumer => Clients.WaitForConsumer(Patience);
@@ -46,8 +51,7 @@ internal sealed class LoopHarness : IDisposable
 
     internal void Start()
     {
-        var loop = new TransactionalLoop(Settings, Clients, Processor, new PipelineCounters(), NullLogger.Instance,
-            new FakeTimeProvider());
+        var loop = new TransactionalLoop(Settings, Clients, _processor, new PipelineCounters(), NullLogger.Instance, Time);
         _run = loop.RunAsync(_stop.Token);
     }
 

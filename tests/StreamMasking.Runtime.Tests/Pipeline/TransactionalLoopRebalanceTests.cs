@@ -39,6 +39,29 @@ public sealed class TransactionalLoopRebalanceTests
     }
 
     [Fact]
+    public async Task Revoked_CommitNeedsAbort_AbortsTheBatchThenReleasesThePartition()
+    {
+        using var loop = new LoopHarness(batchMaxRecords: 100);
+        loop.Clients.Failures.Fail(nameof(IProducer<byte[], byte[]>.CommitTransaction), onCall: 1,
+            KafkaFailures.Abortable(ErrorCode.InvalidTxnState));
+        loop.Feed(0, "a", "b");
+        loop.Start();
+        loop.WaitForSeen(2);
+
+        loop.Consumer.RebalanceRevoke(In0);
+        loop.WaitUntil(() => loop.Consumer.Rebalances.Any(r => r.Kind == FakeRebalanceKind.Revoked), "revocation applied");
+        await loop.StopAsync();
+
+        // The next owner starts from the last committed offset (none: the earliest) and redoes the batch.
+        loop.Outcomes.ShouldBe([FakeTransactionOutcome.Aborted]);
+        loop.Broker.CommittedOutputs.ShouldBeEmpty();
+        loop.Broker.CommittedOffset(LoopHarness.GroupId, In0).ShouldBe(Offset.Unset);
+        loop.Processor.Events.ShouldBe(["assigned in[0]", "aborted", "revoked in[0]"]);
+        loop.Consumer.Assignment.ShouldBeEmpty();
+        loop.Producer.Violations.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Revoked_OnePartitionOfTwo_CommitsBothAndKeepsConsumingTheOther()
     {
         using var loop = new LoopHarness(batchMaxRecords: 100, partitions: 2);
@@ -108,5 +131,28 @@ public sealed class TransactionalLoopRebalanceTests
         loop.Broker.CommittedOffset(LoopHarness.GroupId, In0).Value.ShouldBe(2);
         loop.Consumer.IsClosed.ShouldBeTrue();
         loop.Producer.IsDisposed.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Commit_TimerTransactionWithNothingConsumed_ResendsTheCommittedOffsetToBeFenced()
+    {
+        var timer = new TimerProcessor();
+        using var loop = new LoopHarness(batchMaxRecords: 100, processor: timer);
+        loop.Feed(0, "a", "b", "c");
+        loop.Broker.CommitOffset(LoopHarness.GroupId, new TopicPartitionOffset(In0, 3));
+        loop.Start();
+        loop.WaitUntil(() => loop.Consumer.Assignment.Count == 1, "partition assigned");
+
+        timer.MakeDue();
+        // The punctuation's output is sent after the transaction's start time is taken: only then may time move.
+        loop.WaitUntil(() => loop.Clients.Producers.Single().Produced.Count == 1, "punctuation sent its record");
+        loop.Time.Advance(loop.Settings.BatchMaxInterval);
+        loop.WaitForCommittedOutputs(1);
+        await loop.StopAsync();
+
+        loop.CommittedValues.ShouldBe(["release"]);
+        // Unchanged offsets, sent only so that the group coordinator checks this member's generation.
+        loop.Broker.Transactions.Single().Offsets.ShouldBe([new TopicPartitionOffset(In0, 3)]);
+        loop.Broker.CommittedOffset(LoopHarness.GroupId, In0).Value.ShouldBe(3);
     }
 }

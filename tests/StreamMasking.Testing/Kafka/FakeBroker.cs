@@ -59,6 +59,13 @@ public sealed class FakeBroker
         }
     }
 
+    /// <summary>Commits <paramref name="offset"/> for <paramref name="group"/>, as a previous owner's transaction would have.</summary>
+    public void CommitOffset(string group, TopicPartitionOffset offset) => Locked(() =>
+    {
+        _committed[(group, offset.TopicPartition)] = offset.Offset.Value;
+        return true;
+    });
+
     /// <summary>The offset <paramref name="group"/> committed for <paramref name="partition"/>, else <see cref="Offset.Unset"/>.</summary>
     public Offset CommittedOffset(string group, TopicPartition partition)
     {
