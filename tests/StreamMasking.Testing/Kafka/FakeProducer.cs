@@ -17,6 +17,7 @@ public sealed class FakeProducer : IProducer<byte[]?, byte[]?>
     private readonly string? _transactionalId;
     private readonly List<string> _violations = [];
     private readonly List<FakeOutput> _produced = [];
+    private readonly List<FakeCall> _calls = [];
     private FakeTransaction? _open;
     private bool _initialised;
     private bool _disposed;
@@ -42,6 +43,9 @@ public sealed class FakeProducer : IProducer<byte[]?, byte[]?>
 
     /// <summary>Calls made out of the transactional state machine (each also failed with Local_State).</summary>
     public IReadOnlyList<string> Violations => _broker.Locked(() => _violations.ToList());
+
+    /// <summary>Every call of the transactional API, Produce and Flush, failed ones included, in order.</summary>
+    public IReadOnlyList<FakeCall> Calls => _broker.Locked(() => _calls.ToList());
 
     /// <summary>Every record produced, committed or not, in order.</summary>
     public IReadOnlyList<FakeOutput> Produced => _broker.Locked(() => _produced.ToList());
@@ -159,9 +163,25 @@ public sealed class FakeProducer : IProducer<byte[]?, byte[]?>
         return true;
     });
 
-    // One call: refused when disposed, failed fatally or awaiting an abort; counted and maybe failed by the script;
-    // else applied under the broker's lock. Scripted fatal and abortable errors stick, as they do in librdkafka.
+    // One call, listed in Calls with its outcome.
     private T Transactional<T>(string method, Func<T> action)
+    {
+        try
+        {
+            var result = Apply(method, action);
+            _broker.Locked(() => { _calls.Add(new FakeCall(method, null)); return true; });
+            return result;
+        }
+        catch (Exception e)
+        {
+            _broker.Locked(() => { _calls.Add(new FakeCall(method, e)); return true; });
+            throw;
+        }
+    }
+
+    // Refused when disposed, failed fatally or awaiting an abort; counted and maybe failed by the script; else
+    // applied under the broker's lock. Scripted fatal and abortable errors stick, as they do in librdkafka.
+    private T Apply<T>(string method, Func<T> action)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         var (fatal, abortRequired) = _broker.Locked(() => (_fatal, _abortRequired));
