@@ -21,11 +21,15 @@ internal sealed class LoopHarness : IDisposable
 
     private readonly CancellationTokenSource _stop = new();
     private readonly IRecordProcessor _processor;
+    private readonly RepartitionPurger? _purger;
     private Task? _run;
 
-    internal LoopHarness(int batchMaxRecords, int partitions = 1, IRecordProcessor? processor = null)
+    internal LoopHarness(int batchMaxRecords, int partitions = 1, IRecordProcessor? processor = null,
+        FakeKafkaClientFactory? clients = null, RepartitionPurger? purger = null)
     {
         _processor = processor ?? Processor;
+        _purger = purger;
+        Clients = clients ?? new FakeKafkaClientFactory();
         Settings = new StageSettings("mask", [InputTopic], GroupId, "stage-0", "stage-tx-0", IsEntryStage: false,
             BatchMaxRecords: batchMaxRecords, BatchMaxInterval: TimeSpan.FromHours(1),
             ConsumeTimeout: TimeSpan.FromMilliseconds(5), TransactionTimeout: TimeSpan.FromSeconds(10),
@@ -35,7 +39,7 @@ internal sealed class LoopHarness : IDisposable
 
     internal StageSettings Settings { get; }
 
-    internal FakeKafkaClientFactory Clients { get; } = new();
+    internal FakeKafkaClientFactory Clients { get; }
 
     internal FakeBroker Broker => Clients.Broker;
 
@@ -51,7 +55,8 @@ internal sealed class LoopHarness : IDisposable
 
     internal void Start()
     {
-        var loop = new TransactionalLoop(Settings, Clients, _processor, new PipelineCounters(), NullLogger.Instance, Time);
+        var loop = new TransactionalLoop(Settings, Clients, _processor, new PipelineCounters(), NullLogger.Instance, Time,
+            purger: _purger);
         _run = loop.RunAsync(_stop.Token);
     }
 

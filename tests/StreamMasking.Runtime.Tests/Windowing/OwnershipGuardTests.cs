@@ -10,14 +10,16 @@ using StreamMasking.Testing.Kafka;
 namespace StreamMasking.Runtime.Tests.Windowing;
 
 /// <summary>
-/// How the ownership guard stops the mask stage, against the fake clients (no broker): the audit event goes out on
-/// a producer of its own, outside the stage's transaction, and the stop does not depend on it being delivered.
+/// How the ownership guard stops the mask stage, against the fake clients (no broker): the partition counts it reads,
+/// the audit event it sends on a producer of its own (outside the stage's transaction), and that the stop does not
+/// depend on that event being delivered.
 /// </summary>
 public sealed class OwnershipGuardTests
 {
     private const string Topic = "in";
     private const string AuditTopic = "audit";
     private const string Segment = "visits";
+    private const string Changelog = "app-dp-state-changelog";
     private const int Partitions = 4;
 
     private readonly FakeKafkaClientFactory _clients = new();
@@ -64,11 +66,54 @@ public sealed class OwnershipGuardTests
         _clients.Producers.ShouldBeEmpty();
     }
 
-    private OwnershipGuard Guard()
+    [Fact]
+    public void CheckLayout_InputRepartitionedUnderState_StopsNamingTopicAndCounts()
     {
-        var ownership = new StateOwnership(Topic, "app-dp-state-changelog", [Segment]);
-        ownership.CheckLayout(Partitions, Partitions).ShouldBeNull();
+        _clients.Broker.CreateTopic(Topic, 5);
+        _clients.Broker.CreateTopic(Changelog, 3);
+        var guard = Guard(layoutKnown: false);
+
+        var stopped = Should.Throw<StageStoppedException>(guard.CheckLayout);
+
+        stopped.Message.ShouldContain($"Topic '{Topic}' has 5 partitions but its DP state was kept for 3");
+        _clients.AdminClients.ShouldHaveSingleItem().IsDisposed.ShouldBeTrue();
+        _clients.Producers.ShouldHaveSingleItem().Produced.ShouldHaveSingleItem().Topic.ShouldBe(AuditTopic);
+    }
+
+    [Fact]
+    public void CheckLayout_SameCountOrNoChangelogYet_DoesNotStop()
+    {
+        _clients.Broker.CreateTopic(Topic, Partitions);
+        Guard(layoutKnown: false).CheckLayout();
+
+        _clients.Broker.CreateTopic(Changelog, Partitions);
+        Guard(layoutKnown: false).CheckLayout();
+
+        _clients.Producers.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void CheckLayout_MetadataUnreadable_AsksThreeTimesPerTopicThenStops()
+    {
+        _clients.Broker.CreateTopic(Topic, Partitions);
+        _clients.Failures.Fail(nameof(IAdminClient.GetMetadata), onCall: 1, KafkaFailures.Plain(ErrorCode.Local_Transport), times: 6);
+        var guard = Guard(layoutKnown: false);
+
+        var stopped = Should.Throw<StageStoppedException>(guard.CheckLayout);
+
+        stopped.Message.ShouldContain($"Cannot read the partition count of topic '{Topic}'");
+        _clients.Failures.Calls(nameof(IAdminClient.GetMetadata)).ShouldBe(6);
+    }
+
+    private OwnershipGuard Guard(bool layoutKnown = true)
+    {
+        var ownership = new StateOwnership(Topic, Changelog, [Segment]);
+        if (layoutKnown)
+        {
+            ownership.CheckLayout(Partitions, Partitions).ShouldBeNull();
+        }
+
         var audit = new AuditEventFactory(AuditTopic, "test", new FakeTimeProvider());
-        return new OwnershipGuard(ownership, "app-dp-state-changelog", audit, _clients, TimeSpan.FromSeconds(1), NullLogger.Instance);
+        return new OwnershipGuard(ownership, Changelog, audit, _clients, TimeSpan.FromSeconds(1), NullLogger.Instance);
     }
 }

@@ -6,13 +6,14 @@ namespace StreamMasking.Testing.Kafka;
 /// <summary>
 /// A client factory for the runtime with no broker: consumers and producers work on one in-memory
 /// <see cref="FakeBroker"/>, fail where <see cref="Failures"/> says, and are kept for the test to drive and inspect.
-/// The idea of Streamiz's MockCluster, cut down to what the transactional loop needs. Admin clients and the
-/// configuration of assign-only consumers are not faked (they build real clients).
+/// The idea of Streamiz's MockCluster, cut down to what the transactional loop needs. The configuration of
+/// assign-only consumers (state restore) is not faked: those are real clients built from it.
 /// </summary>
 public sealed class FakeKafkaClientFactory : IKafkaClientFactory
 {
     private readonly List<FakeConsumer> _consumers = [];
     private readonly List<FakeProducer> _producers = [];
+    private readonly List<FakeAdminClient> _admins = [];
 
     /// <summary>The in-memory broker behind every client of this factory.</summary>
     public FakeBroker Broker { get; } = new();
@@ -31,6 +32,9 @@ public sealed class FakeKafkaClientFactory : IKafkaClientFactory
 
     /// <summary>The producers created so far, in order.</summary>
     public IReadOnlyList<FakeProducer> Producers => Broker.Locked(() => _producers.ToList());
+
+    /// <summary>The admin clients created so far, in order.</summary>
+    public IReadOnlyList<FakeAdminClient> AdminClients => Broker.Locked(() => _admins.ToList());
 
     /// <summary>The consumer created <paramref name="index"/>-th, waiting up to <paramref name="timeout"/> for it.</summary>
     public FakeConsumer WaitForConsumer(TimeSpan timeout, int index = 0)
@@ -59,8 +63,16 @@ public sealed class FakeKafkaClientFactory : IKafkaClientFactory
     IProducer<byte[]?, byte[]?> IKafkaClientFactory.CreateProducer(string clientId) =>
         Add(new FakeProducer(Broker, Failures, clientId, transactionalId: null));
 
-    IAdminClient IKafkaClientFactory.CreateAdminClient(string clientId) =>
-        throw new NotSupportedException($"{nameof(FakeKafkaClientFactory)}.{nameof(IKafkaClientFactory.CreateAdminClient)} is not implemented: no admin client is faked.");
+    IAdminClient IKafkaClientFactory.CreateAdminClient(string clientId)
+    {
+        var admin = new FakeAdminClient(Broker, Failures, clientId);
+        Broker.Locked(() =>
+        {
+            _admins.Add(admin);
+            return true;
+        });
+        return admin;
+    }
 
     ConsumerConfig IKafkaClientFactory.BaseConsumerConfig(string clientId) =>
         throw new NotSupportedException($"{nameof(FakeKafkaClientFactory)}.{nameof(IKafkaClientFactory.BaseConsumerConfig)} is not implemented: assign-only consumers built from it would be real clients.");
