@@ -8,7 +8,7 @@ namespace StreamMasking.Testing.Kafka;
 /// their handlers run inside the next <c>Consume</c> on the consuming thread; <see cref="Close"/> revokes the
 /// assignment through the revoked handler. Members the runtime does not use throw <see cref="NotSupportedException"/>.
 /// </summary>
-public sealed class FakeConsumer : IConsumer<byte[]?, byte[]?>
+public sealed partial class FakeConsumer : IConsumer<byte[]?, byte[]?>
 {
     private readonly FakeBroker _broker;
     private readonly FailureScript _failures;
@@ -17,8 +17,6 @@ public sealed class FakeConsumer : IConsumer<byte[]?, byte[]?>
     private readonly bool _assignOnSubscribe;
     private readonly Dictionary<TopicPartition, FakePosition> _assignment = [];
     private readonly HashSet<TopicPartition> _paused = [];
-    private readonly Queue<(FakeRebalanceKind Kind, List<TopicPartition> Partitions)> _pending = new();
-    private readonly List<(FakeRebalanceKind Kind, IReadOnlyList<TopicPartition> Partitions)> _rebalances = [];
     private List<string> _subscription = [];
     private int _generation;
     private int _nextPartition;
@@ -47,22 +45,6 @@ public sealed class FakeConsumer : IConsumer<byte[]?, byte[]?>
 
     /// <summary>True once <see cref="Dispose"/> ran.</summary>
     public bool IsDisposed => _broker.Locked(() => _disposed);
-
-    /// <summary>Rebalances requested and not yet applied by a Consume call.</summary>
-    public int RebalancesPending => _broker.Locked(() => _pending.Count);
-
-    /// <summary>The rebalances applied, in order (handler called, then the assignment changed).</summary>
-    public IReadOnlyList<(FakeRebalanceKind Kind, IReadOnlyList<TopicPartition> Partitions)> Rebalances =>
-        _broker.Locked(() => _rebalances.ToList());
-
-    /// <summary>Asks the group to assign <paramref name="partitions"/> to this consumer (applied in the next Consume).</summary>
-    public void RebalanceAssign(params TopicPartition[] partitions) => Request(FakeRebalanceKind.Assigned, partitions);
-
-    /// <summary>Asks the group to revoke <paramref name="partitions"/> from this consumer (applied in the next Consume).</summary>
-    public void RebalanceRevoke(params TopicPartition[] partitions) => Request(FakeRebalanceKind.Revoked, partitions);
-
-    /// <summary>Makes this consumer lose <paramref name="partitions"/> (applied in the next Consume).</summary>
-    public void RebalanceLose(params TopicPartition[] partitions) => Request(FakeRebalanceKind.Lost, partitions);
 
     public List<TopicPartition> Assignment => _broker.Locked(() => _assignment.Keys.ToList());
 
@@ -257,9 +239,6 @@ public sealed class FakeConsumer : IConsumer<byte[]?, byte[]?>
     private static NotSupportedException Unsupported([System.Runtime.CompilerServices.CallerMemberName] string member = "") =>
         new($"{nameof(FakeConsumer)}.{member} is not implemented by the fake consumer.");
 
-    private void Request(FakeRebalanceKind kind, TopicPartition[] partitions) =>
-        _broker.Locked(() => { _pending.Enqueue((kind, partitions.ToList())); return true; });
-
     // Counts the call for the failure script; a closed consumer refuses work like the real one.
     private void Use(string method)
     {
@@ -270,35 +249,6 @@ public sealed class FakeConsumer : IConsumer<byte[]?, byte[]?>
         }
 
         _failures.Call(method);
-    }
-
-    // The handlers run outside the broker's lock: they commit through the producer, partly on other threads.
-    private void ApplyRebalances()
-    {
-        while (_broker.Locked(() => _pending.Count > 0 ? _pending.Dequeue() : default) is { Partitions: not null } request)
-        {
-            Apply(request.Kind, request.Partitions);
-        }
-    }
-
-    private void Apply(FakeRebalanceKind kind, List<TopicPartition> partitions)
-    {
-        if (kind == FakeRebalanceKind.Assigned)
-        {
-            _broker.Locked(() => ++_generation);
-            var offsets = _handlers.Assigned?.Invoke(this, partitions).ToList()
-                ?? [.. partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset))];
-            _broker.Locked(() => { AddToAssignment(offsets); return true; });
-        }
-        else
-        {
-            var withPositions = partitions.Select(p => new TopicPartitionOffset(p, Position(p))).ToList();
-            var handler = kind == FakeRebalanceKind.Lost ? _handlers.Lost ?? _handlers.Revoked : _handlers.Revoked;
-            handler?.Invoke(this, withPositions);
-            _broker.Locked(() => { partitions.ForEach(p => _assignment.Remove(p)); return true; });
-        }
-
-        _broker.Locked(() => { _rebalances.Add((kind, partitions)); return true; });
     }
 
     private void AddToAssignment(IEnumerable<TopicPartitionOffset> offsets)
