@@ -28,7 +28,7 @@ internal sealed class TimerProcessor : IRecordProcessor, IStatefulProcessor
             new Message<byte[]?, byte[]?> { Value = Encoding.UTF8.GetBytes("release") }, OutputKind.Audit));
     }
 
-    public void OnStarted(IProducer<byte[]?, byte[]?> producer, CancellationToken stopping)
+    public void OnStarted(RecordCollector collector, CancellationToken stopping)
     {
     }
 

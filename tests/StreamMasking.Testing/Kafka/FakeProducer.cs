@@ -85,6 +85,7 @@ public sealed class FakeProducer : IProducer<byte[]?, byte[]?>
             TopicPartitionOffset = partition,
             Message = message,
             Status = PersistenceStatus.Persisted,
+            Error = new Error(ErrorCode.NoError),
         });
     }
 
