@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using StreamMasking.Core.Masking;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Masking;
 

@@ -4,6 +4,7 @@ using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Actions;
 using StreamMasking.Core.Records;
 using StreamMasking.Core.Segmentation;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Policy;
 

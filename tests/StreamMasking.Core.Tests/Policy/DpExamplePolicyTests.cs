@@ -1,6 +1,7 @@
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Core.Policy.Reporting;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Policy;
 

@@ -1,6 +1,7 @@
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Actions;
 using StreamMasking.Core.Policy.Matching;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Policy;
 

@@ -4,6 +4,7 @@ using StreamMasking.Core.Masking;
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Records;
 using StreamMasking.Core.Schemas;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Schemas;
 

@@ -4,6 +4,7 @@ using StreamMasking.Core.Policy;
 using StreamMasking.Host.Commands;
 using StreamMasking.Host.Tests.Support;
 using StreamMasking.Runtime.Configuration;
+using StreamMasking.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace StreamMasking.Host.Tests.Commands;
