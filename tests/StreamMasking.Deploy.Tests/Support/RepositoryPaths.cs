@@ -1,6 +1,6 @@
 namespace StreamMasking.Deploy.Tests.Support;
 
-/// <summary>Paths of the deployment files, from the repository root (the directory holding StreamMasking.sln).</summary>
+/// <summary>Paths of the deployment files, from the repository root (the directory holding StreamMasking.slnx).</summary>
 internal static class RepositoryPaths
 {
     internal static string Root { get; } = FindRoot();
@@ -21,12 +21,12 @@ internal static class RepositoryPaths
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "StreamMasking.sln")))
+            if (File.Exists(Path.Combine(dir.FullName, "StreamMasking.slnx")))
             {
                 return dir.FullName;
             }
         }
 
-        throw new InvalidOperationException("StreamMasking.sln not found above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException("StreamMasking.slnx not found above " + AppContext.BaseDirectory);
     }
 }

@@ -19,13 +19,13 @@ internal static partial class PromQlSources
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            if (File.Exists(Path.Combine(directory.FullName, "StreamMasking.sln")))
+            if (File.Exists(Path.Combine(directory.FullName, "StreamMasking.slnx")))
             {
                 return directory.FullName;
             }
         }
 
-        throw new InvalidOperationException("repository root (StreamMasking.sln) not found above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException("repository root (StreamMasking.slnx) not found above " + AppContext.BaseDirectory);
     }
 
     internal static IReadOnlyList<PromQlExpression> Dashboard(string path)
