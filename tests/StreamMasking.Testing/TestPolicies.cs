@@ -14,18 +14,6 @@ public static class TestPolicies
     /// <summary>The shipped demo policy, as copied next to the test binary.</summary>
     public static string DemoPolicyPath => Path.Combine(AppContext.BaseDirectory, "policies", "demo.yaml");
 
-    /// <summary>A path below the repository root (the first directory above the test binary with policies/demo.yaml or .git).</summary>
-    public static string RepoPath(params string[] parts)
-    {
-        var dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "policies", "demo.yaml")) && !Directory.Exists(Path.Combine(dir, ".git")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        return Path.Combine([dir ?? throw new InvalidOperationException("repository root not found"), .. parts]);
-    }
-
     /// <summary>Parses <paramref name="yaml"/> and asserts it has no diagnostic at all.</summary>
     public static PrivacyPolicy Valid(string yaml)
     {

@@ -9,7 +9,7 @@ public sealed class PolicyReportTests
     [Fact]
     public void ValidateFile_ValidPolicy_SummarisesSegmentsAndActions()
     {
-        var path = TestPolicies.RepoPath("policies", "examples", "full.yaml");
+        var path = RepositoryRoot.Of("policies", "examples", "full.yaml");
 
         var report = PolicyValidator.ValidateFile(path);
 
@@ -40,7 +40,7 @@ public sealed class PolicyReportTests
     [Fact]
     public void Explain_ListsEachFieldAndTheDropDefault()
     {
-        var policy = PolicyLoader.LoadFileOrThrow(TestPolicies.RepoPath("policies", "examples", "full.yaml"));
+        var policy = PolicyLoader.LoadFileOrThrow(RepositoryRoot.Of("policies", "examples", "full.yaml"));
 
         var lines = PolicyExplainer.Explain(policy);
 
@@ -54,7 +54,7 @@ public sealed class PolicyReportTests
     [Fact]
     public void Summarize_CountsPerAction()
     {
-        var policy = PolicyLoader.LoadFileOrThrow(TestPolicies.RepoPath("policies", "examples", "full.yaml"));
+        var policy = PolicyLoader.LoadFileOrThrow(RepositoryRoot.Of("policies", "examples", "full.yaml"));
 
         var payments = PolicyExplainer.Summarize(policy)[2];
 

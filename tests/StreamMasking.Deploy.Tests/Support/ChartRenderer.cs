@@ -1,3 +1,4 @@
+using StreamMasking.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace StreamMasking.Deploy.Tests.Support;
@@ -55,7 +56,7 @@ internal static class ChartRenderer
         }
 
         // One binary per renderer source: a rerun reuses it, a changed renderer gets a new one.
-        var source = RepositoryPaths.Of("tests", "helm-render", "main.go");
+        var source = RepositoryRoot.Of("tests", "helm-render", "main.go");
         var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(source)))[..16];
         var binary = Path.Combine(Path.GetTempPath(), $"streammasking-helm-render-{hash}");
         if (File.Exists(binary))
@@ -64,7 +65,7 @@ internal static class ChartRenderer
         }
 
         var output = $"{binary}.{Environment.ProcessId}";
-        var result = ExternalTool.Run(go, ["build", "-o", output, "."], RepositoryPaths.Of("tests", "helm-render"),
+        var result = ExternalTool.Run(go, ["build", "-o", output, "."], RepositoryRoot.Of("tests", "helm-render"),
             environment: new Dictionary<string, string>
             {
                 ["GO111MODULE"] = "off",

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Deploy.Tests.Support;
 
@@ -60,7 +61,7 @@ internal static class ExternalTool
             RedirectStandardError = true,
             RedirectStandardInput = standardInput is not null,
             UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? RepositoryPaths.Root,
+            WorkingDirectory = workingDirectory ?? RepositoryRoot.Directory,
         };
         foreach (var a in arguments)
         {
