@@ -15,12 +15,12 @@ internal static class ChartRenderer
     internal const string Namespace = "data";
 
     /// <summary>Renders with the given values files (relative to the chart); the manifests, or the error.</summary>
-    internal static ToolResult Render(params string[] valuesFiles) => Run(valuesFiles, []);
+    internal static ProcessResult Render(params string[] valuesFiles) => Run(valuesFiles, []);
 
     /// <summary>The values after merging values.yaml and the files, as JSON (what Helm validates against the schema).</summary>
-    internal static ToolResult MergedValues(params string[] valuesFiles) => Run(valuesFiles, ["-values-json"]);
+    internal static ProcessResult MergedValues(params string[] valuesFiles) => Run(valuesFiles, ["-values-json"]);
 
-    internal static ToolResult Notes(params string[] valuesFiles) => Run(valuesFiles, ["-notes"]);
+    internal static ProcessResult Notes(params string[] valuesFiles) => Run(valuesFiles, ["-notes"]);
 
     /// <summary>The rendered documents, each parsed.</summary>
     internal static IReadOnlyList<YamlMappingNode> Documents(string manifests)
@@ -30,7 +30,7 @@ internal static class ChartRenderer
         return stream.Documents.Select(d => d.RootNode).OfType<YamlMappingNode>().ToList();
     }
 
-    private static ToolResult Run(string[] valuesFiles, string[] extra)
+    private static ProcessResult Run(string[] valuesFiles, string[] extra)
     {
         var args = new List<string> { "-chart", RepositoryPaths.Chart, "-name", ReleaseName, "-namespace", Namespace };
         foreach (var f in valuesFiles)
