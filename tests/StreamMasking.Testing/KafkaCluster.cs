@@ -36,6 +36,9 @@ public sealed class KafkaCluster : IAsyncLifetime
     /// <summary>True when <see cref="Faults"/> is available (local broker only).</summary>
     public bool SupportsFaultInjection => _broker is not null;
 
+    /// <summary>A scope whose end resets every fault injected into <see cref="Faults"/> (local broker only).</summary>
+    public IDisposable ResetFaultsAtEnd() => new FaultReset(Faults ?? throw new InvalidOperationException(FaultInjectionSkipReason));
+
     /// <summary>Reason to give when skipping a fault-injection test.</summary>
     public string FaultInjectionSkipReason => $"Fault injection needs the local broker; tests run against {Kind}.";
 
@@ -148,5 +151,10 @@ public sealed class KafkaCluster : IAsyncLifetime
         var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(30));
         var partitions = metadata.Topics.Single().Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
         return TopicReader.Read(ConsumerConfig(c => c.IsolationLevel = isolation), partitions, timeout, expectedCount).Records;
+    }
+
+    private sealed class FaultReset(BrokerFaults faults) : IDisposable
+    {
+        public void Dispose() => faults.Reset();
     }
 }
