@@ -56,9 +56,3 @@ public static class ProcessRunner
         return new ProcessResult(process.ExitCode, stdout.Result, stderr.Result);
     }
 }
-
-/// <summary>Exit code and output of a program run.</summary>
-public sealed record ProcessResult(int ExitCode, string Output, string Error)
-{
-    public override string ToString() => $"exit {ExitCode}\n{Output}\n{Error}";
-}
