@@ -22,7 +22,7 @@ results_dir="artifacts/test-results"
 rm -rf "$results_dir"
 mkdir -p "$results_dir"
 
-dotnet build StreamMasking.sln -c Release -nologo -clp:ErrorsOnly
+dotnet build StreamMasking.slnx -c Release -nologo -clp:ErrorsOnly
 build_exit=$?
 if [ "$build_exit" -ne 0 ]; then
   echo "build failed" >&2

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Confluent.Kafka;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Chaos.Tests;
 
@@ -9,43 +9,23 @@ internal static class CommittedLog
     internal static List<ConsumeResult<byte[]?, byte[]?>> Read(string bootstrapServers, string topic, TimeSpan timeout)
     {
         var partitions = Partitions(bootstrapServers, topic);
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        var read = TopicReader.Read(
+            new ConsumerConfig
+            {
+                BootstrapServers = bootstrapServers,
+                GroupId = "chaos-verifier",
+                IsolationLevel = IsolationLevel.ReadCommitted,
+                EnableAutoCommit = false,
+            },
+            partitions,
+            timeout,
+            quiet: true);
+        if (!read.ReachedEnd)
         {
-            BootstrapServers = bootstrapServers,
-            GroupId = "chaos-verifier",
-            IsolationLevel = IsolationLevel.ReadCommitted,
-            EnablePartitionEof = true,
-            EnableAutoCommit = false,
-        }).SetLogHandler((_, _) => { }).Build();
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
-        var results = new List<ConsumeResult<byte[]?, byte[]?>>();
-        var atEnd = new HashSet<int>();
-        var clock = Stopwatch.StartNew();
-        while (atEnd.Count < partitions.Count)
-        {
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException($"reading {topic}: {atEnd.Count} of {partitions.Count} partitions reached their end");
-            }
-
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (result is null)
-            {
-                continue;
-            }
-
-            if (result.IsPartitionEOF)
-            {
-                atEnd.Add(result.Partition.Value);
-                continue;
-            }
-
-            atEnd.Remove(result.Partition.Value);
-            results.Add(result);
+            throw new TimeoutException($"reading {topic}: {read.PartitionsAtEnd} of {read.Partitions} partitions reached their end");
         }
 
-        consumer.Close();
-        return results;
+        return read.Records;
     }
 
     /// <summary>

@@ -36,6 +36,9 @@ public sealed class KafkaCluster : IAsyncLifetime
     /// <summary>True when <see cref="Faults"/> is available (local broker only).</summary>
     public bool SupportsFaultInjection => _broker is not null;
 
+    /// <summary>A scope whose end resets every fault injected into <see cref="Faults"/> (local broker only).</summary>
+    public IDisposable ResetFaultsAtEnd() => new FaultReset(Faults ?? throw new InvalidOperationException(FaultInjectionSkipReason));
+
     /// <summary>Reason to give when skipping a fault-injection test.</summary>
     public string FaultInjectionSkipReason => $"Fault injection needs the local broker; tests run against {Kind}.";
 
@@ -136,9 +139,22 @@ public sealed class KafkaCluster : IAsyncLifetime
     /// coordination) until every partition reports end-of-partition, or <paramref name="timeout"/> passes.
     /// </summary>
     public IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> DrainCommitted(string topic, TimeSpan? timeout = null, int? expectedCount = null) =>
-        TopicDrainer.Drain(this, topic, IsolationLevel.ReadCommitted, timeout ?? TimeSpan.FromSeconds(60), expectedCount);
+        Drain(topic, IsolationLevel.ReadCommitted, timeout ?? TimeSpan.FromSeconds(60), expectedCount);
 
     /// <summary>Like <see cref="DrainCommitted"/> with read_uncommitted.</summary>
     public IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> DrainUncommitted(string topic, TimeSpan? timeout = null, int? expectedCount = null) =>
-        TopicDrainer.Drain(this, topic, IsolationLevel.ReadUncommitted, timeout ?? TimeSpan.FromSeconds(60), expectedCount);
+        Drain(topic, IsolationLevel.ReadUncommitted, timeout ?? TimeSpan.FromSeconds(60), expectedCount);
+
+    private List<ConsumeResult<byte[]?, byte[]?>> Drain(string topic, IsolationLevel isolation, TimeSpan timeout, int? expectedCount)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
+        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(30));
+        var partitions = metadata.Topics.Single().Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
+        return TopicReader.Read(ConsumerConfig(c => c.IsolationLevel = isolation), partitions, timeout, expectedCount).Records;
+    }
+
+    private sealed class FaultReset(BrokerFaults faults) : IDisposable
+    {
+        public void Dispose() => faults.Reset();
+    }
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Confluent.Kafka;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Broker.Tests.Groups;
 
@@ -56,23 +56,5 @@ public sealed class GroupPythonClientTests : IAsyncLifetime
         _broker.Committed(group, topic, 3).Select(o => o.Offset.Value).ShouldBe([10L, 10L, 10L]);
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
-    {
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("kafka-python did not finish in time.");
-        }
-
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static ProcessResult Run(params string[] args) => ProcessRunner.Run(Python, args, TimeSpan.FromSeconds(120));
 }

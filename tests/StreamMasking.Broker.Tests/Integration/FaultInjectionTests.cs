@@ -13,22 +13,16 @@ public sealed class FaultInjectionTests(KafkaCluster cluster)
         Skip.IfNot(cluster.SupportsFaultInjection, cluster.FaultInjectionSkipReason);
         var topic = await cluster.CreateTopicAsync(partitions: 1);
         cluster.Faults!.StallPartition(topic, 0);
-        try
-        {
-            using var producer = new ProducerBuilder<byte[]?, byte[]?>(cluster.ProducerConfig()).Build();
-            var delivery = producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = [1] });
+        using var resetFaults = cluster.ResetFaultsAtEnd();
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(cluster.ProducerConfig()).Build();
+        var delivery = producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = [1] });
 
-            // While stalled, nothing becomes visible.
-            cluster.DrainUncommitted(topic, TimeSpan.FromSeconds(30)).ShouldBeEmpty();
-            delivery.IsCompleted.ShouldBeFalse();
+        // While stalled, nothing becomes visible.
+        cluster.DrainUncommitted(topic, TimeSpan.FromSeconds(30)).ShouldBeEmpty();
+        delivery.IsCompleted.ShouldBeFalse();
 
-            cluster.Faults.ResumePartition(topic, 0);
-            (await delivery.WaitAsync(TimeSpan.FromSeconds(60))).Offset.Value.ShouldBe(0);
-        }
-        finally
-        {
-            cluster.Faults.Reset();
-        }
+        cluster.Faults.ResumePartition(topic, 0);
+        (await delivery.WaitAsync(TimeSpan.FromSeconds(60))).Offset.Value.ShouldBe(0);
     }
 
     [SkippableFact]
@@ -38,16 +32,10 @@ public sealed class FaultInjectionTests(KafkaCluster cluster)
         var topic = await cluster.CreateTopicAsync(partitions: 1);
         await cluster.ProduceAsync(topic, [new Message<byte[]?, byte[]?> { Value = Encoding.UTF8.GetBytes("x") }]);
         cluster.Faults!.StallPartition(topic, 0);
-        try
-        {
-            cluster.DrainUncommitted(topic, TimeSpan.FromSeconds(3), expectedCount: 1).ShouldBeEmpty();
-            cluster.Faults.ResumePartition(topic, 0);
-            cluster.DrainUncommitted(topic).ShouldHaveSingleItem();
-        }
-        finally
-        {
-            cluster.Faults.Reset();
-        }
+        using var resetFaults = cluster.ResetFaultsAtEnd();
+        cluster.DrainUncommitted(topic, TimeSpan.FromSeconds(3), expectedCount: 1).ShouldBeEmpty();
+        cluster.Faults.ResumePartition(topic, 0);
+        cluster.DrainUncommitted(topic).ShouldHaveSingleItem();
     }
 
     [SkippableFact]
@@ -56,17 +44,11 @@ public sealed class FaultInjectionTests(KafkaCluster cluster)
         Skip.IfNot(cluster.SupportsFaultInjection, cluster.FaultInjectionSkipReason);
         var topic = await cluster.CreateTopicAsync(partitions: 1);
         cluster.Faults!.InjectErrors(apiKey: 0, errorCode: 10 /* MESSAGE_TOO_LARGE */, count: 1);
-        try
-        {
-            using var producer = new ProducerBuilder<byte[]?, byte[]?>(cluster.ProducerConfig()).Build();
-            var error = await Should.ThrowAsync<ProduceException<byte[]?, byte[]?>>(() => producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = [1] }));
-            error.Error.Code.ShouldBe(ErrorCode.MsgSizeTooLarge);
-            (await producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = [2] })).Status.ShouldBe(PersistenceStatus.Persisted);
-        }
-        finally
-        {
-            cluster.Faults.Reset();
-        }
+        using var resetFaults = cluster.ResetFaultsAtEnd();
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(cluster.ProducerConfig()).Build();
+        var error = await Should.ThrowAsync<ProduceException<byte[]?, byte[]?>>(() => producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = [1] }));
+        error.Error.Code.ShouldBe(ErrorCode.MsgSizeTooLarge);
+        (await producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = [2] })).Status.ShouldBe(PersistenceStatus.Persisted);
     }
 
     [SkippableFact]

@@ -45,15 +45,9 @@ public sealed class IdempotenceTests(KafkaCluster cluster)
         Skip.IfNot(cluster.SupportsFaultInjection, cluster.FaultInjectionSkipReason);
         var topic = await cluster.CreateTopicAsync(partitions: 1);
         cluster.Faults!.DropConnectionAfterHandling(Produce, 3);
-        try
-        {
-            var sent = await ProduceSequentiallyAsync(topic, 100, idempotent: true);
-            Drain(topic).ShouldBe(sent);
-        }
-        finally
-        {
-            cluster.Faults.Reset();
-        }
+        using var resetFaults = cluster.ResetFaultsAtEnd();
+        var sent = await ProduceSequentiallyAsync(topic, 100, idempotent: true);
+        Drain(topic).ShouldBe(sent);
     }
 
     [SkippableFact]
@@ -63,17 +57,11 @@ public sealed class IdempotenceTests(KafkaCluster cluster)
         Skip.IfNot(cluster.SupportsFaultInjection, cluster.FaultInjectionSkipReason);
         var topic = await cluster.CreateTopicAsync(partitions: 1);
         cluster.Faults!.DropConnectionAfterHandling(Produce, 3);
-        try
-        {
-            await ProduceSequentiallyAsync(topic, 100, idempotent: false);
-            var consumed = Drain(topic);
-            consumed.Count.ShouldBeGreaterThan(100);
-            consumed.Distinct().Count().ShouldBe(100);
-        }
-        finally
-        {
-            cluster.Faults.Reset();
-        }
+        using var resetFaults = cluster.ResetFaultsAtEnd();
+        await ProduceSequentiallyAsync(topic, 100, idempotent: false);
+        var consumed = Drain(topic);
+        consumed.Count.ShouldBeGreaterThan(100);
+        consumed.Distinct().Count().ShouldBe(100);
     }
 
     [SkippableFact]
@@ -82,15 +70,9 @@ public sealed class IdempotenceTests(KafkaCluster cluster)
         Skip.IfNot(cluster.SupportsFaultInjection, cluster.FaultInjectionSkipReason);
         var topic = await cluster.CreateTopicAsync(partitions: 1);
         cluster.Faults!.InjectErrors(Produce, NotEnoughReplicas, 5);
-        try
-        {
-            var sent = await ProduceSequentiallyAsync(topic, 60, idempotent: true);
-            Drain(topic).ShouldBe(sent);
-        }
-        finally
-        {
-            cluster.Faults.Reset();
-        }
+        using var resetFaults = cluster.ResetFaultsAtEnd();
+        var sent = await ProduceSequentiallyAsync(topic, 60, idempotent: true);
+        Drain(topic).ShouldBe(sent);
     }
 
     [SkippableFact]

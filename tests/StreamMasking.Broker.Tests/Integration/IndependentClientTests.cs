@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
 using StreamMasking.Testing;
@@ -15,40 +14,11 @@ public sealed class IndependentClientTests(KafkaCluster cluster)
     private const string Kcat = "/usr/bin/kcat";
     private const string Python = "/usr/bin/python3";
 
+    private static ProcessResult Run(string file, IEnumerable<string> args, string? stdin) =>
+        ProcessRunner.Run(file, args, TimeSpan.FromSeconds(120), stdin);
+
     private static bool HasKafkaPython() =>
         File.Exists(Python) && Run(Python, ["-c", "import kafka"], null).ExitCode == 0;
-
-    private static (int ExitCode, string Stdout, string Stderr) Run(string file, IEnumerable<string> args, string? stdin)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            process.StandardInput.Write(stdin);
-        }
-
-        process.StandardInput.Close();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} did not finish in time.");
-        }
-
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
 
     [SkippableFact]
     public async Task Kcat_ProducesAndConsumes_AgreesWithConfluentClient()
@@ -57,7 +27,7 @@ public sealed class IndependentClientTests(KafkaCluster cluster)
         var fromKcat = await cluster.CreateTopicAsync(partitions: 2);
         var input = string.Concat(Enumerable.Range(0, 50).Select(i => $"key{i}:value{i}\n"));
         var produced = Run(Kcat, ["-b", cluster.BootstrapServers, "-t", fromKcat, "-P", "-K:"], input);
-        produced.ExitCode.ShouldBe(0, produced.Stderr);
+        produced.ExitCode.ShouldBe(0, produced.Error);
         var consumed = cluster.DrainCommitted(fromKcat);
         consumed.Select(r => $"{Encoding.UTF8.GetString(r.Message.Key!)}:{Encoding.UTF8.GetString(r.Message.Value!)}").Order()
             .ShouldBe(Enumerable.Range(0, 50).Select(i => $"key{i}:value{i}").Order());
@@ -69,8 +39,8 @@ public sealed class IndependentClientTests(KafkaCluster cluster)
             Value = Encoding.UTF8.GetBytes($"v{i}"),
         }), c => c.CompressionType = CompressionType.Lz4);
         var read = Run(Kcat, ["-b", cluster.BootstrapServers, "-t", toKcat, "-C", "-o", "beginning", "-e", "-q", "-f", "%k=%s\n"], null);
-        read.ExitCode.ShouldBe(0, read.Stderr);
-        read.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order()
+        read.ExitCode.ShouldBe(0, read.Error);
+        read.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order()
             .ShouldBe(Enumerable.Range(0, 50).Select(i => $"k{i}=v{i}").Order());
     }
 
@@ -109,8 +79,8 @@ public sealed class IndependentClientTests(KafkaCluster cluster)
             consumer.close()
             """;
         var result = Run(Python, ["-c", script, cluster.BootstrapServers, toPython, fromPython], null);
-        result.ExitCode.ShouldBe(0, result.Stderr);
-        result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order()
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order()
             .ShouldBe(Enumerable.Range(0, 40).Select(i => $"k{i}=v{i}").Order());
 
         var consumed = cluster.DrainCommitted(fromPython);

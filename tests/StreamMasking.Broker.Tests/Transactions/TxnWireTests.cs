@@ -53,36 +53,9 @@ public sealed class TxnWireTests : IDisposable
         add.ReadInt32().ShouldBe(0);
         ((ErrorCode)add.ReadInt16()).ShouldBe(ErrorCode.None);
 
-        var offsets = await WireExchange.SendAsync(_broker, new AddOffsetsToTxnHandler(_transactions), 3, (w, f) =>
-        {
-            WriteProducer(w, f, producerId, epoch);
-            w.WriteString("g", f);
-            w.WriteEmptyTaggedFields(f);
-        });
-        offsets.ReadInt32();
-        ((ErrorCode)offsets.ReadInt16()).ShouldBe(ErrorCode.None);
+        (await AddOffsetsAsync(producerId, epoch)).ShouldBe(ErrorCode.None);
 
-        var commitOffsets = await WireExchange.SendAsync(_broker, new TxnOffsetCommitHandler(_transactions, _groups), 3, (w, f) =>
-        {
-            w.WriteString("txn", f);
-            w.WriteString("g", f);
-            w.WriteInt64(producerId);
-            w.WriteInt16(epoch);
-            w.WriteInt32(-1);
-            w.WriteString(string.Empty, f);
-            w.WriteNullableString(null, f);
-            w.WriteArrayCount(1, f);
-            w.WriteString("t", f);
-            w.WriteArrayCount(1, f);
-            w.WriteInt32(0);
-            w.WriteInt64(3);
-            w.WriteInt32(-1);
-            w.WriteNullableString(null, f);
-            w.WriteEmptyTaggedFields(f);
-            w.WriteEmptyTaggedFields(f);
-            w.WriteEmptyTaggedFields(f);
-        });
-        commitOffsets.ReadInt32();
+        var commitOffsets = await TxnOffsetCommitAsync(producerId, epoch, offset: 3);
         commitOffsets.ReadArrayCount(true).ShouldBe(1);
         commitOffsets.ReadString(true).ShouldBe("t");
         commitOffsets.ReadArrayCount(true).ShouldBe(1);
@@ -99,35 +72,8 @@ public sealed class TxnWireTests : IDisposable
     public async Task OffsetFetch_RequireStableWhileTxnOffsetCommitPending_UnstableThenCommittedAfterEndTxn()
     {
         var (producerId, epoch) = await InitAsync(version: 4);
-        var add = await WireExchange.SendAsync(_broker, new AddOffsetsToTxnHandler(_transactions), 3, (w, f) =>
-        {
-            WriteProducer(w, f, producerId, epoch);
-            w.WriteString("g", f);
-            w.WriteEmptyTaggedFields(f);
-        });
-        add.ReadInt32();
-        ((ErrorCode)add.ReadInt16()).ShouldBe(ErrorCode.None);
-        var commit = await WireExchange.SendAsync(_broker, new TxnOffsetCommitHandler(_transactions, _groups), 3, (w, f) =>
-        {
-            w.WriteString("txn", f);
-            w.WriteString("g", f);
-            w.WriteInt64(producerId);
-            w.WriteInt16(epoch);
-            w.WriteInt32(-1);
-            w.WriteString(string.Empty, f);
-            w.WriteNullableString(null, f);
-            w.WriteArrayCount(1, f);
-            w.WriteString("t", f);
-            w.WriteArrayCount(1, f);
-            w.WriteInt32(0);
-            w.WriteInt64(7);
-            w.WriteInt32(-1);
-            w.WriteNullableString(null, f);
-            w.WriteEmptyTaggedFields(f);
-            w.WriteEmptyTaggedFields(f);
-            w.WriteEmptyTaggedFields(f);
-        });
-        commit.ReadInt32();
+        (await AddOffsetsAsync(producerId, epoch)).ShouldBe(ErrorCode.None);
+        var commit = await TxnOffsetCommitAsync(producerId, epoch, offset: 7);
         commit.ReadArrayCount(true).ShouldBe(1);
         commit.ReadString(true);
         commit.ReadArrayCount(true);
@@ -207,6 +153,46 @@ public sealed class TxnWireTests : IDisposable
         });
         end.ReadInt32();
         return (ErrorCode)end.ReadInt16();
+    }
+
+    /// <summary>AddOffsetsToTxn v3 for group g; returns the error code.</summary>
+    private async Task<ErrorCode> AddOffsetsAsync(long producerId, short epoch)
+    {
+        var response = await WireExchange.SendAsync(_broker, new AddOffsetsToTxnHandler(_transactions), 3, (w, f) =>
+        {
+            WriteProducer(w, f, producerId, epoch);
+            w.WriteString("g", f);
+            w.WriteEmptyTaggedFields(f);
+        });
+        response.ReadInt32();
+        return (ErrorCode)response.ReadInt16();
+    }
+
+    /// <summary>TxnOffsetCommit v3 of <paramref name="offset"/> for g, t-0; returns the response from its topics on.</summary>
+    private async Task<KafkaReader> TxnOffsetCommitAsync(long producerId, short epoch, long offset)
+    {
+        var response = await WireExchange.SendAsync(_broker, new TxnOffsetCommitHandler(_transactions, _groups), 3, (w, f) =>
+        {
+            w.WriteString("txn", f);
+            w.WriteString("g", f);
+            w.WriteInt64(producerId);
+            w.WriteInt16(epoch);
+            w.WriteInt32(-1);
+            w.WriteString(string.Empty, f);
+            w.WriteNullableString(null, f);
+            w.WriteArrayCount(1, f);
+            w.WriteString("t", f);
+            w.WriteArrayCount(1, f);
+            w.WriteInt32(0);
+            w.WriteInt64(offset);
+            w.WriteInt32(-1);
+            w.WriteNullableString(null, f);
+            w.WriteEmptyTaggedFields(f);
+            w.WriteEmptyTaggedFields(f);
+            w.WriteEmptyTaggedFields(f);
+        });
+        response.ReadInt32();
+        return response;
     }
 
     private static void WriteProducer(KafkaWriter w, bool f, long producerId, short epoch)

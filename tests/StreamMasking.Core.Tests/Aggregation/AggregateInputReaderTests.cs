@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using StreamMasking.Core.Aggregation;
-using static StreamMasking.Core.Tests.Aggregation.WindowSpecs;
+using static StreamMasking.Testing.WindowSpecs;
 
 namespace StreamMasking.Core.Tests.Aggregation;
 

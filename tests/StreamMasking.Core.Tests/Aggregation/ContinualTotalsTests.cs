@@ -1,6 +1,6 @@
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Privacy.Accounting;
-using static StreamMasking.Core.Tests.Aggregation.WindowSpecs;
+using static StreamMasking.Testing.WindowSpecs;
 
 namespace StreamMasking.Core.Tests.Aggregation;
 

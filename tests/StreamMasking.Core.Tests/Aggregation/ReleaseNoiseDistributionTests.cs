@@ -1,7 +1,7 @@
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Privacy.Mechanisms;
-using static StreamMasking.Core.Tests.Aggregation.WindowSpecs;
+using static StreamMasking.Testing.WindowSpecs;
 
 namespace StreamMasking.Core.Tests.Aggregation;
 

@@ -2,7 +2,8 @@ using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Privacy.Mechanisms;
-using static StreamMasking.Core.Tests.Aggregation.WindowSpecs;
+using StreamMasking.Testing;
+using static StreamMasking.Testing.WindowSpecs;
 
 namespace StreamMasking.Core.Tests.Aggregation;
 

@@ -7,6 +7,7 @@ using StreamMasking.Core.Records;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Privacy.Mechanisms;
 using StreamMasking.Privacy.Randomness;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Attacks;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Privacy.Accounting;
-using static StreamMasking.Core.Tests.Aggregation.WindowSpecs;
+using static StreamMasking.Testing.WindowSpecs;
 
 namespace StreamMasking.Core.Tests.Attacks;
 

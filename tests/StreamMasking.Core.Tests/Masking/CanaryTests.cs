@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using StreamMasking.Core.Masking;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Masking;
 
@@ -53,7 +54,7 @@ public sealed class CanaryTests
     [Fact]
     public void Mask_DemoPolicyWithCanariesEverywhereSensitive_LeaksNothing()
     {
-        var policy = StreamMasking.Core.Policy.PolicyLoader.LoadFileOrThrow(TestPolicies.RepoPath("policies", "demo.yaml"));
+        var policy = StreamMasking.Core.Policy.PolicyLoader.LoadFileOrThrow(RepositoryRoot.Of("policies", "demo.yaml"));
         using var keyring = new TokenKeyring(TestPolicies.Secret);
         using var masker = new RecordMasker(policy, keyring);
         var router = new StreamMasking.Core.Segmentation.SegmentRouter(policy);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using StreamMasking.Core.DeadLetters;
 using StreamMasking.Core.Masking;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Masking;
 

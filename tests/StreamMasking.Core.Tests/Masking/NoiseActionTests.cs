@@ -6,6 +6,7 @@ using StreamMasking.Core.Policy.Actions;
 using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Core.Records;
 using StreamMasking.Privacy.Randomness;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Masking;
 

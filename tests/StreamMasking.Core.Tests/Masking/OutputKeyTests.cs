@@ -2,6 +2,7 @@ using System.Text;
 using StreamMasking.Core.Masking;
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Reporting;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Masking;
 

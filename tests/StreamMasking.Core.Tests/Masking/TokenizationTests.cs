@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using StreamMasking.Core.Masking;
 using StreamMasking.Core.Policy;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Masking;
 

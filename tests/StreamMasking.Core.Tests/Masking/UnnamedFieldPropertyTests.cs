@@ -4,6 +4,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using StreamMasking.Core.Masking;
 using StreamMasking.Core.Policy;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Masking;
 

@@ -2,6 +2,7 @@ using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Privacy.Accounting;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Policy;
 
@@ -9,7 +10,7 @@ namespace StreamMasking.Core.Tests.Policy;
 public sealed class AggregationSpecMapperTests
 {
     private static PrivacyPolicy Sample() =>
-        PolicyLoader.LoadFileOrThrow(TestPolicies.RepoPath("policies", "examples", "dp.yaml"));
+        PolicyLoader.LoadFileOrThrow(RepositoryRoot.Of("policies", "examples", "dp.yaml"));
 
     [Fact]
     public void Map_DpExampleVisits_IsAValidSpecWithTheDeclaredShape()
@@ -109,7 +110,7 @@ public sealed class AggregationSpecMapperTests
     [Fact]
     public void Map_AdvancedFilterBudget_CreatesAFilterLedgerWithTheDeclaredSlack()
     {
-        var yaml = File.ReadAllText(TestPolicies.RepoPath("policies", "examples", "dp.yaml"));
+        var yaml = File.ReadAllText(RepositoryRoot.Of("policies", "examples", "dp.yaml"));
         var filtered = PolicyLoader.Parse(
             yaml.Replace("accountant: basic", "accountant: advanced-filter\n      slack: 1e-7", StringComparison.Ordinal)
                 .Replace("perWindow: { epsilon: 1.0, delta: 1e-6 }", "perWindow: { epsilon: 3.0, delta: 1e-6 }", StringComparison.Ordinal),

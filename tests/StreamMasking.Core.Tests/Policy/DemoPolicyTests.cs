@@ -4,6 +4,7 @@ using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Actions;
 using StreamMasking.Core.Records;
 using StreamMasking.Core.Segmentation;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Policy;
 
@@ -12,7 +13,7 @@ public sealed class DemoPolicyTests
     [Fact]
     public void LoadFile_DemoPolicy_IsValidWithFiveSegments()
     {
-        var result = PolicyLoader.LoadFile(TestPolicies.RepoPath("policies", "demo.yaml"));
+        var result = PolicyLoader.LoadFile(RepositoryRoot.Of("policies", "demo.yaml"));
 
         result.Diagnostics.ShouldBeEmpty(string.Join("\n", result.Diagnostics));
         result.Policy!.Segments.Select(s => s.Name).ShouldBe(
@@ -24,7 +25,7 @@ public sealed class DemoPolicyTests
     [Fact]
     public void RouteAndMask_DemoVisit_MasksAsDeclared()
     {
-        var policy = PolicyLoader.LoadFileOrThrow(TestPolicies.RepoPath("policies", "demo.yaml"));
+        var policy = PolicyLoader.LoadFileOrThrow(RepositoryRoot.Of("policies", "demo.yaml"));
         var record = new RecordEnvelope("visits", null, JsonNode.Parse("""
             {"eventId":"e1","type":"visit","tenant":"clinic-b","region":"us",
              "patient":{"id":"P-1","name":"Jane Roe","ssn":"123-45-6789","birthDate":"1980-05-17","zip":"10115","age":43},

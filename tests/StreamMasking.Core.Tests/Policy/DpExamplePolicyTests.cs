@@ -1,6 +1,7 @@
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Core.Policy.Reporting;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Policy;
 
@@ -9,7 +10,7 @@ public sealed class DpExamplePolicyTests
 {
     private static PrivacyPolicy Load()
     {
-        var result = PolicyLoader.LoadFile(TestPolicies.RepoPath("policies", "examples", "dp.yaml"));
+        var result = PolicyLoader.LoadFile(RepositoryRoot.Of("policies", "examples", "dp.yaml"));
         result.Diagnostics.ShouldBeEmpty(string.Join("\n", result.Diagnostics));
         return result.Policy!;
     }

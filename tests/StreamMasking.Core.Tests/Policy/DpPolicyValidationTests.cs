@@ -3,6 +3,7 @@ using StreamMasking.Core.Policy.Actions;
 using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Privacy.Mechanisms;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Policy;
 

@@ -2,6 +2,7 @@ using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Core.Policy.Reporting;
 using StreamMasking.Privacy.Accounting;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Policy;
 

@@ -1,4 +1,5 @@
 using StreamMasking.Core.Policy;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Policy;
 
@@ -8,8 +9,8 @@ public sealed class PolicyDocsTests
     [Fact]
     public void Docs_FullExample_IsTheExampleFileAndValid()
     {
-        var docs = File.ReadAllText(TestPolicies.RepoPath("docs", "policy.md"));
-        var example = File.ReadAllText(TestPolicies.RepoPath("policies", "examples", "full.yaml"));
+        var docs = File.ReadAllText(RepositoryRoot.Of("docs", "policy.md"));
+        var example = File.ReadAllText(RepositoryRoot.Of("policies", "examples", "full.yaml"));
         var start = docs.IndexOf("```yaml\n", StringComparison.Ordinal) + "```yaml\n".Length;
         var block = docs[start..docs.IndexOf("```", start, StringComparison.Ordinal)];
 

@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using StreamMasking.Core.Policy;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Policy;
 
@@ -11,7 +12,7 @@ namespace StreamMasking.Core.Tests.Policy;
 /// </summary>
 public sealed class PolicyFuzzTests
 {
-    private static readonly string[] Lines = File.ReadAllLines(TestPolicies.RepoPath("policies", "examples", "full.yaml"));
+    private static readonly string[] Lines = File.ReadAllLines(RepositoryRoot.Of("policies", "examples", "full.yaml"));
 
     private static readonly string[] Junk =
     [

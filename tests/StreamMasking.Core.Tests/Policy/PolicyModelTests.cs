@@ -1,12 +1,13 @@
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Actions;
 using StreamMasking.Core.Policy.Matching;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Policy;
 
 public sealed class PolicyModelTests
 {
-    private static PrivacyPolicy Full() => PolicyLoader.LoadFileOrThrow(TestPolicies.RepoPath("policies", "examples", "full.yaml"));
+    private static PrivacyPolicy Full() => PolicyLoader.LoadFileOrThrow(RepositoryRoot.Of("policies", "examples", "full.yaml"));
 
     private static string Rules(SegmentPolicy segment) =>
         string.Join("; ", segment.Fields.Select(f => $"{f.Path}={f.Action.Describe()}{(f.Tag is null ? "" : " #" + f.Tag)}"));
@@ -126,7 +127,7 @@ public sealed class PolicyModelTests
     [Fact]
     public void LoadFile_ExamplesFolder_AllValid()
     {
-        var files = Directory.GetFiles(TestPolicies.RepoPath("policies"), "*.yaml", SearchOption.AllDirectories);
+        var files = Directory.GetFiles(RepositoryRoot.Of("policies"), "*.yaml", SearchOption.AllDirectories);
 
         files.Length.ShouldBeGreaterThanOrEqualTo(2);
         foreach (var file in files)

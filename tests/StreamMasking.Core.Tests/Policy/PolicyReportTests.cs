@@ -1,5 +1,6 @@
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Reporting;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Policy;
 
@@ -8,7 +9,7 @@ public sealed class PolicyReportTests
     [Fact]
     public void ValidateFile_ValidPolicy_SummarisesSegmentsAndActions()
     {
-        var path = TestPolicies.RepoPath("policies", "examples", "full.yaml");
+        var path = RepositoryRoot.Of("policies", "examples", "full.yaml");
 
         var report = PolicyValidator.ValidateFile(path);
 
@@ -39,7 +40,7 @@ public sealed class PolicyReportTests
     [Fact]
     public void Explain_ListsEachFieldAndTheDropDefault()
     {
-        var policy = PolicyLoader.LoadFileOrThrow(TestPolicies.RepoPath("policies", "examples", "full.yaml"));
+        var policy = PolicyLoader.LoadFileOrThrow(RepositoryRoot.Of("policies", "examples", "full.yaml"));
 
         var lines = PolicyExplainer.Explain(policy);
 
@@ -53,7 +54,7 @@ public sealed class PolicyReportTests
     [Fact]
     public void Summarize_CountsPerAction()
     {
-        var policy = PolicyLoader.LoadFileOrThrow(TestPolicies.RepoPath("policies", "examples", "full.yaml"));
+        var policy = PolicyLoader.LoadFileOrThrow(RepositoryRoot.Of("policies", "examples", "full.yaml"));
 
         var payments = PolicyExplainer.Summarize(policy)[2];
 

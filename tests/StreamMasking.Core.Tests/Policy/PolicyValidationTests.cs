@@ -1,4 +1,5 @@
 using StreamMasking.Core.Policy;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Policy;
 
@@ -18,6 +19,24 @@ public sealed class PolicyValidationTests
         (d.Line, d.Column).ShouldBe((line, column), d.ToString());
         d.Message.ShouldContain(messagePart, Case.Sensitive, d.ToString());
     }
+
+    /// <summary>The diagnostics of a policy whose one segment 's' has the given match rule (line 4).</summary>
+    private static IReadOnlyList<PolicyDiagnostic> MatchErrors(string match) => TestPolicies.Errors($"""
+        version: "1"
+        segments:
+          - name: s
+            match: {match}
+        """);
+
+    /// <summary>The diagnostics of a policy whose catch-all segment 's' has one field rule (line 6, column 7).</summary>
+    private static IReadOnlyList<PolicyDiagnostic> FieldErrors(string field, string rule) => TestPolicies.Errors($"""
+        version: "1"
+        segments:
+          - name: s
+            match: {"{"} all: [] {"}"}
+            fields:
+              {field}: {rule}
+        """);
 
     [Fact]
     public void Parse_UnknownTopLevelKeyAndMissingSegments_ReportsBoth()
@@ -175,17 +194,56 @@ public sealed class PolicyValidationTests
         ShouldBeAt(At(errors, path), line, column, message);
     }
 
-    [Fact]
-    public void Parse_SegmentNamesEqualUpToDotAndUnderscore_Collide()
+    /// <summary>Policies with one problem each whose position the test leaves open: the diagnostic's path and message.</summary>
+    public static TheoryData<string, string, string, string> OneProblemAtPath => new()
     {
-        var errors = TestPolicies.Errors("""
-            version: "1"
-            segments:
-              - { name: clinic.eu, match: { field: t, equals: x } }
-              - { name: clinic_eu, match: { field: t, equals: y } }
-            """);
+        {
+            "SegmentNamesEqualUpToDotAndUnderscore_Collide",
+            """
+                version: "1"
+                segments:
+                  - { name: clinic.eu, match: { field: t, equals: x } }
+                  - { name: clinic_eu, match: { field: t, equals: y } }
+                """,
+            "segments[1].name", "collides with 'clinic.eu'"
+        },
+        {
+            "SegmentNameMakingTopicTooLong_IsAnError",
+            $"""
+                version: "1"
+                segments:
+                  - name: {new string('a', 245)}
+                    match: {"{"} all: [] {"}"}
+                """,
+            "segments[0].name", "longer than Kafka's 249 characters"
+        },
+        {
+            "EmptySegmentsList_IsAnError",
+            "version: '1'\nsegments: []\n",
+            "segments", "at least one segment"
+        },
+        {
+            "SegmentWithSameMatchAsEarlier_IsUnreachable",
+            """
+                version: "1"
+                segments:
+                  - name: first
+                    match: { header: tenant, in: [a, b] }
+                  - name: second
+                    match:
+                      header: tenant
+                      in: [a, b]
+                """,
+            "segments[1].match", "has the same match rule"
+        },
+    };
 
-        At(errors, "segments[1].name").Message.ShouldContain("collides with 'clinic.eu'");
+    [Theory]
+    [MemberData(nameof(OneProblemAtPath))]
+    public void Parse_OneProblem_NamedAtItsPath(string problem, string yaml, string path, string message)
+    {
+        _ = problem;
+        At(TestPolicies.Errors(yaml), path).Message.ShouldContain(message);
     }
 
     [Theory]
@@ -203,20 +261,6 @@ public sealed class PolicyValidationTests
             """);
 
         ShouldBeAt(At(errors, "segments[0].name"), 3, 11, "is not topic-safe");
-    }
-
-    [Fact]
-    public void Parse_SegmentNameMakingTopicTooLong_IsAnError()
-    {
-        var name = new string('a', 245);
-        var errors = TestPolicies.Errors($"""
-            version: "1"
-            segments:
-              - name: {name}
-                match: {"{"} all: [] {"}"}
-            """);
-
-        At(errors, "segments[0].name").Message.ShouldContain("longer than Kafka's 249 characters");
     }
 
     [Fact]
@@ -250,10 +294,6 @@ public sealed class PolicyValidationTests
         ShouldBeAt(At(errors, "segments[0].fields"), 6, 13, "must be a mapping, found a list");
     }
 
-    [Fact]
-    public void Parse_EmptySegmentsList_IsAnError() =>
-        At(TestPolicies.Errors("version: '1'\nsegments: []\n"), "segments").Message.ShouldContain("at least one segment");
-
     [Theory]
     [InlineData("{ action: generalize, bucket: 0 }", "bucket", "must be a positive number")]
     [InlineData("{ action: generalize, bucket: -5 }", "bucket", "must be a positive number")]
@@ -272,14 +312,7 @@ public sealed class PolicyValidationTests
     [InlineData("{ action: laplace, epsilon: 0, clamp: { min: 0, max: 1 } }", "epsilon", "epsilon must be a positive finite number")]
     public void Parse_BadActionOption_PointsAtTheOption(string action, string key, string message)
     {
-        var errors = TestPolicies.Errors($"""
-            version: "1"
-            segments:
-              - name: s
-                match: {"{"} all: [] {"}"}
-                fields:
-                  age: {action}
-            """);
+        var errors = FieldErrors("age", action);
 
         var d = At(errors, "segments[0].fields.age." + key);
         d.Line.ShouldBe(6);
@@ -293,14 +326,7 @@ public sealed class PolicyValidationTests
     [InlineData("randomized-response", "needs options")]
     public void Parse_BadScalarAction_PointsAtTheValue(string action, string message)
     {
-        var errors = TestPolicies.Errors($"""
-            version: "1"
-            segments:
-              - name: s
-                match: {"{"} all: [] {"}"}
-                fields:
-                  patient.age: {action}
-            """);
+        var errors = FieldErrors("patient.age", action);
 
         ShouldBeAt(At(errors, "segments[0].fields['patient.age']"), 6, 20, message);
     }
@@ -349,12 +375,7 @@ public sealed class PolicyValidationTests
     [InlineData("{ all: [], any: [] }", "any", "conflicting selectors 'all' and 'any'")]
     public void Parse_ConflictingSelectors_PointsAtTheSecond(string match, string key, string message)
     {
-        var errors = TestPolicies.Errors($"""
-            version: "1"
-            segments:
-              - name: s
-                match: {match}
-            """);
+        var errors = MatchErrors(match);
 
         var d = At(errors, "segments[0].match." + key);
         d.Line.ShouldBe(4);
@@ -372,12 +393,7 @@ public sealed class PolicyValidationTests
     [InlineData("{ field: a, equals: [x] }", "must be a text value")]
     public void Parse_BadPredicate_IsAnError(string match, string message)
     {
-        var errors = TestPolicies.Errors($"""
-            version: "1"
-            segments:
-              - name: s
-                match: {match}
-            """);
+        var errors = MatchErrors(match);
 
         errors.ShouldContain(e => e.Line == 4 && e.Path.StartsWith("segments[0].match", StringComparison.Ordinal) && e.Message.Contains(message),
             string.Join("\n", errors));
@@ -389,12 +405,7 @@ public sealed class PolicyValidationTests
     [InlineData("{ field: n, equals: 1e3 }", "segments[0].match.equals", "write 1000")]
     public void Parse_NonCanonicalNumberOperand_IsAnError(string match, string path, string message)
     {
-        var errors = TestPolicies.Errors($"""
-            version: "1"
-            segments:
-              - name: s
-                match: {match}
-            """);
+        var errors = MatchErrors(match);
 
         At(errors, path).Message.ShouldContain(message);
     }
@@ -405,23 +416,6 @@ public sealed class PolicyValidationTests
     [InlineData("{ header: n, equals: 42.0 }")]
     public void Parse_QuotedOrNonNumberOrHeaderOperand_IsAccepted(string match) =>
         TestPolicies.Valid($"version: '1'\nsegments:\n  - name: s\n    match: {match}\n");
-
-    [Fact]
-    public void Parse_SegmentWithSameMatchAsEarlier_IsUnreachable()
-    {
-        var errors = TestPolicies.Errors("""
-            version: "1"
-            segments:
-              - name: first
-                match: { header: tenant, in: [a, b] }
-              - name: second
-                match:
-                  header: tenant
-                  in: [a, b]
-            """);
-
-        At(errors, "segments[1].match").Message.ShouldContain("has the same match rule");
-    }
 
     [Fact]
     public void Parse_BadSchemaAndTagNames_AreErrors()
@@ -565,13 +559,11 @@ public sealed class PolicyValidationTests
         errors.ShouldHaveSingleItem().Message.ShouldContain("nested deeper than 64 levels");
     }
 
-    [Fact]
-    public void Parse_EmptyText_IsAnError() =>
-        TestPolicies.Errors("")[0].Message.ShouldContain("the policy is empty");
-
-    [Fact]
-    public void Parse_RootNotAMapping_IsAnError() =>
-        TestPolicies.Errors("- a\n- b\n")[0].Message.ShouldContain("a policy must be a mapping");
+    [Theory]
+    [InlineData("", "the policy is empty")]
+    [InlineData("- a\n- b\n", "a policy must be a mapping")]
+    public void Parse_NotAPolicy_IsAnError(string yaml, string message) =>
+        TestPolicies.Errors(yaml)[0].Message.ShouldContain(message);
 
     [Fact]
     public void Parse_TwoDocuments_IsAnError()

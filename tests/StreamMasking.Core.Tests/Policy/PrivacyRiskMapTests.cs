@@ -1,5 +1,6 @@
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Reporting;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Policy;
 

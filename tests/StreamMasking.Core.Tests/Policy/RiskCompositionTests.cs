@@ -2,6 +2,7 @@ using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Core.Policy.Reporting;
 using StreamMasking.Privacy.Accounting;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Policy;
 
@@ -161,7 +162,7 @@ public sealed class RiskCompositionTests
     {
         // The example's first window costs 0.2 + 0.2 + 0.2 + 0.1 + 0.2 + 0.1 = 1.0 = perWindow; the ledger's sums round
         // up, so its last release does not fit there, as at run time. Later windows (0.8) fit.
-        var policy = PolicyLoader.LoadFile(TestPolicies.RepoPath("policies", "examples", "dp.yaml")).Policy!;
+        var policy = PolicyLoader.LoadFile(RepositoryRoot.Of("policies", "examples", "dp.yaml")).Policy!;
 
         var runway = LifetimeRunway.Compute(policy.Segments.Single(s => s.Name == "visits").Privacy);
 

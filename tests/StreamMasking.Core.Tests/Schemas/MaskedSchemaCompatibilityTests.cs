@@ -1,5 +1,6 @@
 using Avro;
 using StreamMasking.Core.Schemas;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Schemas;
 

@@ -4,6 +4,7 @@ using StreamMasking.Core.Masking;
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Records;
 using StreamMasking.Core.Schemas;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Schemas;
 
@@ -38,7 +39,7 @@ public sealed class MaskedSchemaGoldenTests
         var data = new TheoryData<string, string, string>();
         foreach (var policy in Policies)
         {
-            foreach (var segment in PolicyLoader.LoadFileOrThrow(TestPolicies.RepoPath(policy)).Segments)
+            foreach (var segment in PolicyLoader.LoadFileOrThrow(RepositoryRoot.Of(policy)).Segments)
             {
                 foreach (var sample in Samples)
                 {
@@ -55,7 +56,7 @@ public sealed class MaskedSchemaGoldenTests
     public void Derive_SampleSchemaAndPolicySegment_MatchesGoldenFile(string policyFile, string segmentName, string sample)
     {
         var derived = Derive(policyFile, segmentName, sample, out _);
-        var golden = TestPolicies.RepoPath("tests", "StreamMasking.Core.Tests", "Schemas", "MaskedGolden",
+        var golden = RepositoryRoot.Of("tests", "StreamMasking.Core.Tests", "Schemas", "MaskedGolden",
             Path.GetFileNameWithoutExtension(policyFile), segmentName + "." + sample + ".avsc");
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
@@ -149,11 +150,11 @@ public sealed class MaskedSchemaGoldenTests
         MaskedSchemaDeriver.NamespaceFor(segment).ShouldBe(expected);
 
     private static RecordSchema Sample(string name) =>
-        (RecordSchema)Schema.Parse(File.ReadAllText(TestPolicies.RepoPath("schemas", "samples", name + ".avsc")));
+        (RecordSchema)Schema.Parse(File.ReadAllText(RepositoryRoot.Of("schemas", "samples", name + ".avsc")));
 
     private static MaskedSchema Derive(string policyFile, string segmentName, string sample, out PrivacyPolicy policy)
     {
-        policy = PolicyLoader.LoadFileOrThrow(TestPolicies.RepoPath(policyFile));
+        policy = PolicyLoader.LoadFileOrThrow(RepositoryRoot.Of(policyFile));
         return MaskedSchemaDeriver.Derive(Sample(sample), policy.FindSegment(segmentName)!, policy.Version);
     }
 }

@@ -1,4 +1,5 @@
 using StreamMasking.Core.Segmentation;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Segmentation;
 

@@ -3,7 +3,7 @@ using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Windows;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Privacy.Mechanisms;
-using static StreamMasking.Core.Tests.Aggregation.WindowSpecs;
+using static StreamMasking.Testing.WindowSpecs;
 
 namespace StreamMasking.Core.Tests.Windows;
 

@@ -1,5 +1,6 @@
 using StreamMasking.Deploy.Tests.Helm;
 using StreamMasking.Deploy.Tests.Support;
+using StreamMasking.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace StreamMasking.Deploy.Tests.Compose;
@@ -9,7 +10,7 @@ public sealed class ComposeTests
     private static YamlMappingNode Compose()
     {
         var stream = new YamlStream();
-        stream.Load(new StringReader(File.ReadAllText(RepositoryPaths.Of("docker-compose.yml"))));
+        stream.Load(new StringReader(File.ReadAllText(RepositoryRoot.Of("docker-compose.yml"))));
         return (YamlMappingNode)stream.Documents[0].RootNode;
     }
 
@@ -46,7 +47,7 @@ public sealed class ComposeTests
         {
             foreach (var (source, _) in BindMounts(service))
             {
-                var path = RepositoryPaths.Of(source[2..].Split('/'));
+                var path = RepositoryRoot.Of(source[2..].Split('/'));
                 (File.Exists(path) || Directory.Exists(path)).ShouldBeTrue($"{service}: {source} does not exist");
             }
         }
@@ -57,14 +58,14 @@ public sealed class ComposeTests
     {
         BindMounts("prometheus").ShouldContain(("./helm/streammasking/files/rules", "/etc/prometheus/rules"));
         BindMounts("grafana").ShouldContain(("./helm/streammasking/files/dashboards", "/var/lib/grafana/dashboards/streammasking"));
-        var provider = File.ReadAllText(RepositoryPaths.Of("deploy", "grafana", "provisioning", "dashboards", "streammasking.yaml"));
+        var provider = File.ReadAllText(RepositoryRoot.Of("deploy", "grafana", "provisioning", "dashboards", "streammasking.yaml"));
         provider.ShouldContain("path: /var/lib/grafana/dashboards/streammasking");
-        var prometheus = File.ReadAllText(RepositoryPaths.Of("deploy", "prometheus", "prometheus.yml"));
+        var prometheus = File.ReadAllText(RepositoryRoot.Of("deploy", "prometheus", "prometheus.yml"));
         prometheus.ShouldContain("- rules/streammasking-rules.yaml");
         prometheus.ShouldContain("job_name: streammasking");
         prometheus.ShouldContain("- streammasking:9464");
         // Neither compose nor deploy/ holds a copy of the rules or the dashboard.
-        Directory.GetFiles(RepositoryPaths.Of("deploy"), "*", SearchOption.AllDirectories)
+        Directory.GetFiles(RepositoryRoot.Of("deploy"), "*", SearchOption.AllDirectories)
             .ShouldNotContain(f => f.EndsWith("streammasking-rules.yaml", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal));
     }
 
@@ -94,8 +95,8 @@ public sealed class ComposeTests
 
         port.ShouldBe("9464");
         Service("streammasking").Seq("ports").Select(p => ((YamlScalarNode)p).Value).ShouldContain($"{port}:{port}");
-        File.ReadAllText(RepositoryPaths.Of("deploy", "prometheus", "prometheus.yml")).ShouldContain($"streammasking:{port}");
-        var generator = File.ReadAllText(RepositoryPaths.Of("deploy", "demo", "generate-events.sh"));
+        File.ReadAllText(RepositoryRoot.Of("deploy", "prometheus", "prometheus.yml")).ShouldContain($"streammasking:{port}");
+        var generator = File.ReadAllText(RepositoryRoot.Of("deploy", "demo", "generate-events.sh"));
         foreach (var input in environment.Where(e => e.Key.StartsWith("STREAMMASKING__PIPELINE__INPUTTOPICS__", StringComparison.Ordinal)))
         {
             generator.ShouldContain($"--topic {input.Value}");
@@ -115,7 +116,7 @@ public sealed class ComposeTests
             {
                 target.ShouldStartWith("/etc/prometheus/");
                 var local = Path.Combine(etc, target["/etc/prometheus/".Length..]);
-                var from = RepositoryPaths.Of(source[2..].Split('/'));
+                var from = RepositoryRoot.Of(source[2..].Split('/'));
                 if (Directory.Exists(from))
                 {
                     Directory.CreateDirectory(local);
@@ -145,7 +146,7 @@ public sealed class ComposeTests
     public void Grafana_Datasource_IsTheDefaultPrometheusAtTheComposeService()
     {
         var stream = new YamlStream();
-        stream.Load(new StringReader(File.ReadAllText(RepositoryPaths.Of("deploy", "grafana", "provisioning", "datasources", "prometheus.yaml"))));
+        stream.Load(new StringReader(File.ReadAllText(RepositoryRoot.Of("deploy", "grafana", "provisioning", "datasources", "prometheus.yaml"))));
         var source = (YamlMappingNode)((YamlMappingNode)stream.Documents[0].RootNode).Seq("datasources").Single();
 
         source.Str("type").ShouldBe("prometheus");

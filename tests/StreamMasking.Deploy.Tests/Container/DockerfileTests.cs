@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using StreamMasking.Deploy.Tests.Support;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Deploy.Tests.Container;
 
@@ -8,7 +9,7 @@ public sealed partial class DockerfileTests
     /// <summary>The Dockerfile's instructions, continuation lines joined, comments dropped.</summary>
     private static List<(string Instruction, string Arguments)> Instructions()
     {
-        var text = File.ReadAllText(RepositoryPaths.Of("Dockerfile")).Replace("\\\n", " ", StringComparison.Ordinal);
+        var text = File.ReadAllText(RepositoryRoot.Of("Dockerfile")).Replace("\\\n", " ", StringComparison.Ordinal);
         return text.Split('\n')
             .Select(l => l.Trim())
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
@@ -62,7 +63,7 @@ public sealed partial class DockerfileTests
     [Fact]
     public void Dockerfile_CopySources_ExistAndAreNotExcludedFromTheContext()
     {
-        var ignored = File.ReadAllLines(RepositoryPaths.Of(".dockerignore"))
+        var ignored = File.ReadAllLines(RepositoryRoot.Of(".dockerignore"))
             .Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
 
         var copies = Instructions().Where(i => i.Instruction == "COPY" && !i.Arguments.StartsWith("--from", StringComparison.Ordinal)).ToList();
@@ -72,7 +73,7 @@ public sealed partial class DockerfileTests
             var parts = arguments.Split(' ');
             foreach (var source in parts[..^1])
             {
-                var path = RepositoryPaths.Of(source.TrimEnd('/').Split('/'));
+                var path = RepositoryRoot.Of(source.TrimEnd('/').Split('/'));
                 (File.Exists(path) || Directory.Exists(path)).ShouldBeTrue($"COPY source {source} does not exist");
                 ignored.ShouldNotContain(p => IsExcluded(source.TrimEnd('/'), p), $"COPY source {source} is excluded by .dockerignore");
             }
@@ -86,10 +87,10 @@ public sealed partial class DockerfileTests
     [Fact]
     public void Dockerfile_HealthcheckSubcommand_IsRegisteredInTheCli()
     {
-        var cli = File.ReadAllText(RepositoryPaths.Of("src", "StreamMasking.Host", "Commands", "CliFactory.cs"));
+        var cli = File.ReadAllText(RepositoryRoot.Of("src", "StreamMasking.Host", "Commands", "CliFactory.cs"));
 
         cli.ShouldContain("HealthcheckCommand.Create()");
-        File.ReadAllText(RepositoryPaths.Of("src", "StreamMasking.Host", "Commands", "HealthcheckCommand.cs")).ShouldContain("new Command(\"healthcheck\"");
+        File.ReadAllText(RepositoryRoot.Of("src", "StreamMasking.Host", "Commands", "HealthcheckCommand.cs")).ShouldContain("new Command(\"healthcheck\"");
     }
 
     private static Dictionary<string, string> Env(IEnumerable<(string Instruction, string Arguments)> stage) =>

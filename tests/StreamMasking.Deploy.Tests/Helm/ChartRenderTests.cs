@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using StreamMasking.Deploy.Tests.Support;
+using StreamMasking.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace StreamMasking.Deploy.Tests.Helm;
@@ -387,7 +388,7 @@ public sealed class ChartRenderTests
         var yamllint = ExternalTool.Require("yamllint", "yamllint");
         var chart = RenderedChart.Render(values);
 
-        var result = ExternalTool.Run(yamllint, ["-c", RepositoryPaths.Of(".yamllint"), "-f", "parsable", "-"], standardInput: chart.Manifests);
+        var result = ExternalTool.Run(yamllint, ["-c", RepositoryRoot.Of(".yamllint"), "-f", "parsable", "-"], standardInput: chart.Manifests);
 
         result.ExitCode.ShouldBe(0, result.ToString());
     }
@@ -397,7 +398,7 @@ public sealed class ChartRenderTests
     {
         var yamllint = ExternalTool.Require("yamllint", "yamllint");
 
-        var result = ExternalTool.Run(yamllint, ["-c", RepositoryPaths.Of(".yamllint"), "-f", "parsable", "--strict",
+        var result = ExternalTool.Run(yamllint, ["-c", RepositoryRoot.Of(".yamllint"), "-f", "parsable", "--strict",
             "helm/streammasking/Chart.yaml", "helm/streammasking/values.yaml", "helm/streammasking/ci", "helm/streammasking/files/rules",
             "docker-compose.yml", "deploy"]);
 

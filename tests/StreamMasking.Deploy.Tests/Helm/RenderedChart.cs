@@ -1,4 +1,5 @@
 using StreamMasking.Deploy.Tests.Support;
+using StreamMasking.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace StreamMasking.Deploy.Tests.Helm;
@@ -19,13 +20,13 @@ internal sealed class RenderedChart
 
     internal IReadOnlyList<YamlMappingNode> Documents { get; }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<ToolResult>> Cache = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<ProcessResult>> Cache = new(StringComparer.Ordinal);
 
     /// <summary>Renders once per values-file list (the files do not change during a run) and parses the result.</summary>
     internal static RenderedChart Render(params string[] valuesFiles)
     {
         var key = string.Join(",", valuesFiles);
-        var result = Cache.GetOrAdd(key, _ => new Lazy<ToolResult>(() => ChartRenderer.Render(valuesFiles))).Value;
+        var result = Cache.GetOrAdd(key, _ => new Lazy<ProcessResult>(() => ChartRenderer.Render(valuesFiles))).Value;
         result.ExitCode.ShouldBe(0, result.ToString());
         return new RenderedChart(key, result.Output);
     }

@@ -1,4 +1,5 @@
 using StreamMasking.Deploy.Tests.Support;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Deploy.Tests.Helm;
 
@@ -94,7 +95,7 @@ public sealed class ValuesSchemaTests
         open.ShouldBeEmpty();
     }
 
-    private static ToolResult Validate(string[] valuesFiles)
+    private static ProcessResult Validate(string[] valuesFiles)
     {
         // Debian's interpreter, where python3-jsonschema installs the module (a PATH python may be another one).
         var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : ExternalTool.Require("python3", "python3");

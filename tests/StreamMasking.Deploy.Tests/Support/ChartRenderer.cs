@@ -1,3 +1,4 @@
+using StreamMasking.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace StreamMasking.Deploy.Tests.Support;
@@ -14,12 +15,12 @@ internal static class ChartRenderer
     internal const string Namespace = "data";
 
     /// <summary>Renders with the given values files (relative to the chart); the manifests, or the error.</summary>
-    internal static ToolResult Render(params string[] valuesFiles) => Run(valuesFiles, []);
+    internal static ProcessResult Render(params string[] valuesFiles) => Run(valuesFiles, []);
 
     /// <summary>The values after merging values.yaml and the files, as JSON (what Helm validates against the schema).</summary>
-    internal static ToolResult MergedValues(params string[] valuesFiles) => Run(valuesFiles, ["-values-json"]);
+    internal static ProcessResult MergedValues(params string[] valuesFiles) => Run(valuesFiles, ["-values-json"]);
 
-    internal static ToolResult Notes(params string[] valuesFiles) => Run(valuesFiles, ["-notes"]);
+    internal static ProcessResult Notes(params string[] valuesFiles) => Run(valuesFiles, ["-notes"]);
 
     /// <summary>The rendered documents, each parsed.</summary>
     internal static IReadOnlyList<YamlMappingNode> Documents(string manifests)
@@ -29,7 +30,7 @@ internal static class ChartRenderer
         return stream.Documents.Select(d => d.RootNode).OfType<YamlMappingNode>().ToList();
     }
 
-    private static ToolResult Run(string[] valuesFiles, string[] extra)
+    private static ProcessResult Run(string[] valuesFiles, string[] extra)
     {
         var args = new List<string> { "-chart", RepositoryPaths.Chart, "-name", ReleaseName, "-namespace", Namespace };
         foreach (var f in valuesFiles)
@@ -55,7 +56,7 @@ internal static class ChartRenderer
         }
 
         // One binary per renderer source: a rerun reuses it, a changed renderer gets a new one.
-        var source = RepositoryPaths.Of("tests", "helm-render", "main.go");
+        var source = RepositoryRoot.Of("tests", "helm-render", "main.go");
         var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(source)))[..16];
         var binary = Path.Combine(Path.GetTempPath(), $"streammasking-helm-render-{hash}");
         if (File.Exists(binary))
@@ -64,7 +65,7 @@ internal static class ChartRenderer
         }
 
         var output = $"{binary}.{Environment.ProcessId}";
-        var result = ExternalTool.Run(go, ["build", "-o", output, "."], RepositoryPaths.Of("tests", "helm-render"),
+        var result = ExternalTool.Run(go, ["build", "-o", output, "."], RepositoryRoot.Of("tests", "helm-render"),
             environment: new Dictionary<string, string>
             {
                 ["GO111MODULE"] = "off",

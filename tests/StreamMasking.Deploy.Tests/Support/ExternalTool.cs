@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Deploy.Tests.Support;
 
@@ -49,52 +49,12 @@ internal static class ExternalTool
         .Select(dir => Path.Combine(dir, name))
         .FirstOrDefault(File.Exists);
 
-    /// <summary>Runs the tool to completion (bounded by <paramref name="timeout"/>) and returns its exit code and output.</summary>
-    internal static ToolResult Run(
+    /// <summary>
+    /// Runs the tool to completion from the repository root (unless told) and returns its exit code and output. The
+    /// default bound, 3 minutes, is generous: the machine may be busy; the tools themselves take well under a second.
+    /// </summary>
+    internal static ProcessResult Run(
         string path, IEnumerable<string> arguments, string? workingDirectory = null, string? standardInput = null,
-        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
-    {
-        var info = new ProcessStartInfo(path)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = standardInput is not null,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? RepositoryPaths.Root,
-        };
-        foreach (var a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (standardInput is not null)
-        {
-            process.StandardInput.Write(standardInput);
-            process.StandardInput.Close();
-        }
-
-        // Generous bound: the machine may be busy; the tools themselves take well under a second.
-        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Path.GetFileName(path)} {string.Join(' ', arguments)} did not finish");
-        }
-
-        process.WaitForExit();
-        return new ToolResult(process.ExitCode, stdout.Result, stderr.Result);
-    }
-}
-
-/// <summary>Exit code and output of a tool run.</summary>
-internal sealed record ToolResult(int ExitCode, string Output, string Error)
-{
-    public override string ToString() => $"exit {ExitCode}\n{Output}\n{Error}";
+        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null) =>
+        ProcessRunner.Run(path, arguments, timeout ?? TimeSpan.FromMinutes(3), standardInput, workingDirectory ?? RepositoryRoot.Directory, environment);
 }

@@ -1,11 +1,11 @@
+using StreamMasking.Testing;
+
 namespace StreamMasking.Deploy.Tests.Support;
 
-/// <summary>Paths of the deployment files, from the repository root (the directory holding StreamMasking.sln).</summary>
+/// <summary>Paths of the deployment files below the repository root.</summary>
 internal static class RepositoryPaths
 {
-    internal static string Root { get; } = FindRoot();
-
-    internal static string Chart => Path.Combine(Root, "helm", "streammasking");
+    internal static string Chart => RepositoryRoot.Of("helm", "streammasking");
 
     internal static string RulesFile => Path.Combine(Chart, "files", "rules", "streammasking-rules.yaml");
 
@@ -13,20 +13,5 @@ internal static class RepositoryPaths
 
     internal static string DashboardFile => Path.Combine(Chart, "files", "dashboards", "streammasking.json");
 
-    internal static string OperationsDoc => Path.Combine(Root, "docs", "operations.md");
-
-    internal static string Of(params string[] parts) => Path.Combine([Root, .. parts]);
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "StreamMasking.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("StreamMasking.sln not found above " + AppContext.BaseDirectory);
-    }
+    internal static string OperationsDoc => RepositoryRoot.Of("docs", "operations.md");
 }

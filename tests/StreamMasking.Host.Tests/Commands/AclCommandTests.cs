@@ -1,10 +1,11 @@
-using System.CommandLine;
 using System.Text.RegularExpressions;
 using StreamMasking.Core.Policy;
 using StreamMasking.Host.Commands;
 using StreamMasking.Host.Tests.Support;
 using StreamMasking.Runtime.Configuration;
+using StreamMasking.Testing;
 using YamlDotNet.RepresentationModel;
+using static StreamMasking.Host.Tests.Support.CliRunner;
 
 namespace StreamMasking.Host.Tests.Commands;
 
@@ -288,14 +289,6 @@ public sealed partial class AclCommandTests : IDisposable
         var path = Path.Combine(_directory, $"principals-{Guid.NewGuid():N}.yaml");
         File.WriteAllText(path, yaml);
         return path;
-    }
-
-    private static (int ExitCode, string Output, string Error) Invoke(string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = CliFactory.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
     }
 
     [GeneratedRegex("--allow-principal (?<principal>\\S+)")]

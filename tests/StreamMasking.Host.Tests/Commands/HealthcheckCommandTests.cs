@@ -1,8 +1,8 @@
-using System.CommandLine;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
 using StreamMasking.Host.Commands;
+using static StreamMasking.Host.Tests.Support.CliRunner;
 
 namespace StreamMasking.Host.Tests.Commands;
 
@@ -18,7 +18,7 @@ public sealed class HealthcheckCommandTests
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var server = AnswerOnceAsync(listener, status);
 
-        var (exit, error) = await InvokeAsync("healthcheck", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var (exit, _, error) = await InvokeAsync("healthcheck", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         exit.ShouldBe(expectedExit, error);
         (await server).ShouldStartWith("GET /healthz HTTP/1.1");
@@ -36,7 +36,7 @@ public sealed class HealthcheckCommandTests
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
 
-        var (exit, error) = await InvokeAsync("healthcheck", "--url", $"http://127.0.0.1:{port}/healthz");
+        var (exit, _, error) = await InvokeAsync("healthcheck", "--url", $"http://127.0.0.1:{port}/healthz");
 
         exit.ShouldBe(1);
         error.ShouldContain("did not answer");
@@ -61,12 +61,5 @@ public sealed class HealthcheckCommandTests
         var response = $"HTTP/1.1 {status} X\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(response));
         return request;
-    }
-
-    private static async Task<(int ExitCode, string Error)> InvokeAsync(params string[] args)
-    {
-        var error = new StringWriter();
-        var exit = await CliFactory.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = new StringWriter(), Error = error });
-        return (exit, error.ToString());
     }
 }

@@ -1,5 +1,5 @@
-using System.CommandLine;
-using StreamMasking.Host.Commands;
+using StreamMasking.Testing;
+using static StreamMasking.Host.Tests.Support.CliRunner;
 
 namespace StreamMasking.Host.Tests.Commands;
 
@@ -7,18 +7,10 @@ public sealed class PolicyCommandTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("sm-policy-").FullName;
 
-    private static (int ExitCode, string Output, string Error) Invoke(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = CliFactory.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public void Validate_ShippedDemoPolicy_ExitZero()
     {
-        var (exit, output, error) = Invoke("policy", "validate", Path.Combine(AppContext.BaseDirectory, "policies", "demo.yaml"));
+        var (exit, output, error) = Invoke("policy", "validate", TestPolicies.DemoPolicyPath);
 
         exit.ShouldBe(0, error);
         output.ShouldContain("valid");
@@ -57,7 +49,7 @@ public sealed class PolicyCommandTests : IDisposable
     [Fact]
     public void Explain_DemoPolicy_NamesEverySegment()
     {
-        var (exit, output, error) = Invoke("policy", "explain", Path.Combine(AppContext.BaseDirectory, "policies", "demo.yaml"));
+        var (exit, output, error) = Invoke("policy", "explain", TestPolicies.DemoPolicyPath);
 
         exit.ShouldBe(0, error);
         foreach (var segment in new[] { "clinic-a.eu.visits", "clinic-b.us.visits", "payments" })

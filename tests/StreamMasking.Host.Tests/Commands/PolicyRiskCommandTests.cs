@@ -1,5 +1,5 @@
-using System.CommandLine;
-using StreamMasking.Host.Commands;
+using StreamMasking.Testing;
+using static StreamMasking.Host.Tests.Support.CliRunner;
 
 namespace StreamMasking.Host.Tests.Commands;
 
@@ -8,15 +8,7 @@ public sealed class PolicyRiskCommandTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("sm-policy-risk-").FullName;
 
-    private static string Demo => Path.Combine(AppContext.BaseDirectory, "policies", "demo.yaml");
-
-    private static (int ExitCode, string Output, string Error) Invoke(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = CliFactory.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static string Demo => TestPolicies.DemoPolicyPath;
 
     [Fact]
     public void Explain_DemoPolicy_ComposesPatientIdAcrossItsSegments()

@@ -1,5 +1,5 @@
-using System.CommandLine;
-using StreamMasking.Host.Commands;
+using StreamMasking.Testing;
+using static StreamMasking.Host.Tests.Support.CliRunner;
 
 namespace StreamMasking.Host.Tests.Commands;
 
@@ -33,7 +33,7 @@ public sealed class PolicyValidateSchemaTests : IDisposable
     [Fact]
     public void Validate_ShippedDemoPolicyWithBothSamples_ExitZero()
     {
-        var demo = Path.Combine(AppContext.BaseDirectory, "policies", "demo.yaml");
+        var demo = TestPolicies.DemoPolicyPath;
 
         var (exit, output, error) = Invoke("policy", "validate", demo, "--schema", Sample("payment.avsc"), "--schema", Sample("patient-visit.avsc"), "--previous", demo);
 
@@ -263,14 +263,6 @@ public sealed class PolicyValidateSchemaTests : IDisposable
               patient.id: tokenize
               visit.cost: keep
         """;
-
-    private static (int ExitCode, string Output, string Error) Invoke(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = CliFactory.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
 
     private static string[] Lines(string text) => text.Split(Environment.NewLine);
 

@@ -5,6 +5,7 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using StreamMasking.Host.Demo;
 using StreamMasking.Host.Tests.Support;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Host.Tests.Commands;
 

@@ -2,6 +2,7 @@ using StreamMasking.Core.Policy;
 using StreamMasking.Host.Tests.Support;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Privacy.Mechanisms;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Host.Tests.Demo;
 

@@ -24,7 +24,7 @@ public sealed class PrometheusEndToEndTests(KafkaCluster kafka)
     [SkippableFact]
     public async Task DashboardAndRules_AgainstARealPrometheus_EveryExpressionEvaluatesAsExpected()
     {
-        var root = PromQlSources.RepositoryRoot();
+        var root = RepositoryRoot.Directory;
         var dashboardFile = Path.Combine(root, PromQlSources.DashboardPath);
         var rulesFile = Path.Combine(root, PromQlSources.RulesPath);
         File.Exists(dashboardFile).ShouldBeTrue($"{PromQlSources.DashboardPath} is missing");

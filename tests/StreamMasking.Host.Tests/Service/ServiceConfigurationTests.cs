@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using StreamMasking.Host.Commands;
 using StreamMasking.Host.Service;
 using StreamMasking.Runtime.Configuration;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Host.Tests.Service;
 
@@ -132,6 +133,6 @@ public sealed class ServiceConfigurationTests : IDisposable
     {
         Kafka = { BootstrapServers = "127.0.0.1:9092" },
         Pipeline = { InputTopics = ["visits"] },
-        Policy = { File = Path.Combine(AppContext.BaseDirectory, "policies", "demo.yaml") },
+        Policy = { File = TestPolicies.DemoPolicyPath },
     };
 }

@@ -15,19 +15,6 @@ internal static partial class PromQlSources
     internal const string DashboardPath = "helm/streammasking/files/dashboards/streammasking.json";
     internal const string RulesPath = "helm/streammasking/files/rules/streammasking-rules.yaml";
 
-    internal static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "StreamMasking.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root (StreamMasking.sln) not found above " + AppContext.BaseDirectory);
-    }
-
     internal static IReadOnlyList<PromQlExpression> Dashboard(string path)
     {
         using var document = JsonDocument.Parse(File.ReadAllText(path));

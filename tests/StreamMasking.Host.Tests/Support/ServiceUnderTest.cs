@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Host.Tests.Support;
 

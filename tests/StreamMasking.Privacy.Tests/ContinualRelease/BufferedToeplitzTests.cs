@@ -36,28 +36,10 @@ public class BufferedToeplitzTests
         var n = 1 << log2;
         var random = new SeededRandomSource(seed);
         var baseStream = Enumerable.Range(0, n).Select(_ => (long)(random.NextUInt64() % (1UL << 50)) - (1L << 49)).ToArray();
-        var baseRelease = BufferedToeplitzCounter.EncodeAll(spec, baseStream);
         var changes = log2 <= 4
             ? new[] { -counter.SensitivitySteps, counter.SensitivitySteps, counter.SensitivitySteps / 3, 1 }
             : [-counter.SensitivitySteps, counter.SensitivitySteps];
-        var worst = 0.0;
-        foreach (var change in changes)
-        {
-            for (var i = 0; i < n; i++)
-            {
-                var neighbour = baseStream.ToArray();
-                neighbour[i] += change;
-                var release = BufferedToeplitzCounter.EncodeAll(spec, neighbour);
-                var squared = 0.0;
-                for (var t = 0; t < n; t++)
-                {
-                    var d = (double)(release[t] - baseRelease[t]);
-                    squared += d * d;
-                }
-
-                worst = Math.Max(worst, Math.Sqrt(squared));
-            }
-        }
+        var worst = CounterTestKit.WorstNeighbourDistance(baseStream, changes, stream => BufferedToeplitzCounter.EncodeAll(spec, stream));
 
         worst.ShouldBeLessThanOrEqualTo(counter.L2SensitivitySteps);
         worst.ShouldBeGreaterThan(0.999 * counter.SensitivitySteps * BufferedToeplitzFactorization.For(log2).ColumnNorm * (1 - 1e-6));

@@ -76,4 +76,33 @@ internal static class CounterTestKit
 
         return result;
     }
+
+    /// <summary>
+    /// The largest L2 distance between <paramref name="encode"/> of <paramref name="baseStream"/> and of any neighbour
+    /// that adds one of <paramref name="changes"/> at one position.
+    /// </summary>
+    public static double WorstNeighbourDistance(long[] baseStream, IEnumerable<long> changes, Func<long[], long[]> encode)
+    {
+        var baseRelease = encode(baseStream);
+        var worst = 0.0;
+        foreach (var change in changes)
+        {
+            for (var i = 0; i < baseStream.Length; i++)
+            {
+                var neighbour = baseStream.ToArray();
+                neighbour[i] += change;
+                var release = encode(neighbour);
+                var squared = 0.0;
+                for (var t = 0; t < baseStream.Length; t++)
+                {
+                    var d = (double)(release[t] - baseRelease[t]);
+                    squared += d * d;
+                }
+
+                worst = Math.Max(worst, Math.Sqrt(squared));
+            }
+        }
+
+        return worst;
+    }
 }

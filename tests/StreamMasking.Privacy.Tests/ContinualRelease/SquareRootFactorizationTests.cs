@@ -76,25 +76,10 @@ public class SquareRootFactorizationTests
         var n = 1 << log2;
         var random = new SeededRandomSource(seed);
         var baseStream = Enumerable.Range(0, n).Select(_ => (long)(random.NextUInt64() % (1UL << 40)) - (1L << 39)).ToArray();
-        var baseRelease = SquareRootFactorizationCounter.EncodeAll(log2, baseStream);
-        var worst = 0.0;
-        foreach (var change in log2 <= 4 ? new[] { -counter.SensitivitySteps, counter.SensitivitySteps, counter.SensitivitySteps / 3 } : [-counter.SensitivitySteps, counter.SensitivitySteps])
-        {
-            for (var i = 0; i < n; i++)
-            {
-                var neighbour = baseStream.ToArray();
-                neighbour[i] += change;
-                var release = SquareRootFactorizationCounter.EncodeAll(log2, neighbour);
-                var squared = 0.0;
-                for (var t = 0; t < n; t++)
-                {
-                    var d = (double)(release[t] - baseRelease[t]);
-                    squared += d * d;
-                }
-
-                worst = Math.Max(worst, Math.Sqrt(squared));
-            }
-        }
+        var changes = log2 <= 4
+            ? new[] { -counter.SensitivitySteps, counter.SensitivitySteps, counter.SensitivitySteps / 3 }
+            : [-counter.SensitivitySteps, counter.SensitivitySteps];
+        var worst = CounterTestKit.WorstNeighbourDistance(baseStream, changes, stream => SquareRootFactorizationCounter.EncodeAll(log2, stream));
 
         worst.ShouldBeLessThanOrEqualTo(counter.L2SensitivitySteps);
         worst.ShouldBeGreaterThan(0.999 * counter.SensitivitySteps * SquareRootFactorization.For(log2).ColumnNorm);

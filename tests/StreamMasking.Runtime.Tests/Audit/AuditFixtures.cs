@@ -10,6 +10,7 @@ using StreamMasking.Privacy.Mechanisms;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Pipeline;
 using StreamMasking.Runtime.Tests.Support;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Runtime.Tests.Audit;
 
@@ -19,62 +20,27 @@ namespace StreamMasking.Runtime.Tests.Audit;
 /// </summary>
 internal static class AuditFixtures
 {
-    internal const string Segment = "clinic-a.eu.visits";
+    internal const string Segment = WindowSpecs.SegmentName;
     internal const string Topic = "streammasking.audit";
     internal const string Instance = "node-1";
 
-    internal static readonly byte[] NoiseKey = [.. Enumerable.Range(100, 32).Select(i => (byte)i)];
+    internal static readonly byte[] NoiseKey = WindowSpecs.NoiseKey;
 
     internal static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, 123, TimeSpan.Zero);
 
-    private static readonly WindowSpec Minute = new(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(5));
-
     internal static AuditEventFactory Factory() => new(Topic, Instance, new FakeTimeProvider(Now));
 
-    internal static AggregateSpec Count(string name = "visits", double epsilon = 0.5, bool continual = false) => new()
-    {
-        Name = name,
-        Kind = AggregateKind.Count,
-        Noise = NoiseParameters.Laplace(epsilon),
-        Continual = continual ? PrivacyCost.Pure(new Epsilon(epsilon)) : null,
-    };
+    internal static AggregateSpec Count(string name = "visits", double epsilon = 0.5, bool continual = false) =>
+        WindowSpecs.Count(name, epsilon, continual: continual);
 
     /// <summary>Count (continual), sum, mean, histogram and top-k under basic composition.</summary>
     internal static SegmentAggregationSpec AllKinds(string policyVersion = "v1") => Spec(
         [
             Count(continual: true),
-            new AggregateSpec
-            {
-                Name = "cost",
-                Kind = AggregateKind.Sum,
-                Field = "visit.cost",
-                Clamp = new ClampBounds(0, 100),
-                Noise = NoiseParameters.Laplace(0.5),
-            },
-            new AggregateSpec
-            {
-                Name = "avg-age",
-                Kind = AggregateKind.Mean,
-                Field = "patient.age",
-                Clamp = new ClampBounds(0, 120),
-                Noise = NoiseParameters.Gaussian(0.5, 1e-6),
-            },
-            new AggregateSpec
-            {
-                Name = "departments",
-                Kind = AggregateKind.Histogram,
-                Field = "visit.department",
-                Domain = ["cardio", "neuro", "ortho"],
-                Noise = NoiseParameters.Laplace(0.5),
-            },
-            new AggregateSpec
-            {
-                Name = "top-diagnosis",
-                Kind = AggregateKind.TopK,
-                Field = "visit.diagnosis",
-                Domain = ["J45", "I10", "E11"],
-                Noise = NoiseParameters.Laplace(0.5),
-            },
+            WindowSpecs.CostSum(),
+            WindowSpecs.AgeMean(),
+            WindowSpecs.DepartmentHistogram(),
+            WindowSpecs.DiagnosisTopK(["J45", "I10", "E11"]),
         ],
         policyVersion: policyVersion);
 
@@ -83,30 +49,15 @@ internal static class AuditFixtures
         [new AggregateSpec { Name = "visits", Kind = AggregateKind.Count, Noise = NoiseParameters.Gaussian(1, 1e-6) }],
         new BudgetSpec { Accountant = AccountantKind.Zcdp, WindowCap = PrivacyCost.Zcdp(new Rho(1)), LifetimeCap = PrivacyCost.Zcdp(new Rho(10)) });
 
-    internal static SegmentAggregationSpec Spec(IReadOnlyList<AggregateSpec> aggregates, BudgetSpec? budget = null, string policyVersion = "v1") => new()
-    {
-        Segment = Segment,
-        PolicyVersion = policyVersion,
-        Window = Minute,
-        Aggregates = aggregates,
-        Budget = budget ?? new BudgetSpec
-        {
-            WindowCap = PrivacyCost.Approximate(new Epsilon(10), new Delta(1e-3)),
-            LifetimeCap = PrivacyCost.Approximate(new Epsilon(1000), new Delta(0.1)),
-        },
-    };
+    internal static SegmentAggregationSpec Spec(IReadOnlyList<AggregateSpec> aggregates, BudgetSpec? budget = null, string policyVersion = "v1") =>
+        WindowSpecs.Segment(aggregates, budget, policyVersion: policyVersion);
 
     /// <summary>Seals windows 0 .. <paramref name="windows"/> − 1 with two records in window 0 (the rest empty).</summary>
     internal static IReadOnlyList<SealedWindow> Seal(SegmentAggregationSpec spec, int windows = 1)
     {
         var engine = new SegmentWindowEngine(spec, new FakeTimeProvider(Now));
         var sealedWindows = new List<SealedWindow>();
-        AggregateInput[] inputs = [.. spec.Aggregates.Select(a => a.Kind switch
-        {
-            AggregateKind.Count => AggregateInput.Present,
-            AggregateKind.Sum or AggregateKind.Mean => AggregateInput.FromNumber(42),
-            _ => AggregateInput.FromCategory(1),
-        })];
+        var inputs = WindowSpecs.Inputs(spec, number: 42, category: 1);
         engine.Observe(1_000, null, inputs, sealedWindows);
         engine.Observe(2_000, null, inputs, sealedWindows);
         // Window i closes once stream time reaches its end plus the 10 s grace.

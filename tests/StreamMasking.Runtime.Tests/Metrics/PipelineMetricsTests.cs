@@ -7,6 +7,7 @@ using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Metrics;
 using StreamMasking.Runtime.State;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Runtime.Tests.Metrics;
 
@@ -70,7 +71,7 @@ public sealed partial class PipelineMetricsTests
         IPipelineObserver observer = metrics;
         metrics.Readiness().Ok.ShouldBeFalse();
         metrics.RegisterStages(["route", "mask"]);
-        metrics.PolicyLoaded(Support.TestPolicies.ThreeSegments("metrics"), "0123456789abcdef");
+        metrics.PolicyLoaded(TestPolicies.ThreeSegments("metrics"), "0123456789abcdef");
         observer.OnRebalanced("route", RebalanceKind.Assigned, 2);
 
         metrics.Readiness().Reasons.ShouldBe(["stage mask: no partitions assigned yet"]);

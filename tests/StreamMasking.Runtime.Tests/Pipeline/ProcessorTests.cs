@@ -9,6 +9,7 @@ using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Pipeline;
 using StreamMasking.Runtime.Tests.Support;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Runtime.Tests.Pipeline;
 

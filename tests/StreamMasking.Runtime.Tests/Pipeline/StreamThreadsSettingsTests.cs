@@ -3,6 +3,7 @@ using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.Kafka;
 using StreamMasking.Runtime.Pipeline;
 using StreamMasking.Runtime.Tests.Support;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Runtime.Tests.Pipeline;
 

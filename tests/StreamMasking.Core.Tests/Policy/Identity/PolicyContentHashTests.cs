@@ -1,6 +1,7 @@
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Core.Policy.Identity;
+using StreamMasking.Testing;
 
 namespace StreamMasking.Core.Tests.Policy.Identity;
 

@@ -130,8 +130,8 @@ public sealed class IndependentAvroDecoderTests(KafkaCluster cluster) : IDisposa
         }
 
         var run = Run(["-c", Script, cluster.BootstrapServers, topic, _registry.Url, PipelineFixture.PerSegment.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        run.ExitCode.ShouldBe(0, run.Stderr);
-        var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        run.ExitCode.ShouldBe(0, run.Error);
+        var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
 
         // Exactly the committed records, once each, though aborted ones are on the topic too.
         lines.Count.ShouldBe(PipelineFixture.PerSegment);
@@ -202,8 +202,8 @@ public sealed class IndependentAvroDecoderTests(KafkaCluster cluster) : IDisposa
             var ours = cluster.DrainCommitted(topic, timeout: TimeSpan.FromSeconds(30)).ToDictionary(r => (r.Partition.Value, r.Offset.Value));
             ours.Count.ShouldBeGreaterThan(0, topic);
             var run = Run(["-c", Script, cluster.BootstrapServers, topic, _registry.Url, ours.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            run.ExitCode.ShouldBe(0, run.Stderr);
-            var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+            run.ExitCode.ShouldBe(0, run.Error);
+            var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
 
             lines.Count.ShouldBe(ours.Count, topic);
             foreach (var line in lines)
@@ -231,28 +231,5 @@ public sealed class IndependentAvroDecoderTests(KafkaCluster cluster) : IDisposa
         types.ShouldContain("io.streammasking.deadletter.summary");
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) Run(IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo(Python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(240)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("python3 did not finish in time.");
-        }
-
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static ProcessResult Run(IEnumerable<string> args) => ProcessRunner.Run(Python, args, TimeSpan.FromSeconds(240));
 }
