@@ -5,6 +5,7 @@ using NJsonSchema;
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Runtime.Audit;
+using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Pipeline;
 using static StreamMasking.Runtime.Tests.Audit.AuditFixtures;
 

@@ -29,7 +29,7 @@ internal static class AuditFixtures
 
     private static readonly WindowSpec Minute = new(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(5));
 
-    internal static AuditEventFactory Factory() => new(Topic, Instance, new FakeTimeProvider(Now));
+    internal static AuditEventWriter Factory() => new(Topic, Instance, new FakeTimeProvider(Now));
 
     internal static AggregateSpec Count(string name = "visits", double epsilon = 0.5, bool continual = false) => new()
     {
@@ -224,7 +224,7 @@ internal static class AuditFixtures
     internal static CloudEvent Decode(OutputRecord record) =>
         new JsonEventFormatter().DecodeStructuredModeMessage(
             record.Message.Value,
-            new ContentType(Records.Header(record.Message, AuditEventFactory.ContentTypeHeader)),
+            new ContentType(Records.Header(record.Message, AuditEventWriter.ContentTypeHeader)),
             extensionAttributes: null);
 
     internal sealed record Released(SealedWindow Window, BudgetLedger Ledger, IReadOnlyList<ReleaseOutcome> Outcomes);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Core.DeadLetters;
 using StreamMasking.Core.Schemas;
 using StreamMasking.Runtime.Audit;
+using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Pipeline;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Runtime.Audit;
+using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Pipeline;
 using StreamMasking.Runtime.Tests.Support;
@@ -13,7 +14,7 @@ using static StreamMasking.Runtime.Tests.Audit.AuditFixtures;
 
 namespace StreamMasking.Runtime.Tests.Audit;
 
-public sealed class AuditEventFactoryTests
+public sealed class AuditEventWriterTests
 {
     private static readonly string[] ForbiddenReleaseFields = ["value", "ci", "interval", "bins", "selected", "noise", "lower", "upper"];
 
@@ -29,7 +30,7 @@ public sealed class AuditEventFactoryTests
         cloudEvent.SpecVersion.ShouldBe(CloudEventsSpecVersion.V1_0);
         cloudEvent.Type.ShouldBe(AuditEventTypes.Release);
         cloudEvent.Source.ShouldBe(new Uri("urn:streammasking:instance:node-1"));
-        cloudEvent.Id.ShouldBe(AuditEventFactory.DeterministicId(AuditEventTypes.Release, Segment, "v1", outcome.Key.ToString()));
+        cloudEvent.Id.ShouldBe(AuditEventWriter.DeterministicId(AuditEventTypes.Release, Segment, "v1", outcome.Key.ToString()));
         cloudEvent.Time.ShouldBe(Now);
         cloudEvent.Time!.Value.Offset.ShouldBe(TimeSpan.Zero);
         cloudEvent.Subject.ShouldBe(Segment);
@@ -115,7 +116,7 @@ public sealed class AuditEventFactoryTests
         // The transaction aborted: the ledger and counter are reloaded (here: fresh) and the window released again.
         var retry = WindowReleaser.Release(window, spec, NoiseKey, spec.Budget.CreateLedger(), new ContinualTotals(spec, NoiseKey));
         var factory = Factory();
-        var otherFactory = new AuditEventFactory(Topic, "node-2", new FakeTimeProvider(Now.AddMinutes(5)));
+        var otherFactory = new AuditEventWriter(Topic, "node-2", new FakeTimeProvider(Now.AddMinutes(5)));
 
         for (var i = 0; i < first.Count; i++)
         {
@@ -139,10 +140,10 @@ public sealed class AuditEventFactoryTests
         releaseIds.Distinct().Count().ShouldBe(released.Outcomes.Count);
         releaseIds.Intersect(debitIds).ShouldBeEmpty();
         var key = released.Outcomes[0].Key.ToString();
-        AuditEventFactory.DeterministicId(AuditEventTypes.Release, Segment, "v1", key)
-            .ShouldNotBe(AuditEventFactory.DeterministicId(AuditEventTypes.Release, Segment, "v2", key));
-        AuditEventFactory.DeterministicId(AuditEventTypes.Release, Segment, "v1", key)
-            .ShouldNotBe(AuditEventFactory.DeterministicId(AuditEventTypes.Release, "other", "v1", key));
+        AuditEventWriter.DeterministicId(AuditEventTypes.Release, Segment, "v1", key)
+            .ShouldNotBe(AuditEventWriter.DeterministicId(AuditEventTypes.Release, Segment, "v2", key));
+        AuditEventWriter.DeterministicId(AuditEventTypes.Release, Segment, "v1", key)
+            .ShouldNotBe(AuditEventWriter.DeterministicId(AuditEventTypes.Release, "other", "v1", key));
     }
 
     [Fact]
@@ -150,7 +151,7 @@ public sealed class AuditEventFactoryTests
     {
         var expected = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("t\ns\nv\n0/k")).AsSpan(0, 16));
 
-        AuditEventFactory.DeterministicId("t", "s", "v", "0/k").ShouldBe(expected);
+        AuditEventWriter.DeterministicId("t", "s", "v", "0/k").ShouldBe(expected);
     }
 
     [Fact]
@@ -165,7 +166,7 @@ public sealed class AuditEventFactoryTests
 
         cloudEvent.Type.ShouldBe(AuditEventTypes.BudgetDebit);
         cloudEvent.Subject.ShouldBe(Segment);
-        cloudEvent.Id.ShouldBe(AuditEventFactory.DeterministicId(AuditEventTypes.BudgetDebit, Segment, "v1", count.Key.ToString()));
+        cloudEvent.Id.ShouldBe(AuditEventWriter.DeterministicId(AuditEventTypes.BudgetDebit, Segment, "v1", count.Key.ToString()));
         data.GetProperty("releaseKey").GetString().ShouldBe(count.Key.ToString());
         data.GetProperty("aggregate").GetString().ShouldBe("visits");
         data.GetProperty("accountant").GetString().ShouldBe("basic");
@@ -241,7 +242,7 @@ public sealed class AuditEventFactoryTests
 
         cloudEvent.Type.ShouldBe(AuditEventTypes.Suppression);
         cloudEvent.Subject.ShouldBe(Segment);
-        cloudEvent.Id.ShouldBe(AuditEventFactory.DeterministicId(AuditEventTypes.Suppression, Segment, "v1", suppressed.Key.ToString()));
+        cloudEvent.Id.ShouldBe(AuditEventWriter.DeterministicId(AuditEventTypes.Suppression, Segment, "v1", suppressed.Key.ToString()));
         record.Segment.ShouldBe(Segment);
         data.GetProperty("reason").GetString().ShouldBe("window_cap_exceeded");
         data.GetProperty("aggregate").GetString().ShouldBe("b");
@@ -438,8 +439,8 @@ public sealed class AuditEventFactoryTests
         Should.Throw<ArgumentException>(() => factory.RecordsDropped("mask", Segment, new Dictionary<string, long> { ["x"] = -1 }, 0));
         Should.Throw<ArgumentException>(() => factory.RecordsDropped("mask", Segment, new Dictionary<string, long>(), -1));
         Should.Throw<ArgumentException>(() => factory.RecordsDropped("mask", "", new Dictionary<string, long>(), 0));
-        Should.Throw<ArgumentException>(() => new AuditEventFactory("", Instance, TimeProvider.System));
-        Should.Throw<ArgumentException>(() => new AuditEventFactory(Topic, "", TimeProvider.System));
+        Should.Throw<ArgumentException>(() => new AuditEventWriter("", Instance, TimeProvider.System));
+        Should.Throw<ArgumentException>(() => new AuditEventWriter(Topic, "", TimeProvider.System));
     }
 
     [Theory]
@@ -479,7 +480,7 @@ public sealed class AuditEventFactoryTests
     {
         var segment = DpPolicy().Segments[0];
         var record = Factory().SchemaFieldsUnnamed("mask", segment, "io.example.Visit", 0x0123_4567_89ab_cdefL, ["notes"]);
-        var again = new AuditEventFactory("audit", "another-instance", TimeProvider.System)
+        var again = new AuditEventWriter("audit", "another-instance", TimeProvider.System)
             .SchemaFieldsUnnamed("mask", segment, "io.example.Visit", 0x0123_4567_89ab_cdefL, ["notes"]);
         var otherWriter = Factory().SchemaFieldsUnnamed("mask", segment, "io.example.Visit", 0x0123_4567_89ab_cdeeL, ["notes"]);
 
