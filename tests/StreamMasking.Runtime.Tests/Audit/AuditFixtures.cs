@@ -125,6 +125,21 @@ internal static class AuditFixtures
         return new Released(window, ledger, outcomes);
     }
 
+    /// <summary>
+    /// Two counts at ε = 0.5 under a window cap of 0.7, window 0 released: the first is paid, the second suppressed
+    /// (window cap exceeded); releasing the window again replays the first.
+    /// </summary>
+    internal static CappedPairCase CappedPair()
+    {
+        var spec = Spec(
+            [Count("a"), Count("b")],
+            new BudgetSpec { WindowCap = PrivacyCost.Pure(new Epsilon(0.7)), LifetimeCap = PrivacyCost.Pure(new Epsilon(10)) });
+        var released = ReleaseFirstWindow(spec);
+        var replayed = WindowReleaser.Release(released.Window, spec, NoiseKey, released.Ledger)[0];
+        replayed.Kind.ShouldBe(ReleaseOutcomeKind.Replayed);
+        return new CappedPairCase(spec, released, released.Outcomes[0], released.Outcomes[1], replayed);
+    }
+
     /// <summary>A two-segment DP policy (basic and zCDP budgets, every aggregate kind) plus a segment without DP.</summary>
     internal static PrivacyPolicy DpPolicy()
     {
@@ -228,4 +243,7 @@ internal static class AuditFixtures
             extensionAttributes: null);
 
     internal sealed record Released(SealedWindow Window, BudgetLedger Ledger, IReadOnlyList<ReleaseOutcome> Outcomes);
+
+    internal sealed record CappedPairCase(
+        SegmentAggregationSpec Spec, Released Released, ReleaseOutcome Paid, ReleaseOutcome Suppressed, ReleaseOutcome Replayed);
 }
