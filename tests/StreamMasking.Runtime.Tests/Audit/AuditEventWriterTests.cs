@@ -19,7 +19,7 @@ public sealed class AuditEventWriterTests
         var released = ReleaseFirstWindow(AllKinds());
         var outcome = released.Outcomes[0];
 
-        var record = Factory().Release(outcome);
+        var record = Writer().Release(outcome);
         var cloudEvent = Decode(record);
 
         cloudEvent.SpecVersion.ShouldBe(CloudEventsSpecVersion.V1_0);
@@ -41,7 +41,7 @@ public sealed class AuditEventWriterTests
     {
         var outcome = ReleaseFirstWindow(AllKinds()).Outcomes[0];
 
-        var record = Factory().Release(outcome);
+        var record = Writer().Release(outcome);
 
         record.Topic.ShouldBe(Topic);
         record.Kind.ShouldBe(OutputKind.Audit);
@@ -59,10 +59,10 @@ public sealed class AuditEventWriterTests
     public void DeterministicIds_DifferentReleaseKeysTypesOrVersions_Differ()
     {
         var released = ReleaseFirstWindow(AllKinds());
-        var factory = Factory();
+        var writer = Writer();
 
-        var releaseIds = released.Outcomes.Select(o => Decode(factory.Release(o)).Id).ToList();
-        var debitIds = released.Outcomes.Select(o => Decode(factory.BudgetDebit(Segment, o, released.Ledger)).Id).ToList();
+        var releaseIds = released.Outcomes.Select(o => Decode(writer.Release(o)).Id).ToList();
+        var debitIds = released.Outcomes.Select(o => Decode(writer.BudgetDebit(Segment, o, released.Ledger)).Id).ToList();
 
         releaseIds.ShouldAllBe(id => id!.Length == 32 && id.All(c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c)));
         releaseIds.Distinct().Count().ShouldBe(released.Outcomes.Count);
@@ -85,17 +85,17 @@ public sealed class AuditEventWriterTests
     [Fact]
     public void NonReleaseEvents_GetFreshRandomIds()
     {
-        var factory = Factory();
+        var writer = Writer();
         var policy = DpPolicy();
 
         var ids = new[]
         {
-            factory.PolicyLoaded(policy, "mask"),
-            factory.PolicyLoaded(policy, "mask"),
-            factory.DeadLetterSummary("route", new Dictionary<string, long> { ["late_record"] = 1 }, new Dictionary<string, long> { [""] = 1 }),
-            factory.DeadLetterSummary("route", new Dictionary<string, long> { ["late_record"] = 1 }, new Dictionary<string, long> { [""] = 1 }),
-            factory.RecordsDropped("mask", Segment, new Dictionary<string, long>(), 1),
-            factory.RecordsDropped("mask", Segment, new Dictionary<string, long>(), 1),
+            writer.PolicyLoaded(policy, "mask"),
+            writer.PolicyLoaded(policy, "mask"),
+            writer.DeadLetterSummary("route", new Dictionary<string, long> { ["late_record"] = 1 }, new Dictionary<string, long> { [""] = 1 }),
+            writer.DeadLetterSummary("route", new Dictionary<string, long> { ["late_record"] = 1 }, new Dictionary<string, long> { [""] = 1 }),
+            writer.RecordsDropped("mask", Segment, new Dictionary<string, long>(), 1),
+            writer.RecordsDropped("mask", Segment, new Dictionary<string, long>(), 1),
         }.Select(r => Decode(r).Id).ToList();
 
         ids.Distinct().Count().ShouldBe(ids.Count);

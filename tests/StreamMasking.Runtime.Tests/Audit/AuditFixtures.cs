@@ -29,7 +29,7 @@ internal static class AuditFixtures
 
     private static readonly WindowSpec Minute = new(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(5));
 
-    internal static AuditEventWriter Factory() => new(Topic, Instance, new FakeTimeProvider(Now));
+    internal static AuditEventWriter Writer() => new(Topic, Instance, new FakeTimeProvider(Now));
 
     internal static AggregateSpec Count(string name = "visits", double epsilon = 0.5, bool continual = false) => new()
     {

@@ -76,7 +76,7 @@ public sealed class OutputEncoderTests : IDisposable
     public void Encode_FieldTheSchemaLacks_StopsTheStageNamingTheEventTypeAndRegistersNothing()
     {
         var encoder = Avro(Topic, OutputSchemas.AuditEvent);
-        var json = JsonNode.Parse(Factory().Release(ReleaseFirstWindow(AllKinds()).Outcomes[0]).Message.Value)!.AsObject();
+        var json = JsonNode.Parse(Writer().Release(ReleaseFirstWindow(AllKinds()).Outcomes[0]).Message.Value)!.AsObject();
         json["data"]!["value"] = 3.5;
 
         var stop = Should.Throw<StageStoppedException>(() => encoder.Encode(Encoding.UTF8.GetBytes(json.ToJsonString()), AuditEventTypes.Release));
@@ -112,7 +112,7 @@ public sealed class OutputEncoderTests : IDisposable
             { "type": "record", "name": "AuditEvent", "namespace": "io.streammasking.v1.audit", "fields": [ { "name": "other", "type": "string" } ] }
             """);
         var encoder = Avro(Topic, OutputSchemas.AuditEvent);
-        var record = Factory().DeadLetterSummary("route", new Dictionary<string, long> { ["malformed_record"] = 1 }, new Dictionary<string, long> { [""] = 1 });
+        var record = Writer().DeadLetterSummary("route", new Dictionary<string, long> { ["malformed_record"] = 1 }, new Dictionary<string, long> { [""] = 1 });
 
         var stop = Should.Throw<StageStoppedException>(() => encoder.Encode(record.Message.Value!, AuditEventTypes.DeadLetterSummary));
 
@@ -158,11 +158,11 @@ public sealed class OutputEncoderTests : IDisposable
     [Fact]
     public void AuditFactory_AvroEncoder_EveryRecordAvroWithItsContentTypeAndThePublishedPayloadHash()
     {
-        var factory = new AuditEventWriter(Topic, Instance, new FakeTimeProvider(Now), Avro(Topic, OutputSchemas.AuditEvent));
+        var writer = new AuditEventWriter(Topic, Instance, new FakeTimeProvider(Now), Avro(Topic, OutputSchemas.AuditEvent));
         var outcome = ReleaseFirstWindow(AllKinds()).Outcomes[0];
         var published = Avro(AggregatesTopic, OutputSchemas.Release).Encode(outcome.Payload!, "release");
 
-        var record = factory.Release(outcome, published);
+        var record = writer.Release(outcome, published);
 
         Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(AuditEventWriter.ContentTypeHeader)).ShouldBe(AvroContentType);
         var value = record.Message.Value!;

@@ -14,7 +14,7 @@ public sealed class BudgetDebitEventTests
         var ledger = released.Ledger;
         var count = released.Outcomes[0];
 
-        var cloudEvent = Decode(Factory().BudgetDebit(Segment, count, ledger));
+        var cloudEvent = Decode(Writer().BudgetDebit(Segment, count, ledger));
         var data = (JsonElement)cloudEvent.Data!;
 
         cloudEvent.Type.ShouldBe(AuditEventTypes.BudgetDebit);
@@ -50,7 +50,7 @@ public sealed class BudgetDebitEventTests
         var ledger = released.Ledger;
         var last = released.Outcomes.MaxBy(o => ledger.FindDebit(o.Key)!.Sequence)!;
 
-        var data = (JsonElement)Decode(Factory().BudgetDebit(Segment, last, ledger)).Data!;
+        var data = (JsonElement)Decode(Writer().BudgetDebit(Segment, last, ledger)).Data!;
 
         var spend = ledger.WindowSpend(0);
         var remaining = ledger.RemainingInWindow(0);
@@ -70,7 +70,7 @@ public sealed class BudgetDebitEventTests
         var continual = released.Outcomes[1];
         continual.Continual.ShouldBeTrue();
 
-        var data = (JsonElement)Decode(Factory().BudgetDebit(Segment, continual, released.Ledger)).Data!;
+        var data = (JsonElement)Decode(Writer().BudgetDebit(Segment, continual, released.Ledger)).Data!;
 
         data.GetProperty("continual").GetBoolean().ShouldBeTrue();
         data.GetProperty("charged").GetProperty("epsilon").GetDouble().ShouldBe(continual.Charged!.Value.Epsilon.Value);
@@ -80,12 +80,12 @@ public sealed class BudgetDebitEventTests
     [Fact]
     public void BudgetDebit_Misuse_Throws()
     {
-        var factory = Factory();
+        var writer = Writer();
         var (spec, released, paid, suppressed, replayed) = CappedPair();
 
-        Should.Throw<ArgumentException>(() => factory.BudgetDebit(Segment, replayed, released.Ledger));
-        Should.Throw<ArgumentException>(() => factory.BudgetDebit(Segment, suppressed, released.Ledger));
-        Should.Throw<ArgumentException>(() => factory.BudgetDebit("other", paid, released.Ledger));
-        Should.Throw<ArgumentException>(() => factory.BudgetDebit(Segment, paid, spec.Budget.CreateLedger())); // not debited
+        Should.Throw<ArgumentException>(() => writer.BudgetDebit(Segment, replayed, released.Ledger));
+        Should.Throw<ArgumentException>(() => writer.BudgetDebit(Segment, suppressed, released.Ledger));
+        Should.Throw<ArgumentException>(() => writer.BudgetDebit("other", paid, released.Ledger));
+        Should.Throw<ArgumentException>(() => writer.BudgetDebit(Segment, paid, spec.Budget.CreateLedger())); // not debited
     }
 }

@@ -14,7 +14,7 @@ public sealed class DeadLetterSummaryEventTests
         var byReason = new Dictionary<string, long> { ["schema_mismatch"] = 2, ["late_record"] = 3 };
         var bySegment = new Dictionary<string, long> { [Segment] = 4, [""] = 1 };
 
-        var record = Factory().DeadLetterSummary("mask", byReason, bySegment);
+        var record = Writer().DeadLetterSummary("mask", byReason, bySegment);
         var cloudEvent = Decode(record);
         var data = (JsonElement)cloudEvent.Data!;
 
@@ -31,10 +31,10 @@ public sealed class DeadLetterSummaryEventTests
     [Fact]
     public void DeadLetterSummary_Misuse_Throws()
     {
-        var factory = Factory();
+        var writer = Writer();
 
-        Should.Throw<ArgumentException>(() => factory.DeadLetterSummary("", new Dictionary<string, long>(), new Dictionary<string, long>()));
-        Should.Throw<ArgumentException>(() => factory.DeadLetterSummary("route", new Dictionary<string, long> { ["x"] = -1 }, new Dictionary<string, long>()));
-        Should.Throw<ArgumentException>(() => factory.DeadLetterSummary("route", new Dictionary<string, long>(), new Dictionary<string, long> { ["x"] = -1 }));
+        Should.Throw<ArgumentException>(() => writer.DeadLetterSummary("", new Dictionary<string, long>(), new Dictionary<string, long>()));
+        Should.Throw<ArgumentException>(() => writer.DeadLetterSummary("route", new Dictionary<string, long> { ["x"] = -1 }, new Dictionary<string, long>()));
+        Should.Throw<ArgumentException>(() => writer.DeadLetterSummary("route", new Dictionary<string, long>(), new Dictionary<string, long> { ["x"] = -1 }));
     }
 }

@@ -13,7 +13,7 @@ public sealed class PolicyLoadedEventTests
     {
         var policy = DpPolicy();
 
-        var record = Factory().PolicyLoaded(policy, "mask");
+        var record = Writer().PolicyLoaded(policy, "mask");
         var cloudEvent = Decode(record);
         var data = (JsonElement)cloudEvent.Data!;
 

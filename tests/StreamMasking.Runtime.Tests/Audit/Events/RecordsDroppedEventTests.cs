@@ -13,7 +13,7 @@ public sealed class RecordsDroppedEventTests
     {
         var dropped = new Dictionary<string, long> { ["unit_cap_exceeded"] = 2, ["late_record"] = 5 };
 
-        var record = Factory().RecordsDropped("mask", Segment, dropped, 7);
+        var record = Writer().RecordsDropped("mask", Segment, dropped, 7);
         var cloudEvent = Decode(record);
         var data = (JsonElement)cloudEvent.Data!;
 
@@ -31,10 +31,10 @@ public sealed class RecordsDroppedEventTests
     [Fact]
     public void RecordsDropped_Misuse_Throws()
     {
-        var factory = Factory();
+        var writer = Writer();
 
-        Should.Throw<ArgumentException>(() => factory.RecordsDropped("mask", Segment, new Dictionary<string, long> { ["x"] = -1 }, 0));
-        Should.Throw<ArgumentException>(() => factory.RecordsDropped("mask", Segment, new Dictionary<string, long>(), -1));
-        Should.Throw<ArgumentException>(() => factory.RecordsDropped("mask", "", new Dictionary<string, long>(), 0));
+        Should.Throw<ArgumentException>(() => writer.RecordsDropped("mask", Segment, new Dictionary<string, long> { ["x"] = -1 }, 0));
+        Should.Throw<ArgumentException>(() => writer.RecordsDropped("mask", Segment, new Dictionary<string, long>(), -1));
+        Should.Throw<ArgumentException>(() => writer.RecordsDropped("mask", "", new Dictionary<string, long>(), 0));
     }
 }

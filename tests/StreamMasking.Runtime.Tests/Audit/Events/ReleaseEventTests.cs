@@ -18,12 +18,12 @@ public sealed class ReleaseEventTests
     {
         var released = ReleaseFirstWindow(AllKinds());
         released.Outcomes.Count.ShouldBe(6); // five aggregates plus the continual total of the count
-        var factory = Factory();
+        var writer = Writer();
 
         foreach (var outcome in released.Outcomes)
         {
             outcome.Kind.ShouldBe(ReleaseOutcomeKind.Released);
-            var record = factory.Release(outcome);
+            var record = writer.Release(outcome);
             var data = (JsonElement)Decode(record).Data!;
             var names = data.EnumerateObject().Select(p => p.Name).ToList();
             names.ShouldNotContain(n => ForbiddenReleaseFields.Contains(n), outcome.Aggregate);
@@ -54,7 +54,7 @@ public sealed class ReleaseEventTests
     {
         var outcome = ReleaseFirstWindow(Zcdp()).Outcomes[0];
 
-        var data = (JsonElement)Decode(Factory().Release(outcome)).Data!;
+        var data = (JsonElement)Decode(Writer().Release(outcome)).Data!;
 
         outcome.Release!.Rho.ShouldNotBeNull();
         data.GetProperty("rho").GetDouble().ShouldBe(outcome.Release.Rho!.Value);
@@ -68,13 +68,13 @@ public sealed class ReleaseEventTests
         var first = WindowReleaser.Release(window, spec, NoiseKey, spec.Budget.CreateLedger(), new ContinualTotals(spec, NoiseKey));
         // The transaction aborted: the ledger and counter are reloaded (here: fresh) and the window released again.
         var retry = WindowReleaser.Release(window, spec, NoiseKey, spec.Budget.CreateLedger(), new ContinualTotals(spec, NoiseKey));
-        var factory = Factory();
-        var otherFactory = new AuditEventWriter(Topic, "node-2", new FakeTimeProvider(Now.AddMinutes(5)));
+        var writer = Writer();
+        var otherWriter = new AuditEventWriter(Topic, "node-2", new FakeTimeProvider(Now.AddMinutes(5)));
 
         for (var i = 0; i < first.Count; i++)
         {
-            var a = Decode(factory.Release(first[i]));
-            var b = Decode(otherFactory.Release(retry[i]));
+            var a = Decode(writer.Release(first[i]));
+            var b = Decode(otherWriter.Release(retry[i]));
             b.Id.ShouldBe(a.Id);
             ((JsonElement)b.Data!).GetProperty("payloadSha256").GetString().ShouldBe(((JsonElement)a.Data!).GetProperty("payloadSha256").GetString());
         }
@@ -89,16 +89,16 @@ public sealed class ReleaseEventTests
         var outcome = ReleaseFirstWindow(AllKinds()).Outcomes[0];
         var broken = outcome with { Release = outcome.Release! with { NoiseScale = bad } };
 
-        Should.Throw<ArgumentOutOfRangeException>(() => Factory().Release(broken));
+        Should.Throw<ArgumentOutOfRangeException>(() => Writer().Release(broken));
     }
 
     [Fact]
     public void Release_Misuse_Throws()
     {
-        var factory = Factory();
+        var writer = Writer();
         var (_, _, _, suppressed, replayed) = CappedPair();
 
-        Should.Throw<ArgumentException>(() => factory.Release(suppressed));
-        Should.Throw<ArgumentException>(() => factory.Release(replayed));
+        Should.Throw<ArgumentException>(() => writer.Release(suppressed));
+        Should.Throw<ArgumentException>(() => writer.Release(replayed));
     }
 }

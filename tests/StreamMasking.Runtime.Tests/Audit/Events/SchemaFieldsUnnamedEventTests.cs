@@ -11,10 +11,10 @@ public sealed class SchemaFieldsUnnamedEventTests
     public void SchemaFieldsUnnamed_NamesFieldsNotValues_IdSameForEveryReportOfThePair()
     {
         var segment = DpPolicy().Segments[0];
-        var record = Factory().SchemaFieldsUnnamed("mask", segment, "io.example.Visit", 0x0123_4567_89ab_cdefL, ["notes"]);
+        var record = Writer().SchemaFieldsUnnamed("mask", segment, "io.example.Visit", 0x0123_4567_89ab_cdefL, ["notes"]);
         var again = new AuditEventWriter("audit", "another-instance", TimeProvider.System)
             .SchemaFieldsUnnamed("mask", segment, "io.example.Visit", 0x0123_4567_89ab_cdefL, ["notes"]);
-        var otherWriter = Factory().SchemaFieldsUnnamed("mask", segment, "io.example.Visit", 0x0123_4567_89ab_cdeeL, ["notes"]);
+        var otherWriter = Writer().SchemaFieldsUnnamed("mask", segment, "io.example.Visit", 0x0123_4567_89ab_cdeeL, ["notes"]);
 
         var node = JsonDocument.Parse(record.Message.Value!).RootElement;
         node.GetProperty("type").GetString().ShouldBe(AuditEventTypes.SchemaFieldsUnnamed);

@@ -22,7 +22,7 @@ public sealed class SuppressionEventTests
         suppressed.Kind.ShouldBe(ReleaseOutcomeKind.Suppressed);
         suppressed.Reason.ShouldBe(SuppressionReason.WindowCapExceeded);
 
-        var record = Factory().Suppression(suppressed, released.Window, spec.PolicyVersion);
+        var record = Writer().Suppression(suppressed, released.Window, spec.PolicyVersion);
         var cloudEvent = Decode(record);
         var data = (JsonElement)cloudEvent.Data!;
 
@@ -46,7 +46,7 @@ public sealed class SuppressionEventTests
         var windows = Seal(spec, windows: 3);
         var ledger = spec.Budget.CreateLedger();
         var totals = new ContinualTotals(spec, NoiseKey);
-        var factory = Factory();
+        var writer = Writer();
 
         var outcomes = windows.Select(w => (Window: w, Outcomes: WindowReleaser.Release(w, spec, NoiseKey, ledger, totals))).ToList();
         // Window 0 pays count + counter (1.0), window 1 pays its count (1.5), window 2's count is over the lifetime cap.
@@ -55,8 +55,8 @@ public sealed class SuppressionEventTests
         var passed = WindowReleaser.Release(windows[0], spec, NoiseKey, ledger, totals)[1];
         passed.Reason.ShouldBe(SuppressionReason.ContinualStepPassed);
 
-        Reason(factory.Suppression(lifetime, windows[2], "v1")).ShouldBe("lifetime_cap_exceeded");
-        Reason(factory.Suppression(passed, windows[0], "v1")).ShouldBe("continual_step_passed");
+        Reason(writer.Suppression(lifetime, windows[2], "v1")).ShouldBe("lifetime_cap_exceeded");
+        Reason(writer.Suppression(passed, windows[0], "v1")).ShouldBe("continual_step_passed");
     }
 
     [Fact]
@@ -66,11 +66,11 @@ public sealed class SuppressionEventTests
             [Count("a"), Count("b")],
             new BudgetSpec { WindowCap = PrivacyCost.Pure(new Epsilon(0.7)), LifetimeCap = PrivacyCost.Pure(new Epsilon(10)) });
         var released = ReleaseFirstWindow(spec);
-        var factory = Factory();
+        var writer = Writer();
 
         var codes = Enum.GetValues<SuppressionReason>()
             .Where(r => r != SuppressionReason.None)
-            .Select(r => Reason(factory.Suppression(released.Outcomes[1] with { Reason = r }, released.Window, "v1")))
+            .Select(r => Reason(writer.Suppression(released.Outcomes[1] with { Reason = r }, released.Window, "v1")))
             .ToList();
 
         codes.ShouldBe(
@@ -85,14 +85,14 @@ public sealed class SuppressionEventTests
     [Fact]
     public void Suppression_Misuse_Throws()
     {
-        var factory = Factory();
+        var writer = Writer();
         var (spec, released, paid, suppressed, _) = CappedPair();
         var otherWindow = Seal(spec, windows: 2)[1];
 
-        Should.Throw<ArgumentException>(() => factory.Suppression(paid, released.Window, "v1"));
-        Should.Throw<ArgumentException>(() => factory.Suppression(suppressed with { Reason = SuppressionReason.None }, released.Window, "v1"));
-        Should.Throw<ArgumentException>(() => factory.Suppression(suppressed, otherWindow, "v1"));
-        Should.Throw<ArgumentException>(() => factory.Suppression(suppressed, released.Window, ""));
+        Should.Throw<ArgumentException>(() => writer.Suppression(paid, released.Window, "v1"));
+        Should.Throw<ArgumentException>(() => writer.Suppression(suppressed with { Reason = SuppressionReason.None }, released.Window, "v1"));
+        Should.Throw<ArgumentException>(() => writer.Suppression(suppressed, otherWindow, "v1"));
+        Should.Throw<ArgumentException>(() => writer.Suppression(suppressed, released.Window, ""));
     }
 
     private static string Reason(OutputRecord record) =>

@@ -12,7 +12,7 @@ public sealed class UnitLifetimeExhaustedEventTests
     public void UnitLifetimeExhausted_CarriesSegmentPartitionReasonAndCapButNoUnit()
     {
         var cap = PrivacyCost.Pure(new Epsilon(4));
-        var record = Factory().UnitLifetimeExhausted("mask", "visits", 3, AuditCodes.EventLifetimeSpent, cap);
+        var record = Writer().UnitLifetimeExhausted("mask", "visits", 3, AuditCodes.EventLifetimeSpent, cap);
 
         var node = JsonDocument.Parse(record.Message.Value!).RootElement;
         node.GetProperty("type").GetString().ShouldBe(AuditEventTypes.UnitLifetimeExhausted);
