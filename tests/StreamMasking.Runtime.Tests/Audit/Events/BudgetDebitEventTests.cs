@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Audit.Events;
@@ -87,5 +88,20 @@ public sealed class BudgetDebitEventTests
         Should.Throw<ArgumentException>(() => writer.BudgetDebit(Segment, suppressed, released.Ledger));
         Should.Throw<ArgumentException>(() => writer.BudgetDebit("other", paid, released.Ledger));
         Should.Throw<ArgumentException>(() => writer.BudgetDebit(Segment, paid, spec.Budget.CreateLedger())); // not debited
+    }
+
+    [Fact]
+    public void BudgetDebit_FirstDebitOfWindow_WritesTheContractBytes()
+    {
+        var released = ReleaseFirstWindow(AllKinds());
+
+        var record = Writer().BudgetDebit(Segment, released.Outcomes[0], released.Ledger);
+
+        // The audit contract byte for byte: field order, number formatting (1E-06), the window spend rewound to this
+        // first debit while the lifetime figures include all six.
+        Encoding.UTF8.GetString(record.Message.Value!).ShouldBe(
+            """
+            {"specversion":"1.0","id":"b7c42d6a44b3bd92fa5eedf1f8ad9a4c","source":"urn:streammasking:instance:node-1","type":"io.streammasking.budget.debit","time":"2026-11-23T12:00:00.123Z","subject":"clinic-a.eu.visits","datacontenttype":"application/json","data":{"segment":"clinic-a.eu.visits","policyVersion":"v1","releaseKey":"0/visits/b7e4ef87ac77f1f0a817e214abea3e14","aggregate":"visits","continual":false,"window":{"index":0,"start":"1970-01-01T00:00:00.000Z","end":"1970-01-01T00:01:00.000Z"},"accountant":"basic","sequence":1,"charged":{"kind":"pure","epsilon":0.5,"delta":0,"rho":0},"windowSpend":{"epsilon":0.5,"delta":0,"rho":0.125,"count":1},"windowCap":{"kind":"approximate","epsilon":10,"delta":0.001,"rho":0},"remainingInWindow":{"kind":"approximate","epsilon":9.5,"delta":0.001,"rho":0},"ledgerSequence":6,"lifetimeSpend":{"epsilon":3,"delta":1E-06,"rho":0.625,"count":6},"lifetimeCap":{"kind":"approximate","epsilon":1000,"delta":0.1,"rho":0},"remainingLifetime":{"kind":"approximate","epsilon":997,"delta":0.099999,"rho":0},"lifetimeGuarantee":{"kind":"approximate","epsilon":3,"delta":1E-06,"rho":0}}}
+            """);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Audit.Events;
@@ -26,5 +27,18 @@ public sealed class SchemaFieldsUnnamedEventTests
         var id = node.GetProperty("id").GetString();
         JsonDocument.Parse(again.Message.Value!).RootElement.GetProperty("id").GetString().ShouldBe(id);
         JsonDocument.Parse(otherWriter.Message.Value!).RootElement.GetProperty("id").GetString().ShouldNotBe(id);
+    }
+
+    [Fact]
+    public void SchemaFieldsUnnamed_WritesTheContractBytes()
+    {
+        var segment = DpPolicy().Segments[0];
+
+        var record = Writer().SchemaFieldsUnnamed("mask", segment, "io.example.Visit", 0x0123_4567_89ab_cdefL, ["notes", "a.b"]);
+
+        Encoding.UTF8.GetString(record.Message.Value!).ShouldBe(
+            """
+            {"specversion":"1.0","id":"eb4c226547e2cac76cc72927fa952b09","source":"urn:streammasking:instance:node-1","type":"io.streammasking.schema.fields-unnamed","time":"2026-11-23T12:00:00.123Z","subject":"visits","datacontenttype":"application/json","data":{"stage":"mask","segment":"visits","writerSchema":"io.example.Visit","writerFingerprint":"0123456789abcdef","contentHash":"d1c6021358216cf16b54560b7df29346","unnamedFields":["notes","a.b"]}}
+            """);
     }
 }
