@@ -213,6 +213,43 @@ public sealed class BudgetLedger
         }
     }
 
+    /// <summary>
+    /// The statement of the debit that paid for <paramref name="key"/>, if it is retained: the window's spend and
+    /// remaining budget right after it, and the lifetime figures as of the newest retained debit, all read under one
+    /// lock so they agree with each other.
+    /// </summary>
+    /// <remarks>
+    /// A window's debits may all be made before anyone reports the first of them, so the window's current spend can
+    /// already include later debits. The ledger composes a window's spend by folding its debits in sequence order;
+    /// replaying that fold up to this debit gives exactly (bit for bit) the spend the ledger held right after it.
+    /// </remarks>
+    public DebitStatement? FindStatement(ReleaseKey key)
+    {
+        lock (_gate)
+        {
+            if (!_windows.TryGetValue(key.Window, out var window) || !window.Debits.TryGetValue(key.Name, out var debit))
+            {
+                return null;
+            }
+
+            var windowSpend = default(PrivacySpend);
+            foreach (var record in window.Debits.Values.Where(r => r.Sequence <= debit.Sequence).OrderBy(r => r.Sequence))
+            {
+                windowSpend = windowSpend.Add(record.Cost);
+            }
+
+            var ledgerSequence = _windows.Values.SelectMany(w => w.Debits.Values).Max(r => r.Sequence);
+            return new DebitStatement(
+                debit,
+                windowSpend,
+                Accountant.Remaining(windowSpend, WindowCap),
+                ledgerSequence,
+                _lifetime,
+                Accountant.Remaining(_lifetime, LifetimeCap),
+                Accountant.Guarantee(_lifetime));
+        }
+    }
+
     /// <summary>Retained debits in the order they were made.</summary>
     public IReadOnlyList<DebitRecord> RetainedDebits()
     {

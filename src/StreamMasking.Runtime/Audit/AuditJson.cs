@@ -60,6 +60,26 @@ internal static class AuditJson
     }
 
     /// <summary>
+    /// The (checked) sum of non-negative counts, for a total written before its map; throws
+    /// <see cref="ArgumentException"/> on a negative count.
+    /// </summary>
+    internal static long Total(IReadOnlyDictionary<string, long> counts, string parameterName)
+    {
+        var total = 0L;
+        foreach (var count in counts.Values)
+        {
+            if (count < 0)
+            {
+                throw new ArgumentException("Counts must not be negative.", parameterName);
+            }
+
+            total = checked(total + count);
+        }
+
+        return total;
+    }
+
+    /// <summary>
     /// Writes a map of non-negative counts in ordinal key order and returns their (checked) sum; throws
     /// <see cref="ArgumentException"/> on a null key or a negative count.
     /// </summary>

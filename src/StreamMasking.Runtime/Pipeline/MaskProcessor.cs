@@ -9,6 +9,7 @@ using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Core.Schemas;
 using StreamMasking.Core.Segmentation;
 using StreamMasking.Runtime.Audit;
+using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Serialization;
@@ -38,7 +39,7 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
     private readonly ILogger _logger;
     private readonly byte[] _policyVersion;
     private readonly WindowingStage? _windowing;
-    private readonly AuditEventFactory _audit;
+    private readonly AuditEventWriter _audit;
     private readonly InputDecoder _decoder;
     private readonly MaskedAvroWriter? _avroWriter;
     private readonly SchemaTagPlans? _tagPlans;
@@ -54,7 +55,7 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
     // inputs already keyed by segment, whose sm- headers are not ours. auditsPolicy: whether this processor writes the
     // instance's policy-loaded audit record (one stream thread of the stage does).
     internal MaskProcessor(PrivacyPolicy policy, SegmentRouter router, RecordMasker masker, DeadLetterFactory deadLetters,
-        bool trustSourceHeaders, ILogger logger, AuditEventFactory audit, WindowingStage? windowing = null, InputDecoder? decoder = null,
+        bool trustSourceHeaders, ILogger logger, AuditEventWriter audit, WindowingStage? windowing = null, InputDecoder? decoder = null,
         MaskedAvroWriter? avroWriter = null, SchemaTagPlans? tagPlans = null, bool auditsPolicy = true)
     {
         _policyAuditPending = auditsPolicy;

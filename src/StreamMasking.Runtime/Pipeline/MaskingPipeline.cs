@@ -97,7 +97,7 @@ public sealed class MaskingPipeline : IDisposable
         // Idle time counts only while every loop of every stage of this instance has read all its input.
         _catchUp = new CatchUpSignal(stages.Select(s => s.Item1.LoopName).Concat(maskLoops.Select(s => s.LoopName)));
         var outputs = OutputEncoder.Create(options, loggerFactory.CreateLogger<OutputEncoder>());
-        var audit = new AuditEventFactory(options.Audit.Topic, p.InstanceId, time, outputs.Audit);
+        var audit = new AuditEventWriter(options.Audit.Topic, p.InstanceId, time, outputs.Audit);
         _auditor = new TransactionSummaryAuditor(audit);
         var windowed = WindowedSegment.From(policy, masterSecret);
         var storeOptions = windowed.Count == 0 ? null : StateStoreOptionsMapping.From(options);

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using StreamMasking.Runtime.Audit;
+using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Diagnostics;
 
 namespace StreamMasking.Runtime.Pipeline;
@@ -17,7 +18,7 @@ namespace StreamMasking.Runtime.Pipeline;
 /// (<c>already_processed</c>) were published before, and a stripped record is on the masked topic without its noised
 /// fields.
 /// </remarks>
-internal sealed class TransactionSummaryAuditor(AuditEventFactory audit) : ITransactionAuditor
+internal sealed class TransactionSummaryAuditor(AuditEventWriter audit) : ITransactionAuditor
 {
     /// <summary>Drop reasons counted from exact DP state: metrics only, never the audit topic.</summary>
     internal static readonly FrozenSet<string> PrivateDropReasons = FrozenSet.Create(StringComparer.Ordinal, "unit_cap_exceeded", "late_record");

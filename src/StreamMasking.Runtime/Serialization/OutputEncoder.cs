@@ -87,7 +87,7 @@ internal sealed class OutputEncoder
         }
 
         return (Make(options.Aggregates.Format, options.Aggregates.Topic, AggregatesJsonContentType, OutputSchemas.Release),
-            Make(options.Audit.Format, options.Audit.Topic, AuditEventFactory.StructuredContentType, OutputSchemas.AuditEvent));
+            Make(options.Audit.Format, options.Audit.Topic, AuditEventWriter.StructuredContentType, OutputSchemas.AuditEvent));
     }
 
     /// <summary>The value to produce for the JSON <paramref name="json"/>, a record of <paramref name="recordType"/>.</summary>

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StreamMasking.Runtime.Audit;
+using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;
 using StreamMasking.Runtime.Ownership;
@@ -17,7 +18,7 @@ namespace StreamMasking.Runtime.Windowing;
 internal sealed class OwnershipGuard(
     StateOwnership ownership,
     string changelogTopic,
-    AuditEventFactory audit,
+    AuditEventWriter audit,
     IKafkaClientFactory clients,
     TimeSpan operationTimeout,
     ILogger logger)

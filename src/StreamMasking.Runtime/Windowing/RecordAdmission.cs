@@ -4,6 +4,7 @@ using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Core.Windows;
 using StreamMasking.Runtime.Audit;
+using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Pipeline;
 
@@ -16,7 +17,7 @@ namespace StreamMasking.Runtime.Windowing;
 /// in the same transaction. An accepted record is counted in its window whatever the cap decides, since aggregates
 /// bound each unit's contributions themselves.
 /// </summary>
-internal sealed class RecordAdmission(AuditEventFactory audit, TimeProvider time, ILogger logger)
+internal sealed class RecordAdmission(AuditEventWriter audit, TimeProvider time, ILogger logger)
 {
     private readonly List<SealedWindow> _sealedScratch = [];
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Runtime.Audit;
+using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Pipeline;
 using StreamMasking.Runtime.Serialization;
@@ -20,7 +21,7 @@ namespace StreamMasking.Runtime.Windowing;
 internal sealed class ReleaseOutputs(
     OutputEncoder aggregates,
     string policyVersion,
-    AuditEventFactory audit,
+    AuditEventWriter audit,
     PipelineCounters counters,
     ILogger logger)
 {

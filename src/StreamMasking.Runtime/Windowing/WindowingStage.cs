@@ -51,7 +51,7 @@ internal sealed class WindowingStage : IDisposable
         string sourceTopic,
         ReadOnlySpan<byte> masterSecret,
         OutputEncoder aggregates,
-        AuditEventFactory audit,
+        AuditEventWriter audit,
         PrivacyPolicy policy,
         IKafkaClientFactory clients,
         TimeSpan operationTimeout,

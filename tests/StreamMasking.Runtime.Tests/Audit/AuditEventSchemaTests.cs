@@ -5,12 +5,13 @@ using NJsonSchema;
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Runtime.Audit;
+using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Pipeline;
 using static StreamMasking.Runtime.Tests.Audit.AuditFixtures;
 
 namespace StreamMasking.Runtime.Tests.Audit;
 
-/// <summary>Keeps schemas/audit-event.schema.json and the events the audit factory writes in step.</summary>
+/// <summary>Keeps schemas/audit-event.schema.json and the events the audit writer writes in step.</summary>
 public sealed class AuditEventSchemaTests
 {
     private static readonly Lazy<Task<JsonSchema>> Schema = new(() =>
@@ -39,7 +40,7 @@ public sealed class AuditEventSchemaTests
     public async Task Schema_StrayFieldInReleaseData_Fails(string field, string valueJson)
     {
         var schema = await Schema.Value;
-        var node = Json(Factory().Release(ReleaseFirstWindow(AllKinds()).Outcomes[0]));
+        var node = Json(Writer().Release(ReleaseFirstWindow(AllKinds()).Outcomes[0]));
         node["data"]![field] = JsonNode.Parse(valueJson);
 
         schema.Validate(node.ToJsonString()).ShouldNotBeEmpty();
@@ -50,11 +51,11 @@ public sealed class AuditEventSchemaTests
     {
         var schema = await Schema.Value;
         var released = ReleaseFirstWindow(AllKinds());
-        var debit = Json(Factory().BudgetDebit(Segment, released.Outcomes[0], released.Ledger));
+        var debit = Json(Writer().BudgetDebit(Segment, released.Outcomes[0], released.Ledger));
         debit["data"]!["charged"]!["value"] = 1;
-        var envelope = Json(Factory().Release(released.Outcomes[0]));
+        var envelope = Json(Writer().Release(released.Outcomes[0]));
         envelope["value"] = 1;
-        var policy = Json(Factory().PolicyLoaded(DpPolicy(), "mask"));
+        var policy = Json(Writer().PolicyLoaded(DpPolicy(), "mask"));
         policy["data"]!["segments"]![0]!["aggregates"]![0]!["value"] = 1;
 
         schema.Validate(debit.ToJsonString()).ShouldNotBeEmpty();
@@ -67,13 +68,13 @@ public sealed class AuditEventSchemaTests
     {
         var schema = await Schema.Value;
         var released = ReleaseFirstWindow(AllKinds());
-        var release = Json(Factory().Release(released.Outcomes[0]));
+        var release = Json(Writer().Release(released.Outcomes[0]));
         release["type"] = AuditEventTypes.BudgetDebit;
-        var policy = Json(Factory().PolicyLoaded(DpPolicy(), "mask"));
+        var policy = Json(Writer().PolicyLoaded(DpPolicy(), "mask"));
         policy["subject"] = Segment;
-        var withoutSubject = Json(Factory().Release(released.Outcomes[0]));
+        var withoutSubject = Json(Writer().Release(released.Outcomes[0]));
         withoutSubject.Remove("subject");
-        var badHash = Json(Factory().Release(released.Outcomes[0]));
+        var badHash = Json(Writer().Release(released.Outcomes[0]));
         badHash["data"]!["payloadSha256"] = "ABC";
 
         schema.Validate(release.ToJsonString()).ShouldNotBeEmpty();
@@ -100,16 +101,16 @@ public sealed class AuditEventSchemaTests
 
     internal static IEnumerable<OutputRecord> AllEvents()
     {
-        var factory = Factory();
-        yield return factory.PolicyLoaded(DpPolicy(), "mask");
+        var writer = Writer();
+        yield return writer.PolicyLoaded(DpPolicy(), "mask");
 
         foreach (var spec in new[] { AllKinds(), Zcdp() })
         {
             var released = ReleaseFirstWindow(spec);
             foreach (var outcome in released.Outcomes)
             {
-                yield return factory.Release(outcome);
-                yield return factory.BudgetDebit(Segment, outcome, released.Ledger);
+                yield return writer.Release(outcome);
+                yield return writer.BudgetDebit(Segment, outcome, released.Ledger);
             }
         }
 
@@ -119,20 +120,20 @@ public sealed class AuditEventSchemaTests
         var refused = ReleaseFirstWindow(capped);
         foreach (var reason in Enum.GetValues<SuppressionReason>().Where(r => r != SuppressionReason.None))
         {
-            yield return factory.Suppression(refused.Outcomes[1] with { Reason = reason }, refused.Window, "v1");
+            yield return writer.Suppression(refused.Outcomes[1] with { Reason = reason }, refused.Window, "v1");
         }
 
-        yield return factory.DeadLetterSummary(
+        yield return writer.DeadLetterSummary(
             "route",
             new Dictionary<string, long> { ["unmatched_segment"] = 2, ["malformed_record"] = 1 },
             new Dictionary<string, long> { [""] = 3 });
-        yield return factory.DeadLetterSummary("mask", new Dictionary<string, long>(), new Dictionary<string, long>());
-        yield return factory.RecordsDropped("mask", Segment, new Dictionary<string, long> { ["late_record"] = 4, ["unit_cap_exceeded"] = 1 }, 2);
-        yield return factory.RecordsDropped("mask", Segment, new Dictionary<string, long>(), 0);
-        yield return factory.OwnershipViolated("mask", "in", Segment, 2, "partition_count_changed", "Topic 'in' has 5 partitions");
-        yield return factory.OwnershipViolated("mask", "in", segment: null, -1, "ownership_unverifiable", "Cannot read the partition count");
-        yield return factory.UnitLifetimeExhausted("mask", Segment, 0, AuditCodes.EventLifetimeSpent, PrivacyCost.Pure(new Epsilon(4)));
-        yield return factory.UnitLifetimeExhausted("mask", Segment, 5, AuditCodes.EventLifetimeStateLost, PrivacyCost.Zcdp(new Rho(2)));
-        yield return factory.SchemaFieldsUnnamed("mask", DpPolicy().Segments[0], "io.example.Visit", -42L, ["notes", "address.street"]);
+        yield return writer.DeadLetterSummary("mask", new Dictionary<string, long>(), new Dictionary<string, long>());
+        yield return writer.RecordsDropped("mask", Segment, new Dictionary<string, long> { ["late_record"] = 4, ["unit_cap_exceeded"] = 1 }, 2);
+        yield return writer.RecordsDropped("mask", Segment, new Dictionary<string, long>(), 0);
+        yield return writer.OwnershipViolated("mask", "in", Segment, 2, "partition_count_changed", "Topic 'in' has 5 partitions");
+        yield return writer.OwnershipViolated("mask", "in", segment: null, -1, "ownership_unverifiable", "Cannot read the partition count");
+        yield return writer.UnitLifetimeExhausted("mask", Segment, 0, AuditCodes.EventLifetimeSpent, PrivacyCost.Pure(new Epsilon(4)));
+        yield return writer.UnitLifetimeExhausted("mask", Segment, 5, AuditCodes.EventLifetimeStateLost, PrivacyCost.Zcdp(new Rho(2)));
+        yield return writer.SchemaFieldsUnnamed("mask", DpPolicy().Segments[0], "io.example.Visit", -42L, ["notes", "address.street"]);
     }
 }

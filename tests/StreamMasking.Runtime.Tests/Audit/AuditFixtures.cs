@@ -28,7 +28,7 @@ internal static class AuditFixtures
 
     internal static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, 123, TimeSpan.Zero);
 
-    internal static AuditEventFactory Factory() => new(Topic, Instance, new FakeTimeProvider(Now));
+    internal static AuditEventWriter Writer() => new(Topic, Instance, new FakeTimeProvider(Now));
 
     internal static AggregateSpec Count(string name = "visits", double epsilon = 0.5, bool continual = false) =>
         WindowSpecs.Count(name, epsilon, continual: continual);
@@ -74,6 +74,21 @@ internal static class AuditFixtures
         var continual = spec.Aggregates.Any(a => a.IsContinual) ? new ContinualTotals(spec, NoiseKey) : null;
         var outcomes = WindowReleaser.Release(window, spec, NoiseKey, ledger, continual);
         return new Released(window, ledger, outcomes);
+    }
+
+    /// <summary>
+    /// Two counts at ε = 0.5 under a window cap of 0.7, window 0 released: the first is paid, the second suppressed
+    /// (window cap exceeded); releasing the window again replays the first.
+    /// </summary>
+    internal static CappedPairCase CappedPair()
+    {
+        var spec = Spec(
+            [Count("a"), Count("b")],
+            new BudgetSpec { WindowCap = PrivacyCost.Pure(new Epsilon(0.7)), LifetimeCap = PrivacyCost.Pure(new Epsilon(10)) });
+        var released = ReleaseFirstWindow(spec);
+        var replayed = WindowReleaser.Release(released.Window, spec, NoiseKey, released.Ledger)[0];
+        replayed.Kind.ShouldBe(ReleaseOutcomeKind.Replayed);
+        return new CappedPairCase(spec, released, released.Outcomes[0], released.Outcomes[1], replayed);
     }
 
     /// <summary>A two-segment DP policy (basic and zCDP budgets, every aggregate kind) plus a segment without DP.</summary>
@@ -175,8 +190,11 @@ internal static class AuditFixtures
     internal static CloudEvent Decode(OutputRecord record) =>
         new JsonEventFormatter().DecodeStructuredModeMessage(
             record.Message.Value,
-            new ContentType(Records.Header(record.Message, AuditEventFactory.ContentTypeHeader)),
+            new ContentType(Records.Header(record.Message, AuditEventWriter.ContentTypeHeader)),
             extensionAttributes: null);
 
     internal sealed record Released(SealedWindow Window, BudgetLedger Ledger, IReadOnlyList<ReleaseOutcome> Outcomes);
+
+    internal sealed record CappedPairCase(
+        SegmentAggregationSpec Spec, Released Released, ReleaseOutcome Paid, ReleaseOutcome Suppressed, ReleaseOutcome Replayed);
 }

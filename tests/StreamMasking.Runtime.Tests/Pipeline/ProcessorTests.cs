@@ -23,7 +23,7 @@ public sealed class ProcessorTests : IDisposable
 
     private MaskProcessor Mask(bool trust = true) =>
         new(_policy, new SegmentRouter(_policy), new RecordMasker(_policy, _keyring), _deadLetters, trust, NullLogger.Instance,
-            new Runtime.Audit.AuditEventFactory("audit", "test", TimeProvider.System));
+            new Runtime.Audit.AuditEventWriter("audit", "test", TimeProvider.System));
 
     [Fact]
     public void Route_MatchedRecord_ForwardsKeyedBySegmentWithSourceCoordinates()

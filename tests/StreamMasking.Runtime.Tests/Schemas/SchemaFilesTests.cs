@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Core.DeadLetters;
 using StreamMasking.Core.Schemas;
 using StreamMasking.Runtime.Audit;
+using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Pipeline;
@@ -78,7 +79,7 @@ public sealed class SchemaFilesTests
     public void AuditSchema_StrayDataField_IsRejected()
     {
         var schema = SchemaFiles.Load("audit-event.avsc");
-        var json = JsonNode.Parse(Factory().Release(ReleaseFirstWindow(AllKinds()).Outcomes[0]).Message.Value)!.AsObject();
+        var json = JsonNode.Parse(Writer().Release(ReleaseFirstWindow(AllKinds()).Outcomes[0]).Message.Value)!.AsObject();
         json["data"]!["value"] = 3.5;
 
         Should.Throw<AvroDataException>(() => AvroJsonEncoder.ToRecord(schema, json)).Problem.ShouldBe(AvroDataProblem.SchemaMismatch);

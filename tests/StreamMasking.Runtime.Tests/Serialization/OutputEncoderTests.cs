@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Core.Schemas;
 using StreamMasking.Runtime.Audit;
+using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.Pipeline;
 using StreamMasking.Runtime.Serialization;
@@ -75,7 +76,7 @@ public sealed class OutputEncoderTests : IDisposable
     public void Encode_FieldTheSchemaLacks_StopsTheStageNamingTheEventTypeAndRegistersNothing()
     {
         var encoder = Avro(Topic, OutputSchemas.AuditEvent);
-        var json = JsonNode.Parse(Factory().Release(ReleaseFirstWindow(AllKinds()).Outcomes[0]).Message.Value)!.AsObject();
+        var json = JsonNode.Parse(Writer().Release(ReleaseFirstWindow(AllKinds()).Outcomes[0]).Message.Value)!.AsObject();
         json["data"]!["value"] = 3.5;
 
         var stop = Should.Throw<StageStoppedException>(() => encoder.Encode(Encoding.UTF8.GetBytes(json.ToJsonString()), AuditEventTypes.Release));
@@ -111,7 +112,7 @@ public sealed class OutputEncoderTests : IDisposable
             { "type": "record", "name": "AuditEvent", "namespace": "io.streammasking.v1.audit", "fields": [ { "name": "other", "type": "string" } ] }
             """);
         var encoder = Avro(Topic, OutputSchemas.AuditEvent);
-        var record = Factory().DeadLetterSummary("route", new Dictionary<string, long> { ["malformed_record"] = 1 }, new Dictionary<string, long> { [""] = 1 });
+        var record = Writer().DeadLetterSummary("route", new Dictionary<string, long> { ["malformed_record"] = 1 }, new Dictionary<string, long> { [""] = 1 });
 
         var stop = Should.Throw<StageStoppedException>(() => encoder.Encode(record.Message.Value!, AuditEventTypes.DeadLetterSummary));
 
@@ -143,7 +144,7 @@ public sealed class OutputEncoderTests : IDisposable
 
         (aggregates.Topic, aggregates.IsAvro).ShouldBe(("a.out", true));
         (audit.Topic, audit.IsAvro).ShouldBe(("b.out", false));
-        audit.ContentType.ShouldBe(Encoding.UTF8.GetBytes(AuditEventFactory.StructuredContentType));
+        audit.ContentType.ShouldBe(Encoding.UTF8.GetBytes(AuditEventWriter.StructuredContentType));
     }
 
     [Theory]
@@ -157,13 +158,13 @@ public sealed class OutputEncoderTests : IDisposable
     [Fact]
     public void AuditFactory_AvroEncoder_EveryRecordAvroWithItsContentTypeAndThePublishedPayloadHash()
     {
-        var factory = new AuditEventFactory(Topic, Instance, new FakeTimeProvider(Now), Avro(Topic, OutputSchemas.AuditEvent));
+        var writer = new AuditEventWriter(Topic, Instance, new FakeTimeProvider(Now), Avro(Topic, OutputSchemas.AuditEvent));
         var outcome = ReleaseFirstWindow(AllKinds()).Outcomes[0];
         var published = Avro(AggregatesTopic, OutputSchemas.Release).Encode(outcome.Payload!, "release");
 
-        var record = factory.Release(outcome, published);
+        var record = writer.Release(outcome, published);
 
-        Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(AuditEventFactory.ContentTypeHeader)).ShouldBe(AvroContentType);
+        Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(AuditEventWriter.ContentTypeHeader)).ShouldBe(AvroContentType);
         var value = record.Message.Value!;
         var schema = Schema.Parse(_registry.SchemaById(BinaryPrimitives.ReadInt32BigEndian(value.AsSpan(1, 4))));
         var json = AvroJsonDecoder.Decode(schema, value.AsSpan(5));
@@ -174,8 +175,8 @@ public sealed class OutputEncoderTests : IDisposable
     [Fact]
     public void AuditFactory_EncoderOfAnotherTopic_Refused()
     {
-        Should.Throw<ArgumentException>(() => new AuditEventFactory(Topic, Instance, TimeProvider.System,
-            OutputEncoder.Json("other", AuditEventFactory.StructuredContentType)));
+        Should.Throw<ArgumentException>(() => new AuditEventWriter(Topic, Instance, TimeProvider.System,
+            OutputEncoder.Json("other", AuditEventWriter.StructuredContentType)));
     }
 
     private OutputEncoder Avro(string topic, string file)
