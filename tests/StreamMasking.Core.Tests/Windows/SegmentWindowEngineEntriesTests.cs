@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Windows;
 using StreamMasking.Privacy.Accounting;
-using static StreamMasking.Core.Tests.Aggregation.WindowSpecs;
+using static StreamMasking.Testing.WindowSpecs;
 
 namespace StreamMasking.Core.Tests.Windows;
 

@@ -113,7 +113,7 @@ public sealed class OwnershipGuardTests
             ownership.CheckLayout(Partitions, Partitions).ShouldBeNull();
         }
 
-        var audit = new AuditEventFactory(AuditTopic, "test", new FakeTimeProvider());
+        var audit = new AuditEventWriter(AuditTopic, "test", new FakeTimeProvider());
         return new OwnershipGuard(ownership, Changelog, audit, _clients, TimeSpan.FromSeconds(1), NullLogger.Instance);
     }
 }
