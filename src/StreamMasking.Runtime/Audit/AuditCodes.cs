@@ -1,5 +1,5 @@
-using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Policy.Dp;
+using StreamMasking.Core.Release;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Privacy.Mechanisms;
 

@@ -1,4 +1,4 @@
-using StreamMasking.Core.Aggregation;
+using StreamMasking.Core.Release;
 
 namespace StreamMasking.Runtime.Windowing;
 

@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
-using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Policy.Dp;
-using StreamMasking.Core.Windows;
+using StreamMasking.Core.Windowing;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Diagnostics;

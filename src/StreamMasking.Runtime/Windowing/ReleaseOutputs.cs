@@ -1,7 +1,8 @@
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
-using StreamMasking.Core.Aggregation;
+using StreamMasking.Core.Release;
+using StreamMasking.Core.Windowing;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Audit.Events;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
-using StreamMasking.Core.Aggregation;
+using StreamMasking.Core.Release;
+using StreamMasking.Core.Windowing;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Pipeline;

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using StreamMasking.Core.Aggregation;
-using StreamMasking.Core.Windows;
+using StreamMasking.Core.Release;
+using StreamMasking.Core.Windowing;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Runtime.State;
 

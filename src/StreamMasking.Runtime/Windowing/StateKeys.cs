@@ -64,7 +64,7 @@ internal static class StateKeys
     internal static byte[] Engine(string segment) => Key(EngineTag, segment, []);
 
     /// <summary>
-    /// One unit's contributions to one open window (<c>Core.Windows.WindowEntry</c>): suffix window index, then 0x00
+    /// One unit's contributions to one open window (<c>Core.Windowing.WindowEntry</c>): suffix window index, then 0x00
     /// for the records without a unit or 0x01 and the engine's unit name (UTF-8).
     /// </summary>
     internal static byte[] WindowEntry(string segment, long windowIndex, string? unit)

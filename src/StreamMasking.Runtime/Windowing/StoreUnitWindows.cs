@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using StreamMasking.Core.Windows;
+using StreamMasking.Core.Windowing;
 using StreamMasking.Runtime.State;
 
 namespace StreamMasking.Runtime.Windowing;

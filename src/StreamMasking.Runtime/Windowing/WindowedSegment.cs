@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
-using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Dp;
-using StreamMasking.Core.Windows;
+using StreamMasking.Core.Windowing;
 using StreamMasking.Privacy.Accounting;
 
 namespace StreamMasking.Runtime.Windowing;

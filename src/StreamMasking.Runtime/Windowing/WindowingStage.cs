@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StreamMasking.Core.Policy;
-using StreamMasking.Core.Aggregation;
+using StreamMasking.Core.Windowing;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;

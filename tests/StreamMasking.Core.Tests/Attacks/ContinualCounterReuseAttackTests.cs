@@ -1,4 +1,5 @@
-using StreamMasking.Core.Aggregation;
+using StreamMasking.Core.Release;
+using StreamMasking.Core.Windowing;
 using StreamMasking.Privacy.Accounting;
 using static StreamMasking.Testing.WindowSpecs;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
-using StreamMasking.Core.Aggregation;
-using StreamMasking.Core.Windows;
+using StreamMasking.Core.Release;
+using StreamMasking.Core.Windowing;
 using StreamMasking.Privacy.Accounting;
 using static StreamMasking.Testing.WindowSpecs;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using StreamMasking.Core.Aggregation;
+using StreamMasking.Core.Release;
+using StreamMasking.Core.Windowing;
 using StreamMasking.Privacy.Accounting;
 using static StreamMasking.Testing.WindowSpecs;
 

@@ -1,6 +1,7 @@
-using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Dp;
+using StreamMasking.Core.Release;
+using StreamMasking.Core.Windowing;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Testing;
 
@@ -25,7 +26,7 @@ public sealed class AggregationSpecMapperTests
         spec.Window.Size.ShouldBe(TimeSpan.FromHours(1));
         spec.Window.Grace.ShouldBe(TimeSpan.FromMinutes(5));
         spec.Window.IdleTimeout.ShouldBe(TimeSpan.FromMinutes(10));
-        spec.Window.MaxFutureSkew.ShouldBe(StreamMasking.Core.Windows.WindowSpec.DefaultMaxFutureSkew);
+        spec.Window.MaxFutureSkew.ShouldBe(StreamMasking.Core.Windowing.WindowSpec.DefaultMaxFutureSkew);
         spec.Aggregates.Select(a => a.Kind).ShouldBe([AggregateKind.Count, AggregateKind.Sum, AggregateKind.Mean, AggregateKind.Histogram, AggregateKind.TopK]);
         spec.Aggregates[0].Continual.ShouldBe(PrivacyCost.Pure(new Epsilon(0.2)));
         spec.Aggregates[1].MaxContributionsPerWindow.ShouldBe(4);

@@ -1,5 +1,6 @@
 using System.Text;
-using StreamMasking.Core.Aggregation;
+using StreamMasking.Core.Release;
+using StreamMasking.Core.Windowing;
 using StreamMasking.Host.Demo;
 using StreamMasking.Privacy.Mechanisms;
 

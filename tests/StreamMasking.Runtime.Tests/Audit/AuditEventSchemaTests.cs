@@ -1,8 +1,9 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
 using NJsonSchema;
-using StreamMasking.Core.Aggregation;
+using StreamMasking.Core.Release;
+using StreamMasking.Core.Windowing;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Audit.Events;

@@ -113,11 +113,11 @@ public sealed class SegmentStateTests : IDisposable
         using var store = RocksDbKeyValueStore.Open("s", 0, _dir.Path);
         var unit = Convert.ToBase64String(segment.UnitId(Body("\"P-1\""))!);
         var state = SegmentState.Load(segment, store, TimeProvider.System, out _);
-        var sealedWindows = new List<Core.Aggregation.SealedWindow>();
+        var sealedWindows = new List<Core.Windowing.SealedWindow>();
 
-        state.Engine!.Observe(1_000, unit, [Core.Aggregation.AggregateInput.Present], sealedWindows).CappedAggregates.ShouldBe(0);
+        state.Engine!.Observe(1_000, unit, [Core.Windowing.AggregateInput.Present], sealedWindows).CappedAggregates.ShouldBe(0);
         // Windows per unit are counted as windows seal: another unit's record well past the grace seals window 0.
-        state.Engine.Observe(10 * Minute, "other", [Core.Aggregation.AggregateInput.Present], sealedWindows);
+        state.Engine.Observe(10 * Minute, "other", [Core.Windowing.AggregateInput.Present], sealedWindows);
         sealedWindows[0].Aggregates[0].Count.ShouldBe(1);
         state.EngineDirty = true;
         state.Flush();
@@ -126,8 +126,8 @@ public sealed class SegmentStateTests : IDisposable
         // After a reload the unit's one window (windowsPerUnit 1) is remembered: the next window leaves it out.
         var reloaded = SegmentState.Load(segment, store, TimeProvider.System, out _);
         sealedWindows.Clear();
-        reloaded.Engine!.Observe((10 * Minute) + 1_000, unit, [Core.Aggregation.AggregateInput.Present], sealedWindows);
-        reloaded.Engine.Observe(20 * Minute, "other", [Core.Aggregation.AggregateInput.Present], sealedWindows);
+        reloaded.Engine!.Observe((10 * Minute) + 1_000, unit, [Core.Windowing.AggregateInput.Present], sealedWindows);
+        reloaded.Engine.Observe(20 * Minute, "other", [Core.Windowing.AggregateInput.Present], sealedWindows);
         var window = sealedWindows.Single(w => w.WindowIndex == 10).Aggregates[0];
         window.Count.ShouldBe(1); // "other" only
         window.CappedContributions.ShouldBe(1);
@@ -142,11 +142,11 @@ public sealed class SegmentStateTests : IDisposable
         using var rocks = RocksDbKeyValueStore.Open("s", 0, _dir.Path);
         var store = new LargestValueStore(rocks);
         var state = SegmentState.Load(segment, store, TimeProvider.System, out _);
-        var sealedWindows = new List<Core.Aggregation.SealedWindow>();
+        var sealedWindows = new List<Core.Windowing.SealedWindow>();
         for (var u = 0; u < 30_000; u++)
         {
             var unit = Convert.ToBase64String(segment.UnitId(Body($"\"P-{u}\""))!);
-            state.Engine!.Observe(Minute + (u % 50_000), "in/0", u, unit, [Core.Aggregation.AggregateInput.Present], sealedWindows);
+            state.Engine!.Observe(Minute + (u % 50_000), "in/0", u, unit, [Core.Windowing.AggregateInput.Present], sealedWindows);
         }
 
         state.EngineDirty = true;
@@ -160,10 +160,10 @@ public sealed class SegmentStateTests : IDisposable
         var reloaded = SegmentState.Load(segment, store, TimeProvider.System, out var abandoned);
         abandoned.ShouldBeNull();
         store.Puts = 0;
-        reloaded.Engine!.Observe(Minute + 1, "in/0", 30_000, "extra", [Core.Aggregation.AggregateInput.Present], sealedWindows);
+        reloaded.Engine!.Observe(Minute + 1, "in/0", 30_000, "extra", [Core.Windowing.AggregateInput.Present], sealedWindows);
         reloaded.Flush();
         store.Puts.ShouldBe(2);
-        reloaded.Engine.Observe(3 * Minute, "in/0", 30_001, "later", [Core.Aggregation.AggregateInput.Present], sealedWindows);
+        reloaded.Engine.Observe(3 * Minute, "in/0", 30_001, "later", [Core.Windowing.AggregateInput.Present], sealedWindows);
         sealedWindows.Single(w => w.WindowIndex == 1).Aggregates[0].Count.ShouldBe(30_001);
 
         // The sealed window's entries are deleted with the flush that seals it.
@@ -179,7 +179,7 @@ public sealed class SegmentStateTests : IDisposable
         var after = Segment("a", aggregates: "aggregates: [{ name: n, kind: count, epsilon: 1 }]");
         using var store = RocksDbKeyValueStore.Open("s", 0, _dir.Path);
         var state = SegmentState.Load(before, store, TimeProvider.System, out _);
-        state.Engine!.Observe(Minute + 1, "in/0", 0, "u", [Core.Aggregation.AggregateInput.Present], []);
+        state.Engine!.Observe(Minute + 1, "in/0", 0, "u", [Core.Windowing.AggregateInput.Present], []);
         state.Flush();
         store.Range(KeyRange.Prefix(StateKeys.WindowEntryPrefix("a"))).Count().ShouldBe(1);
 

@@ -43,7 +43,7 @@ public sealed record AggregatePolicy
     /// Declared post-processing of released values (<c>postProcess</c>: <c>integer</c>, <c>clampNonNegative</c>).
     /// Counts and histograms are released on the integer lattice whatever is declared. Default none.
     /// </summary>
-    public Aggregation.ReleasePostProcessing PostProcess { get; init; }
+    public Windowing.ReleasePostProcessing PostProcess { get; init; }
 
     /// <summary>The policy keyword of <see cref="Kind"/>.</summary>
     public string KindName => Kind switch

@@ -1,5 +1,4 @@
-using StreamMasking.Core.Aggregation;
-using StreamMasking.Core.Windows;
+using StreamMasking.Core.Windowing;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Privacy.Mechanisms;
 

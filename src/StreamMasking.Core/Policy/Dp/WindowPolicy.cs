@@ -7,7 +7,7 @@ namespace StreamMasking.Core.Policy.Dp;
 /// <param name="Late">What happens to a record whose window has already closed (the <c>late</c> key; default dead-letter).</param>
 /// <param name="MaxFutureSkew">
 /// How far ahead of the wall clock a record's timestamp may be (the <c>maxFutureSkew</c> key); null = the default,
-/// <see cref="Windows.WindowSpec.DefaultMaxFutureSkew"/>.
+/// <see cref="Windowing.WindowSpec.DefaultMaxFutureSkew"/>.
 /// </param>
 public sealed record WindowPolicy(TimeSpan Size, TimeSpan Grace, TimeSpan? IdleClose, LateRecordHandling Late = LateRecordHandling.DeadLetter,
     TimeSpan? MaxFutureSkew = null)

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Policy.Actions;
 using StreamMasking.Core.Policy.Dp;
+using StreamMasking.Core.Windowing;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Privacy.Mechanisms;
 

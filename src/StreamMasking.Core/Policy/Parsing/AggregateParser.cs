@@ -149,10 +149,10 @@ internal static class AggregateParser
     }
 
     // Post-processing of the noisy values only (free): a scalar keyword or a list of them.
-    private static Aggregation.ReleasePostProcessing ParsePostProcess(
+    private static Windowing.ReleasePostProcessing ParsePostProcess(
         MappingReader reader, AggregateQuery kind, string kindName, ClampBounds? clamp, PolicyDiagnosticBag bag)
     {
-        var processing = Aggregation.ReleasePostProcessing.None;
+        var processing = Windowing.ReleasePostProcessing.None;
         if (reader.Get("postProcess") is not { } node)
         {
             return processing;
@@ -184,7 +184,7 @@ internal static class AggregateParser
                 bag.Add(items[i], itemPath, "'clampNonNegative' on a sum needs clamp min >= 0 (the true sum could be negative)");
             }
 
-            processing |= index == 0 ? Aggregation.ReleasePostProcessing.IntegerLattice : Aggregation.ReleasePostProcessing.ClampNonNegative;
+            processing |= index == 0 ? Windowing.ReleasePostProcessing.IntegerLattice : Windowing.ReleasePostProcessing.ClampNonNegative;
         }
 
         return processing;

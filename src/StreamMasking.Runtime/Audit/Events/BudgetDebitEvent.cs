@@ -1,4 +1,4 @@
-using StreamMasking.Core.Aggregation;
+using StreamMasking.Core.Release;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Runtime.Pipeline;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using StreamMasking.Core.Aggregation;
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Core.Policy.Identity;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using StreamMasking.Core.Aggregation;
+using StreamMasking.Core.Release;
 using StreamMasking.Runtime.Pipeline;
 
 namespace StreamMasking.Runtime.Audit.Events;

@@ -1,4 +1,5 @@
-using StreamMasking.Core.Aggregation;
+using StreamMasking.Core.Release;
+using StreamMasking.Core.Windowing;
 using StreamMasking.Runtime.Pipeline;
 
 namespace StreamMasking.Runtime.Audit.Events;

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using StreamMasking.Core.Aggregation;
+using StreamMasking.Core.Release;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Audit.Events;
 using static StreamMasking.Runtime.Tests.Audit.AuditFixtures;
