@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamMasking.Broker;
 using StreamMasking.Core.Policy;
 using StreamMasking.Runtime.Configuration;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Hosting;
 
 namespace StreamMasking.Benchmarks.Pipeline;
 

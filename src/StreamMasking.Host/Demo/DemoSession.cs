@@ -3,12 +3,13 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging;
 using StreamMasking.Core.Policy;
+using StreamMasking.Host.Embedded;
 using StreamMasking.Host.Service;
 using StreamMasking.Host.Service.Http;
 using StreamMasking.Runtime.Configuration;
+using StreamMasking.Runtime.Hosting;
 using StreamMasking.Runtime.Metrics;
-using StreamMasking.Host.Embedded;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 
 namespace StreamMasking.Host.Demo;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Confluent.Kafka;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 
 namespace StreamMasking.Host.Demo;
 

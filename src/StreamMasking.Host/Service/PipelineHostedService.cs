@@ -3,9 +3,9 @@ using Microsoft.Extensions.Logging;
 using StreamMasking.Host.Diagnostics;
 using StreamMasking.Host.Service.Http;
 using StreamMasking.Runtime.Configuration;
+using StreamMasking.Runtime.Hosting;
 using StreamMasking.Runtime.Kafka;
 using StreamMasking.Runtime.Metrics;
-using StreamMasking.Runtime.Pipeline;
 
 namespace StreamMasking.Host.Service;
 

@@ -1,12 +1,12 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 using Confluent.Kafka;
 using StreamMasking.Runtime.Diagnostics;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Serialization;
 
 namespace StreamMasking.Runtime.Audit;

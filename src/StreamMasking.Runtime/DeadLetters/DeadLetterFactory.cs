@@ -1,13 +1,13 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StreamMasking.Core.DeadLetters;
 using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.Diagnostics;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 
 namespace StreamMasking.Runtime.DeadLetters;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using StreamMasking.Core.DeadLetters;
 using StreamMasking.Core.Schemas;
 using StreamMasking.Runtime.Configuration;
-using StreamMasking.Runtime.Pipeline;
 
 namespace StreamMasking.Runtime.Serialization;
 

@@ -1,14 +1,14 @@
 using System.Buffers.Binary;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
 using Avro;
 using Confluent.SchemaRegistry;
 using Microsoft.Extensions.Logging;
 using StreamMasking.Core.Schemas;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Configuration;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 
 namespace StreamMasking.Runtime.Serialization;
 

@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 
 namespace StreamMasking.Runtime.State;
 

@@ -5,7 +5,7 @@ using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;
 using StreamMasking.Runtime.Ownership;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Serialization;
 using StreamMasking.Runtime.State;
 
@@ -60,10 +60,10 @@ internal sealed class OwnershipGuard(
     // on a best-effort basis, then the stage stops. Nothing of the open transaction is committed.
     private StageStoppedException Stop(OwnershipViolation violation)
     {
-        logger.OwnershipViolated(MaskProcessor.StageName, violation.Code, violation.Message);
+        logger.OwnershipViolated(StageNames.Mask, violation.Code, violation.Message);
         try
         {
-            var record = audit.OwnershipViolated(MaskProcessor.StageName, violation.Topic, violation.Segment, violation.Partition,
+            var record = audit.OwnershipViolated(StageNames.Mask, violation.Topic, violation.Segment, violation.Partition,
                 violation.Code, violation.Message);
             using var producer = clients.CreateProducer("dp-ownership-audit");
             producer.Produce(record.Topic, record.Message);

@@ -5,7 +5,7 @@ using StreamMasking.Core.Windowing;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Diagnostics;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 
 namespace StreamMasking.Runtime.Windowing;
 
@@ -96,13 +96,13 @@ internal sealed class RecordAdmission(AuditEventWriter audit, TimeProvider time,
             case LifetimeCharge.Charged:
                 return RecordVerdict.Publish;
             case LifetimeCharge.NewlyExhausted:
-                context.Send(audit.UnitLifetimeExhausted(MaskProcessor.StageName, segment, partition, AuditCodes.EventLifetimeSpent, lifetimes.Cap));
+                context.Send(audit.UnitLifetimeExhausted(StageNames.Mask, segment, partition, AuditCodes.EventLifetimeSpent, lifetimes.Cap));
                 context.Tally.AddUnitLifetimeExhausted(segment);
                 return RecordVerdict.PublishStripped;
             case LifetimeCharge.LedgerLost when !lifetimes.LossReported:
                 lifetimes.LossReported = true;
                 logger.UnitLifetimeLedgerLost(segment, partition);
-                context.Send(audit.UnitLifetimeExhausted(MaskProcessor.StageName, segment, partition, AuditCodes.EventLifetimeStateLost, lifetimes.Cap));
+                context.Send(audit.UnitLifetimeExhausted(StageNames.Mask, segment, partition, AuditCodes.EventLifetimeStateLost, lifetimes.Cap));
                 return RecordVerdict.PublishStripped;
             default:
                 return RecordVerdict.PublishStripped;

@@ -7,7 +7,7 @@ using StreamMasking.Privacy.Accounting;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Diagnostics;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Serialization;
 
 namespace StreamMasking.Runtime.Windowing;

@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.State;
 
 namespace StreamMasking.Runtime.Windowing;

@@ -7,7 +7,7 @@ using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;
 using StreamMasking.Runtime.Ownership;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Serialization;
 using StreamMasking.Runtime.State;
 

@@ -1,6 +1,6 @@
 using StreamMasking.Broker;
 using StreamMasking.Host.Diagnostics;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Hosting;
 using StreamMasking.Testing.Logging;
 
 namespace StreamMasking.Host.Tests.Diagnostics;

@@ -8,7 +8,7 @@ using StreamMasking.Core.Windowing;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Privacy.Mechanisms;
 using StreamMasking.Runtime.Audit;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Tests.Support;
 using StreamMasking.Testing;
 

@@ -1,12 +1,12 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Core.DeadLetters;
 using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Tests.Support;
 
 namespace StreamMasking.Runtime.Tests.DeadLetters;

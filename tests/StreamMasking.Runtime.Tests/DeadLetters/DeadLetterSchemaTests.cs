@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Core.DeadLetters;
 using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.DeadLetters;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 
 namespace StreamMasking.Runtime.Tests.DeadLetters;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using StreamMasking.Runtime.Diagnostics;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 
 namespace StreamMasking.Runtime.Tests.Pipeline;
 

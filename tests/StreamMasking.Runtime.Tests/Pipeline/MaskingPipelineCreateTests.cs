@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamMasking.Core.Policy;
 using StreamMasking.Runtime.Configuration;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Hosting;
 
 namespace StreamMasking.Runtime.Tests.Pipeline;
 

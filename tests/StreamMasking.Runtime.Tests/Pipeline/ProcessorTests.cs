@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamMasking.Core.Masking;
@@ -7,7 +7,8 @@ using StreamMasking.Core.Segmentation;
 using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
+using StreamMasking.Runtime.Stages;
 using StreamMasking.Runtime.Tests.Support;
 using StreamMasking.Testing;
 

@@ -3,7 +3,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.State;
 using StreamMasking.Testing.Kafka;
 

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamMasking.Runtime.Configuration;
+using StreamMasking.Runtime.Hosting;
 using StreamMasking.Runtime.Kafka;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Tests.Support;
 using StreamMasking.Testing;
 

@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Testing.Kafka;
 
 namespace StreamMasking.Runtime.Tests.Pipeline;

@@ -8,7 +8,7 @@ using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.DeadLetters;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Tests.Audit;
 using static StreamMasking.Runtime.Tests.Audit.AuditFixtures;
 

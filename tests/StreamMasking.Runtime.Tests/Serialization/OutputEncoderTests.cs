@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using Avro;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -9,7 +9,7 @@ using StreamMasking.Core.Schemas;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Configuration;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Serialization;
 using StreamMasking.Runtime.Tests.Audit;
 using StreamMasking.Runtime.Tests.Schemas;

@@ -1,5 +1,5 @@
 using StreamMasking.Runtime.Diagnostics;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 
 namespace StreamMasking.Runtime.Tests.Support;
 

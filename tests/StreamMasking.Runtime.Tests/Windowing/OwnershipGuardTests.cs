@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Ownership;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Windowing;
 using StreamMasking.Testing.Kafka;
 

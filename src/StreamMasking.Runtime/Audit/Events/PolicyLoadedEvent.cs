@@ -2,7 +2,7 @@ using System.Text.Json;
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Core.Policy.Identity;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 
 namespace StreamMasking.Runtime.Audit.Events;
 

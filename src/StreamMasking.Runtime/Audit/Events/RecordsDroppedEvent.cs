@@ -1,4 +1,4 @@
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 
 namespace StreamMasking.Runtime.Audit.Events;
 
@@ -8,7 +8,7 @@ internal static class RecordsDroppedEvent
     /// <summary>
     /// One per committed transaction and segment that deliberately dropped records for a public reason
     /// (<c>already_processed</c>; never the counts of drops decided by DP state, see
-    /// <see cref="TransactionSummaryAuditor"/>) or published events without their noised fields. Subject: the segment. Data: stage,
+    /// <c>TransactionSummaryAuditor</c>) or published events without their noised fields. Subject: the segment. Data: stage,
     /// segment, dropped (reason code → count), totalDropped, strippedOverCap. Random id.
     /// </summary>
     /// <exception cref="ArgumentException">A count is negative or a key is null.</exception>

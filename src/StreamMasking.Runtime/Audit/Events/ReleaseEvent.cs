@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using StreamMasking.Core.Release;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 
 namespace StreamMasking.Runtime.Audit.Events;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Policy.Identity;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 
 namespace StreamMasking.Runtime.Audit.Events;
 

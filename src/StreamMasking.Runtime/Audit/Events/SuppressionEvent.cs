@@ -1,6 +1,6 @@
 using StreamMasking.Core.Release;
 using StreamMasking.Core.Windowing;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 
 namespace StreamMasking.Runtime.Audit.Events;
 

@@ -1,5 +1,5 @@
 using StreamMasking.Privacy.Accounting;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 
 namespace StreamMasking.Runtime.Audit.Events;
 

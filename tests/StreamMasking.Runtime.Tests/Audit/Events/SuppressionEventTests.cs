@@ -4,7 +4,7 @@ using StreamMasking.Core.Windowing;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Audit.Events;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using static StreamMasking.Runtime.Tests.Audit.AuditFixtures;
 
 namespace StreamMasking.Runtime.Tests.Audit.Events;

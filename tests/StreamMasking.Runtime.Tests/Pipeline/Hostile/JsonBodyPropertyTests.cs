@@ -2,7 +2,7 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Serialization;
 
 namespace StreamMasking.Runtime.Tests.Pipeline.Hostile;
 

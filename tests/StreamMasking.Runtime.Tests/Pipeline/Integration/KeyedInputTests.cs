@@ -1,6 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Tests.Support;
 using StreamMasking.Testing;
 

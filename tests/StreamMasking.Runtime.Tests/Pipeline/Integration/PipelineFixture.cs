@@ -1,13 +1,14 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StreamMasking.Core.Policy;
 using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.Diagnostics;
+using StreamMasking.Runtime.Hosting;
 using StreamMasking.Runtime.Kafka;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Tests.Support;
 using StreamMasking.Testing;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Hosting;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Tests.Support;
 using StreamMasking.Testing;
 

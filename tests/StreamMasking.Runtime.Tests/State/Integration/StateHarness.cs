@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamMasking.Runtime.Diagnostics;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.State;
 using StreamMasking.Testing;
 

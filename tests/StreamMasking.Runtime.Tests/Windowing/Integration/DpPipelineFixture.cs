@@ -1,13 +1,13 @@
 using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
 using Confluent.Kafka;
 using StreamMasking.Core.Policy;
 using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.Diagnostics;
+using StreamMasking.Runtime.Hosting;
 using StreamMasking.Runtime.Kafka;
-using StreamMasking.Runtime.Pipeline;
 using StreamMasking.Runtime.Tests.State;
 using StreamMasking.Runtime.Tests.Support;
 using StreamMasking.Testing;

@@ -329,7 +329,7 @@ public sealed class DurabilityTests(KafkaCluster cluster)
         {
             await runA;
         }
-        catch (StreamMasking.Runtime.Pipeline.StageStoppedException)
+        catch (StreamMasking.Runtime.Processing.StageStoppedException)
         {
             // A fenced zombie stops; that is the expected end for it.
         }

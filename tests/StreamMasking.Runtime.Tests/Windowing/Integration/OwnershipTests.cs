@@ -1,12 +1,13 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using StreamMasking.Runtime.Audit;
+using StreamMasking.Runtime.Hosting;
 using StreamMasking.Runtime.Kafka;
 using StreamMasking.Runtime.Ownership;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Testing;
 
 namespace StreamMasking.Runtime.Tests.Windowing.Integration;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using StreamMasking.Runtime.Pipeline;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Testing;
 
 namespace StreamMasking.Runtime.Tests.Windowing.Integration;

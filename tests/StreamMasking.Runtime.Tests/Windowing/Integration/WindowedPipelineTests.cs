@@ -1,5 +1,4 @@
 using System.Text.Json;
-using StreamMasking.Runtime.Pipeline;
 using StreamMasking.Runtime.Tests.Support;
 using StreamMasking.Testing;
 

@@ -1,4 +1,4 @@
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Processing;
 
 /// <summary>
 /// Whether every loop (each stream thread of each stage) of this pipeline instance has read all there is on its

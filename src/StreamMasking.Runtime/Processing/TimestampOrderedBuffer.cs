@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Processing;
 
 /// <summary>
 /// Hands a loop the records of its assigned partitions in timestamp order, as Kafka Streams' <c>PartitionGroup</c>

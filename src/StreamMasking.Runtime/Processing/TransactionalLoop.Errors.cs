@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Processing;
 
 /// <summary>The loop's error policy, written once: retry, abort and rewind, or stop (fatal or fenced).</summary>
 internal sealed partial class TransactionalLoop

@@ -1,4 +1,4 @@
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Processing;
 
 /// <summary>
 /// Optional interface of a processor whose work does not only follow records: it keeps state written through the

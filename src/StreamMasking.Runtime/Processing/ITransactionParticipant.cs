@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Processing;
 
 /// <summary>
 /// Optional interface of a processor that keeps state (state stores, windows): the loop tells it about partition

@@ -1,4 +1,4 @@
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Processing;
 
 /// <summary>Names of the headers StreamMasking writes. Downstream consumers may rely on them.</summary>
 public static class RecordHeaders

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Stages;
 
 /// <summary>Writes masked output as compact UTF-8 JSON.</summary>
 internal static class MaskedJson

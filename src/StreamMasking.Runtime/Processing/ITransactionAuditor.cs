@@ -1,6 +1,6 @@
 using StreamMasking.Runtime.Diagnostics;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Processing;
 
 /// <summary>Summarises each transaction on the audit topic (dead letters, deliberate drops) before it commits.</summary>
 internal interface ITransactionAuditor

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Serialization;
 
 /// <summary>Parses an input value as a JSON object; anything else is a malformed record.</summary>
 internal static class JsonBody

@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using StreamMasking.Runtime.Diagnostics;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Processing;
 
 /// <summary>One record a processor emits into the loop's open transaction.</summary>
 /// <param name="Topic">Destination topic.</param>

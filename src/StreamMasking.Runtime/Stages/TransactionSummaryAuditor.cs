@@ -2,8 +2,9 @@ using System.Collections.Frozen;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Diagnostics;
+using StreamMasking.Runtime.Processing;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Stages;
 
 /// <summary>
 /// Before each commit: one dead-letter summary when the transaction dead-lettered records, and one drop summary per

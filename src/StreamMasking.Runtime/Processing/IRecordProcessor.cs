@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Processing;
 
 /// <summary>
 /// The seam between the transactional loop and what is done with each record. The loop owns consumption,

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Processing;
 
 /// <summary>Where an input record came from: topic, partition, offset. Never its contents.</summary>
 internal readonly record struct SourceCoordinates(string Topic, int Partition, long Offset)

@@ -3,7 +3,7 @@ using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging;
 using StreamMasking.Runtime.Kafka;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Processing;
 
 /// <summary>
 /// Deletes the records of the repartition topic that stage "mask" has committed past (DeleteRecords up to the

@@ -1,4 +1,4 @@
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Processing;
 
 /// <summary>Settings of one transactional stage.</summary>
 /// <param name="Name">Stage name ("route" or "mask"), used in ids and logs.</param>

@@ -1,6 +1,6 @@
 using StreamMasking.Runtime.Diagnostics;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Processing;
 
 /// <summary>
 /// What a processor can do while the loop holds a transaction open. Everything sent here commits or aborts

@@ -1,9 +1,10 @@
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using Confluent.Kafka;
 using StreamMasking.Core.Records;
+using StreamMasking.Runtime.Processing;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Stages;
 
 /// <summary>Builds the <see cref="RecordEnvelope"/> that routing and masking see.</summary>
 internal static class EnvelopeFactory

@@ -9,12 +9,14 @@ using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;
 using StreamMasking.Runtime.Metrics;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Serialization;
+using StreamMasking.Runtime.Stages;
 using StreamMasking.Runtime.State;
 using StreamMasking.Runtime.Topics;
 using StreamMasking.Runtime.Windowing;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Hosting;
 
 /// <summary>
 /// The masking pipeline of one instance: stage "route" (input → repartition topic keyed by segment) and stage

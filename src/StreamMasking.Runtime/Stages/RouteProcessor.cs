@@ -5,9 +5,10 @@ using StreamMasking.Core.Policy;
 using StreamMasking.Core.Segmentation;
 using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Serialization;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Stages;
 
 /// <summary>
 /// Stage "route": parses each input record, assigns its segment and re-keys it by segment name into the
@@ -16,7 +17,7 @@ namespace StreamMasking.Runtime.Pipeline;
 /// </summary>
 internal sealed class RouteProcessor : IRecordProcessor
 {
-    internal const string StageName = "route";
+    internal const string StageName = StageNames.Route;
 
     private readonly SegmentRouter _router;
     private readonly DeadLetterFactory _deadLetters;

@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Processing;
 
 /// <summary>
 /// The loop's hooks for reading in timestamp order (<see cref="TimestampOrderedBuffer"/>, stage "route") and for

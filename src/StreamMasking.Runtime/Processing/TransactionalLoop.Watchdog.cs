@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StreamMasking.Runtime.Diagnostics;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Processing;
 
 /// <summary>
 /// A deadline on SendOffsetsToTransaction. librdkafka waits for the result of that call without a limit and does

@@ -12,10 +12,11 @@ using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
+using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Serialization;
 using StreamMasking.Runtime.Windowing;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Stages;
 
 /// <summary>
 /// Stage "mask": consumes records keyed by segment name, checks that the record really belongs to that segment,
@@ -26,7 +27,7 @@ namespace StreamMasking.Runtime.Pipeline;
 /// </summary>
 internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
 {
-    internal const string StageName = "mask";
+    internal const string StageName = StageNames.Mask;
 
     private static readonly byte[] JsonContentType = Encoding.UTF8.GetBytes("application/json");
     private static readonly byte[] AvroContentType = Encoding.UTF8.GetBytes(MaskedAvroWriter.ContentType);

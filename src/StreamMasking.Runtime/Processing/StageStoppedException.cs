@@ -1,4 +1,4 @@
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Processing;
 
 /// <summary>A stage stopped because of a fatal Kafka error or because it was fenced by a newer instance.</summary>
 public sealed class StageStoppedException : Exception

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using StreamMasking.Runtime.Diagnostics;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Processing;
 
 /// <summary>Log lines of the repartition purge: topic, partition and offsets only.</summary>
 internal static partial class PurgeLogMessages

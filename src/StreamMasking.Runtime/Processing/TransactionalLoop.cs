@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;
 
-namespace StreamMasking.Runtime.Pipeline;
+namespace StreamMasking.Runtime.Processing;
 
 /// <summary>
 /// One consume–transform–produce loop in Kafka transactions (KIP-447 style: one transactional producer per
