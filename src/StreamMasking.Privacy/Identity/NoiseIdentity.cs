@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using StreamMasking.Privacy.Mechanisms;
@@ -24,6 +25,12 @@ public sealed class NoiseIdentity
 {
     /// <summary>Domain of every label built here; bumping it changes every noise stream once.</summary>
     public const string Domain = "StreamMasking.NoiseIdentity/v2";
+
+    private const int CachedKeysPerThread = 8;
+
+    // Keyed HMACs of the digest keys this thread used last (the noise keys: a handful per process).
+    [ThreadStatic]
+    private static List<(byte[] Key, IncrementalHash Hmac)>? t_hmacs;
 
     private static readonly byte[] s_digestDomain = Encoding.UTF8.GetBytes("StreamMasking.NoiseIdentity/digest/v2\0");
     private readonly string _purpose;
@@ -117,20 +124,7 @@ public sealed class NoiseIdentity
                 throw new InvalidOperationException("A noise identity needs the policy content hash and what is released.");
             }
 
-            var parts = new List<string>(6 + (2 * _parameters.Count) + _subject.Count)
-            {
-                Domain, _purpose, _mechanism, _parameters.Count.ToString(CultureInfo.InvariantCulture),
-            };
-            foreach (var (name, value) in _parameters)
-            {
-                parts.Add(name);
-                parts.Add(value);
-            }
-
-            parts.Add(_policyHash);
-            parts.Add((_subject.Count / 2).ToString(CultureInfo.InvariantCulture));
-            parts.AddRange(_subject);
-            return KeyedRandomSource.ComposeLabel([.. parts]);
+            return ComposePrefix() + ComposeSubject(CollectionsMarshal.AsSpan(_subject));
         }
     }
 
@@ -141,20 +135,99 @@ public sealed class NoiseIdentity
     /// A keyed digest of <paramref name="value"/> under this identity (HMAC-SHA256, 16 bytes): what the state store
     /// keeps to recognise a second, different value presented under the same label. Kept in state only, never published.
     /// </summary>
-    public byte[] Digest(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    public byte[] Digest(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => DigestOf(key, Label, value);
+
+    /// <summary>
+    /// Everything but what is released (purpose, mechanism, parameters, policy hash), composed once: for identities
+    /// that differ per record only in their subject (event-level noise: topic, partition, offset, field), so the fixed
+    /// part is not sorted and encoded again for every record. Labels and digests are those of the equivalent identity.
+    /// Throws when the policy hash is missing or a subject was already added.
+    /// </summary>
+    public NoiseIdentityPrefix Freeze()
+    {
+        if (_policyHash is null || _subject.Count > 0)
+        {
+            throw new InvalidOperationException("Only an identity with its policy hash and no subject yet can be frozen.");
+        }
+
+        return new NoiseIdentityPrefix(ComposePrefix());
+    }
+
+    // The subject block of a label: its pair count, then the names and values.
+    internal static string ComposeSubject(ReadOnlySpan<string> subject)
+    {
+        var builder = new StringBuilder();
+        KeyedRandomSource.AppendLabelPart(builder, (subject.Length / 2).ToString(CultureInfo.InvariantCulture));
+        foreach (var part in subject)
+        {
+            KeyedRandomSource.AppendLabelPart(builder, part);
+        }
+
+        return builder.ToString();
+    }
+
+    // HMAC-SHA256(key, domain ‖ int32 length ‖ label ‖ value)[..16], on a keyed HMAC kept per thread and key: the
+    // platform's one-shot call re-keys on every call and costs microseconds, which every noised field of every record paid.
+    internal static byte[] DigestOf(ReadOnlySpan<byte> key, string label, ReadOnlySpan<byte> value)
     {
         if (key.Length < 16)
         {
             throw new ArgumentException("A digest key needs at least 16 bytes.", nameof(key));
         }
 
-        var label = Encoding.UTF8.GetBytes(Label);
-        var message = new byte[s_digestDomain.Length + 4 + label.Length + value.Length];
-        s_digestDomain.CopyTo(message, 0);
-        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(s_digestDomain.Length), label.Length);
-        label.CopyTo(message, s_digestDomain.Length + 4);
-        value.CopyTo(message.AsSpan(s_digestDomain.Length + 4 + label.Length));
-        return HMACSHA256.HashData(key, message).AsSpan(0, 16).ToArray();
+        var labelLength = Encoding.UTF8.GetByteCount(label);
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, labelLength);
+        var labelBytes = labelLength <= 512 ? stackalloc byte[labelLength] : new byte[labelLength];
+        Encoding.UTF8.GetBytes(label, labelBytes);
+        var hmac = KeyedHmac(key);
+        hmac.AppendData(s_digestDomain);
+        hmac.AppendData(length);
+        hmac.AppendData(labelBytes);
+        hmac.AppendData(value);
+        Span<byte> tag = stackalloc byte[32];
+        hmac.GetHashAndReset(tag);
+        return tag[..16].ToArray();
+    }
+
+    private static IncrementalHash KeyedHmac(ReadOnlySpan<byte> key)
+    {
+        var cache = t_hmacs ??= new List<(byte[], IncrementalHash)>(CachedKeysPerThread);
+        foreach (var (cachedKey, hmac) in cache)
+        {
+            if (key.SequenceEqual(cachedKey))
+            {
+                return hmac;
+            }
+        }
+
+        if (cache.Count == CachedKeysPerThread)
+        {
+            cache[0].Hmac.Dispose();
+            CryptographicOperations.ZeroMemory(cache[0].Key);
+            cache.RemoveAt(0);
+        }
+
+        var entry = (key.ToArray(), IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key));
+        cache.Add(entry);
+        return entry.Item2;
+    }
+
+    private string ComposePrefix()
+    {
+        var builder = new StringBuilder();
+        KeyedRandomSource.AppendLabelPart(builder, Domain);
+        KeyedRandomSource.AppendLabelPart(builder, _purpose);
+        KeyedRandomSource.AppendLabelPart(builder, _mechanism);
+        KeyedRandomSource.AppendLabelPart(builder, _parameters.Count.ToString(CultureInfo.InvariantCulture));
+        foreach (var (name, value) in _parameters)
+        {
+            KeyedRandomSource.AppendLabelPart(builder, name);
+            KeyedRandomSource.AppendLabelPart(builder, value);
+        }
+
+        KeyedRandomSource.AppendLabelPart(builder, _policyHash!);
+        return builder.ToString();
     }
 
     private NoiseIdentity Add(string name, string value)

@@ -60,11 +60,17 @@ public sealed class KeyedRandomSource : IRandomSource
         var builder = new StringBuilder();
         foreach (var part in parts)
         {
-            ArgumentNullException.ThrowIfNull(part);
-            builder.Append(part.Length).Append(':').Append(part).Append(';');
+            AppendLabelPart(builder, part);
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>Appends one part as <see cref="ComposeLabel"/> writes it (length, ':', part, ';').</summary>
+    internal static void AppendLabelPart(StringBuilder builder, string part)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        builder.Append(part.Length).Append(':').Append(part).Append(';');
     }
 
     /// <inheritdoc />

@@ -73,4 +73,38 @@ public sealed class NoiseIdentityTests
         Base(epsilon: 1).Digest(Key, [1, 2, 3]).ShouldNotBe(digest);
         Base().Digest([.. Key.Reverse()], [1, 2, 3]).ShouldNotBe(digest);
     }
+
+    [Theory]
+    [InlineData("visits", "3", "17", "cost")]
+    [InlineData("", "0", "0", "a.b")]
+    [InlineData("t:with;separators", "-1", "9223372036854775807", "ünïcode")]
+    public void Freeze_SameSubject_SameLabelAndDigestAsTheFullIdentity(string topic, string partition, string offset, string field)
+    {
+        var prefix = NoiseIdentity.For("event-noise", "laplace").With("epsilon", 0.5).With("clamp", new ClampBounds(0, 100)).Policy("hash-1").Freeze();
+        NoiseIdentity Full() => NoiseIdentity.For("event-noise", "laplace").With("epsilon", 0.5).With("clamp", new ClampBounds(0, 100)).Policy("hash-1")
+            .Of("topic", topic).Of("partition", partition).Of("offset", offset).Of("field", field);
+        byte[] value = [1, 2, 3];
+
+        prefix.Label("topic", topic, "partition", partition, "offset", offset, "field", field).ShouldBe(Full().Label);
+        prefix.Digest(Key, value, "topic", topic, "partition", partition, "offset", offset, "field", field).ShouldBe(Full().Digest(Key, value));
+    }
+
+    [Fact]
+    public void Digest_FixedIdentityKeyAndValue_IsPinned()
+    {
+        // The digest keys replays of released values in the state store: it must not change between versions (the
+        // value is HMAC-SHA256 over domain, label length, label and value, computed independently of this code).
+        Convert.ToHexStringLower(Base().Digest(Key, [1, 2, 3])).ShouldBe("594cbd54eb5059182aec040df19d384d");
+        // Repeated and interleaved with another key: the per-thread keyed HMAC is reset between calls.
+        Base().Digest([.. Key.Reverse()], [1, 2, 3]).ShouldNotBe(Base().Digest(Key, [1, 2, 3]));
+        Base().Digest(Key, [1, 2, 3]).ShouldBe(Base().Digest(Key, [1, 2, 3]));
+    }
+
+    [Fact]
+    public void Freeze_WithoutPolicyOrAfterASubject_Throws()
+    {
+        Should.Throw<InvalidOperationException>(() => NoiseIdentity.For("p", "m").Freeze());
+        Should.Throw<InvalidOperationException>(() => NoiseIdentity.For("p", "m").Policy("h").Of("x", "1").Freeze());
+        Should.Throw<ArgumentException>(() => NoiseIdentity.For("p", "m").Policy("h").Freeze().Label("odd"));
+    }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using StreamMasking.Core.Policy.Actions;
 using StreamMasking.Core.Records;
 using StreamMasking.Privacy.Identity;
@@ -24,9 +25,8 @@ internal static class EventNoiseLabel
 {
     private const string Purpose = "event-noise";
 
-    /// <summary>The stream for a numeric <paramref name="action"/> on the (already clamped) <paramref name="clampedValue"/>.</summary>
-    public static KeyedRandomSource For(NoiseFieldAction action, string contentHash, RecordCoordinates coordinates, string fieldPath,
-        double clampedValue, ReadOnlySpan<byte> key)
+    /// <summary>The fixed part of a numeric <paramref name="action"/>'s identities (built once per field rule).</summary>
+    public static NoiseIdentityPrefix Prefix(NoiseFieldAction action, string contentHash)
     {
         var identity = NoiseIdentity.For(Purpose, action.Name).With("epsilon", action.Epsilon.Value).With("delta", action.Delta.Value);
         switch (action)
@@ -39,36 +39,56 @@ internal static class EventNoiseLabel
                 break;
         }
 
-        Span<byte> value = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64LittleEndian(value, BitConverter.DoubleToInt64Bits(clampedValue == 0 ? 0.0 : clampedValue));
-        return Finish(identity, contentHash, coordinates, fieldPath, value, key);
+        return identity.Policy(contentHash).Freeze();
     }
 
-    /// <summary>The stream for randomized response <paramref name="action"/> on the category <paramref name="index"/>.</summary>
-    public static KeyedRandomSource For(RandomizedResponseAction action, string contentHash, RecordCoordinates coordinates, string fieldPath,
-        int index, ReadOnlySpan<byte> key)
-    {
-        var identity = NoiseIdentity.For(Purpose, action.Name)
+    /// <summary>The fixed part of a randomized-response <paramref name="action"/>'s identities (built once per field rule).</summary>
+    public static NoiseIdentityPrefix Prefix(RandomizedResponseAction action, string contentHash) =>
+        NoiseIdentity.For(Purpose, action.Name)
             .With("epsilon", action.Epsilon.Value)
             .With("k", action.CategoryCount)
             // The category set in canonical order, as the operation indexes it: k-RR is symmetric in its categories.
-            .With("categories", action.Categories is { } categories ? [.. categories.Order(StringComparer.Ordinal)] : ["false", "true"]);
-        Span<byte> value = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(value, index);
-        return Finish(identity, contentHash, coordinates, fieldPath, value, key);
+            .With("categories", action.Categories is { } categories ? [.. categories.Order(StringComparer.Ordinal)] : ["false", "true"])
+            .Policy(contentHash)
+            .Freeze();
+
+    /// <summary>The stream for a numeric action (its <see cref="Prefix(NoiseFieldAction, string)"/>) on the (already clamped) <paramref name="clampedValue"/>.</summary>
+    public static KeyedRandomSource For(NoiseIdentityPrefix prefix, RecordCoordinates coordinates, string fieldPath, double clampedValue,
+        ReadOnlySpan<byte> key)
+    {
+        Span<byte> value = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(value, BitConverter.DoubleToInt64Bits(clampedValue == 0 ? 0.0 : clampedValue));
+        return Finish(prefix, coordinates, fieldPath, value, key);
     }
 
-    private static KeyedRandomSource Finish(NoiseIdentity identity, string contentHash, RecordCoordinates coordinates, string fieldPath,
+    /// <summary>The stream for randomized response (its <see cref="Prefix(RandomizedResponseAction, string)"/>) on category <paramref name="index"/>.</summary>
+    public static KeyedRandomSource For(NoiseIdentityPrefix prefix, RecordCoordinates coordinates, string fieldPath, int index,
+        ReadOnlySpan<byte> key)
+    {
+        Span<byte> value = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(value, index);
+        return Finish(prefix, coordinates, fieldPath, value, key);
+    }
+
+    /// <summary>The stream for a numeric <paramref name="action"/> on the (already clamped) <paramref name="clampedValue"/>.</summary>
+    public static KeyedRandomSource For(NoiseFieldAction action, string contentHash, RecordCoordinates coordinates, string fieldPath,
+        double clampedValue, ReadOnlySpan<byte> key) =>
+        For(Prefix(action, contentHash), coordinates, fieldPath, clampedValue, key);
+
+    /// <summary>The stream for randomized response on category <paramref name="index"/>.</summary>
+    public static KeyedRandomSource For(RandomizedResponseAction action, string contentHash, RecordCoordinates coordinates, string fieldPath,
+        int index, ReadOnlySpan<byte> key) =>
+        For(Prefix(action, contentHash), coordinates, fieldPath, index, key);
+
+    private static KeyedRandomSource Finish(NoiseIdentityPrefix prefix, RecordCoordinates coordinates, string fieldPath,
         ReadOnlySpan<byte> value, ReadOnlySpan<byte> key)
     {
-        identity.Policy(contentHash)
-            .Of("topic", coordinates.Topic)
-            .Of("partition", coordinates.Partition)
-            .Of("offset", coordinates.Offset)
-            .Of("field", fieldPath);
+        var topic = coordinates.Topic;
+        var partition = coordinates.Partition.ToString(CultureInfo.InvariantCulture);
+        var offset = coordinates.Offset.ToString(CultureInfo.InvariantCulture);
 
         // The digest is computed before the value coordinate is added, under the identity of the record and field.
-        var digest = Convert.ToHexStringLower(identity.Digest(key, value));
-        return identity.Of("value", digest).Stream(key);
+        var digest = Convert.ToHexStringLower(prefix.Digest(key, value, "topic", topic, "partition", partition, "offset", offset, "field", fieldPath));
+        return new KeyedRandomSource(key, prefix.Label("topic", topic, "partition", partition, "offset", offset, "field", fieldPath, "value", digest));
     }
 }

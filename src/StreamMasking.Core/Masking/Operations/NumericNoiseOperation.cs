@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using StreamMasking.Core.Policy.Actions;
 using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Core.Records;
+using StreamMasking.Privacy.Identity;
 
 namespace StreamMasking.Core.Masking.Operations;
 
@@ -13,6 +14,9 @@ namespace StreamMasking.Core.Masking.Operations;
 /// </summary>
 internal sealed class NumericNoiseOperation(NoiseFieldAction action, byte[] noiseKey, string contentHash) : FieldOperation
 {
+    // The identity's fixed part (mechanism, parameters, policy hash), composed once for every record.
+    private readonly NoiseIdentityPrefix _prefix = EventNoiseLabel.Prefix(action, contentHash);
+
     public override bool IsNoise => true;
 
     public override bool TryApply(JsonNode value, out JsonNode? result)
@@ -31,7 +35,7 @@ internal sealed class NumericNoiseOperation(NoiseFieldAction action, byte[] nois
 
         try
         {
-            var random = EventNoiseLabel.For(action, contentHash, coordinates, path, EventNoise.Clamped(action, number), noiseKey);
+            var random = EventNoiseLabel.For(_prefix, coordinates, path, EventNoise.Clamped(action, number), noiseKey);
             var release = EventNoise.Release(action, number, random);
             result = JsonValue.Create(release.Value);
             return true;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using StreamMasking.Core.Policy.Actions;
 using StreamMasking.Core.Records;
+using StreamMasking.Privacy.Identity;
 using StreamMasking.Privacy.Mechanisms;
 using StreamMasking.Privacy.Randomness;
 
@@ -26,11 +27,11 @@ internal sealed class RandomizedResponseOperation : FieldOperation
     private readonly TwoLayerRandomizedResponse? _twoLayer;
     private readonly string _fieldPath;
     private readonly string[]? _categories;
-    private readonly string _contentHash;
+    private readonly NoiseIdentityPrefix _prefix;
 
     public RandomizedResponseOperation(RandomizedResponseAction action, byte[] noiseKey, string fieldPath, bool memoize, string contentHash)
     {
-        _contentHash = contentHash;
+        _prefix = EventNoiseLabel.Prefix(action, contentHash);
         _action = action;
         _fieldPath = fieldPath;
         // k-RR is symmetric in its categories: index them in canonical (ordinal) order, so that the random stream maps
@@ -78,7 +79,7 @@ internal sealed class RandomizedResponseOperation : FieldOperation
         }
         else
         {
-            report = _mechanism.Report(EventNoiseLabel.For(_action, _contentHash, coordinates, path, index, _noiseKey), index);
+            report = _mechanism.Report(EventNoiseLabel.For(_prefix, coordinates, path, index, _noiseKey), index);
         }
 
         result = _categories is { } categories ? JsonValue.Create(categories[report]) : JsonValue.Create(report == 1);
