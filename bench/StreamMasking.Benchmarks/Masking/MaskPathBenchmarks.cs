@@ -1,11 +1,16 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using BenchmarkDotNet.Attributes;
 using StreamMasking.Core.Masking;
+using StreamMasking.Core.Masking.Operations;
 using StreamMasking.Core.Policy;
+using StreamMasking.Core.Policy.Actions;
+using StreamMasking.Core.Policy.Dp;
 using StreamMasking.Core.Records;
 using StreamMasking.Core.Segmentation;
+using StreamMasking.Privacy.Identity;
+using StreamMasking.Privacy.Randomness;
 using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Serialization;
 using StreamMasking.Runtime.Stages;
@@ -50,6 +55,9 @@ public class MaskPathBenchmarks : IDisposable
     private RecordMasker _masker = null!;
     private JsonObject _masked = null!;
     private long _offset;
+    private LaplaceAction _laplace = null!;
+    private NoiseIdentityPrefix _prefix = null!;
+    private readonly byte[] _noiseKey = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
 
     [GlobalSetup]
     public void Setup()
@@ -81,6 +89,8 @@ public class MaskPathBenchmarks : IDisposable
         _body = Parse();
         _envelope = Envelope(_body, 0);
         _masked = _masker.Mask(_segment, _envelope).Output!;
+        _laplace = _segment.Fields.Select(f => f.Action).OfType<LaplaceAction>().First();
+        _prefix = EventNoiseLabel.Prefix(_laplace, "content-hash");
     }
 
     /// <summary>The value as the DOM the masker works on (parse and materialise every node).</summary>
@@ -101,6 +111,14 @@ public class MaskPathBenchmarks : IDisposable
     /// <summary>The same without the three noised fields: what the field actions other than noise cost.</summary>
     [Benchmark]
     public JsonObject? MaskWithoutNoise() => _maskerWithoutNoise.Mask(_segmentWithoutNoise, Envelope(_body, _offset++)).Output;
+
+    /// <summary>One noised field's keyed stream: value digest, label, stream (a new offset each time).</summary>
+    [Benchmark]
+    public KeyedRandomSource NoiseStream() => EventNoiseLabel.For(_prefix, new RecordCoordinates("visits", 0, _offset++), "visit.cost", 1234, _noiseKey);
+
+    /// <summary>One noised field's draw and release from a fresh stream.</summary>
+    [Benchmark]
+    public double NoiseDraw() => EventNoise.Release(_laplace, 1234, new KeyedRandomSource(_noiseKey, "label-" + _offset++)).Value;
 
     [Benchmark]
     public byte[] Serialize() => MaskedJson.Serialize(_masked);

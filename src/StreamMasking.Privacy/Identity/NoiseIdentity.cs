@@ -175,16 +175,15 @@ public sealed class NoiseIdentity
             throw new ArgumentException("A digest key needs at least 16 bytes.", nameof(key));
         }
 
-        var labelLength = Encoding.UTF8.GetByteCount(label);
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(length, labelLength);
-        var labelBytes = labelLength <= 512 ? stackalloc byte[labelLength] : new byte[labelLength];
-        Encoding.UTF8.GetBytes(label, labelBytes);
+        // One buffer, one update: every call into the platform's HMAC costs more than the bytes it hashes.
+        var length = s_digestDomain.Length + 4 + Encoding.UTF8.GetByteCount(label) + value.Length;
+        Span<byte> message = length <= 1024 ? stackalloc byte[length] : new byte[length];
+        s_digestDomain.CopyTo(message);
+        var written = Encoding.UTF8.GetBytes(label, message[(s_digestDomain.Length + 4)..]);
+        BinaryPrimitives.WriteInt32LittleEndian(message[s_digestDomain.Length..], written);
+        value.CopyTo(message[(s_digestDomain.Length + 4 + written)..]);
         var hmac = KeyedHmac(key);
-        hmac.AppendData(s_digestDomain);
-        hmac.AppendData(length);
-        hmac.AppendData(labelBytes);
-        hmac.AppendData(value);
+        hmac.AppendData(message);
         Span<byte> tag = stackalloc byte[32];
         hmac.GetHashAndReset(tag);
         return tag[..16].ToArray();
