@@ -57,7 +57,7 @@ internal sealed class AuditEventWriter
     internal const string DataContentType = "application/json";
 
     /// <summary>The <c>content-type</c> header of structured-mode CloudEvents JSON.</summary>
-    internal const string StructuredContentType = "application/cloudevents+json; charset=utf-8";
+    internal const string StructuredContentType = OutputEncoder.CloudEventsJsonContentType;
 
     /// <summary>Kafka header carrying <see cref="StructuredContentType"/> (the CloudEvents Kafka binding's name).</summary>
     internal const string ContentTypeHeader = "content-type";

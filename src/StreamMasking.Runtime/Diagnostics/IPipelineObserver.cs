@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using StreamMasking.Privacy.Accounting;
-using StreamMasking.Runtime.State;
 
 namespace StreamMasking.Runtime.Diagnostics;
 

@@ -1,5 +1,3 @@
-using StreamMasking.Runtime.State;
-
 namespace StreamMasking.Runtime.Diagnostics;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using StreamMasking.Runtime.State;
-
 namespace StreamMasking.Runtime.Diagnostics;
 
 /// <summary>Counts finished restores in <see cref="PipelineCounters"/> and forwards every restore event to its observer.</summary>

@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using StreamMasking.Runtime.Diagnostics;
-using StreamMasking.Runtime.State;
 
 namespace StreamMasking.Runtime.Metrics;
 

@@ -6,7 +6,6 @@ using Avro;
 using Confluent.SchemaRegistry;
 using Microsoft.Extensions.Logging;
 using StreamMasking.Core.Schemas;
-using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.Processing;
 
@@ -28,6 +27,9 @@ namespace StreamMasking.Runtime.Serialization;
 /// </remarks>
 internal sealed class OutputEncoder
 {
+    /// <summary>The <c>content-type</c> of structured-mode CloudEvents JSON (the audit topic's JSON format).</summary>
+    internal const string CloudEventsJsonContentType = "application/cloudevents+json; charset=utf-8";
+
     /// <summary>The <c>content-type</c> of the aggregates topic's JSON values.</summary>
     internal const string AggregatesJsonContentType = "application/json";
 
@@ -87,7 +89,7 @@ internal sealed class OutputEncoder
         }
 
         return (Make(options.Aggregates.Format, options.Aggregates.Topic, AggregatesJsonContentType, OutputSchemas.Release),
-            Make(options.Audit.Format, options.Audit.Topic, AuditEventWriter.StructuredContentType, OutputSchemas.AuditEvent));
+            Make(options.Audit.Format, options.Audit.Topic, CloudEventsJsonContentType, OutputSchemas.AuditEvent));
     }
 
     /// <summary>The value to produce for the JSON <paramref name="json"/>, a record of <paramref name="recordType"/>.</summary>

@@ -1,3 +1,5 @@
+using StreamMasking.Runtime.Diagnostics;
+
 namespace StreamMasking.Runtime.State;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using StreamMasking.Runtime.Diagnostics;
 
 namespace StreamMasking.Runtime.State;
 

@@ -6,7 +6,6 @@ using StreamMasking.Core.Windowing;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Kafka;
-using StreamMasking.Runtime.Ownership;
 using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Serialization;
 using StreamMasking.Runtime.State;

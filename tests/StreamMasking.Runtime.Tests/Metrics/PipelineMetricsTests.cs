@@ -6,7 +6,6 @@ using StreamMasking.Privacy.Accounting;
 using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Metrics;
-using StreamMasking.Runtime.State;
 using StreamMasking.Testing;
 
 namespace StreamMasking.Runtime.Tests.Metrics;

@@ -1,5 +1,4 @@
 using System.Text;
-using StreamMasking.Runtime.Ownership;
 using StreamMasking.Runtime.State;
 using StreamMasking.Runtime.Tests.State;
 using StreamMasking.Runtime.Windowing;

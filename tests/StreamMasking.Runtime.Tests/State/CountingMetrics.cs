@@ -1,4 +1,4 @@
-using StreamMasking.Runtime.State;
+using StreamMasking.Runtime.Diagnostics;
 
 namespace StreamMasking.Runtime.Tests.State;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.State;
 
 namespace StreamMasking.Runtime.Tests.State;

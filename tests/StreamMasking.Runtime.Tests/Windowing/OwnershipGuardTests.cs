@@ -2,7 +2,6 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Runtime.Audit;
-using StreamMasking.Runtime.Ownership;
 using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Windowing;
 using StreamMasking.Testing.Kafka;

@@ -6,8 +6,8 @@ using Confluent.Kafka.Admin;
 using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Hosting;
 using StreamMasking.Runtime.Kafka;
-using StreamMasking.Runtime.Ownership;
 using StreamMasking.Runtime.Processing;
+using StreamMasking.Runtime.Windowing;
 using StreamMasking.Testing;
 
 namespace StreamMasking.Runtime.Tests.Windowing.Integration;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace StreamMasking.Runtime.Ownership;
+namespace StreamMasking.Runtime.Windowing;
 
 /// <summary>
 /// Who owns a segment's DP state, as persisted next to that state (and so in the changelog): the input topic, the

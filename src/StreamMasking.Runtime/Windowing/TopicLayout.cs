@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace StreamMasking.Runtime.Ownership;
+namespace StreamMasking.Runtime.Windowing;
 
 /// <summary>Partition counts from cluster metadata, for the ownership checks at assignment.</summary>
 internal static class TopicLayout

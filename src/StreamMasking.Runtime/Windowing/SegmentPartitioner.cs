@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace StreamMasking.Runtime.Ownership;
+namespace StreamMasking.Runtime.Windowing;
 
 /// <summary>
 /// The partition a segment-keyed record lands on: Kafka's default partitioner for keyed records (murmur2 of the key

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using StreamMasking.Runtime.Diagnostics;
 
-namespace StreamMasking.Runtime.Ownership;
+namespace StreamMasking.Runtime.Windowing;
 
 internal static partial class OwnershipLogMessages
 {

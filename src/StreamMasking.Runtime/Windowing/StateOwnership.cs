@@ -1,7 +1,6 @@
 using StreamMasking.Runtime.State;
-using StreamMasking.Runtime.Windowing;
 
-namespace StreamMasking.Runtime.Ownership;
+namespace StreamMasking.Runtime.Windowing;
 
 /// <summary>
 /// The ownership rule of the DP state, checked rather than assumed: the state of segment <c>s</c> lives on

@@ -1,4 +1,4 @@
-namespace StreamMasking.Runtime.Ownership;
+namespace StreamMasking.Runtime.Windowing;
 
 /// <summary>
 /// A broken ownership invariant of the DP state: the stage stops with <see cref="Message"/>, which names the topic

@@ -1,4 +1,4 @@
-namespace StreamMasking.Runtime.State;
+namespace StreamMasking.Runtime.Diagnostics;
 
 /// <summary>
 /// Observes restores (a seam for metrics: the Prometheus layer implements it later). Called on the restoring

@@ -1,4 +1,4 @@
-namespace StreamMasking.Runtime.State;
+namespace StreamMasking.Runtime.Diagnostics;
 
 /// <summary>Store operations reported to <see cref="IStateStoreMetrics"/>.</summary>
 internal enum StoreOperation

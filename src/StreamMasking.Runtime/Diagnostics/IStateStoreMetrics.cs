@@ -1,4 +1,4 @@
-namespace StreamMasking.Runtime.State;
+namespace StreamMasking.Runtime.Diagnostics;
 
 /// <summary>Receives store operation timings; labels are store names only (bounded), never keys.</summary>
 internal interface IStateStoreMetrics

@@ -1,4 +1,4 @@
-namespace StreamMasking.Runtime.State;
+namespace StreamMasking.Runtime.Diagnostics;
 
 /// <summary>What one restore of a (store, partition) did, for metrics and logs.</summary>
 /// <param name="Store">Store name.</param>
