@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
+using StreamMasking.Benchmarks.Pipeline;
 using StreamMasking.Core.Masking;
 using StreamMasking.Core.Masking.Operations;
 using StreamMasking.Core.Policy;
@@ -26,24 +27,8 @@ namespace StreamMasking.Benchmarks.Masking;
 [MemoryDiagnoser]
 public class MaskPathBenchmarks : IDisposable
 {
-    private const string Policy = """
-        version: "limit-1"
-        maskedTopic: "masked.{segment}"
-        segments:
-          - name: visits
-            match: { field: type, equals: visit }
-            fields:
-              eventId: keep
-              patient.id: tokenize
-              patient.name: tokenize
-              patient.email: { action: partial, keepFirst: 1, keepLast: 4 }
-              patient.age: { action: generalize, bucket: 10 }
-              patient.zip: { action: generalize, prefix: 3 }
-              visit.cost: { action: laplace, epsilon: 0.5, clamp: { min: 0, max: 5000 } }
-              visit.minutes: { action: laplace, epsilon: 0.5, clamp: { min: 0, max: 240 } }
-              visit.heartRate: { action: laplace, epsilon: 0.5, clamp: { min: 30, max: 220 } }
-              visit.department: keep
-        """;
+    // The limit harness's plain policy, masked topics "masked.<segment>".
+    private static readonly string Policy = LimitHarness.Policy("masked", windowed: false);
 
     private RecordMasker _maskerWithoutNoise = null!;
     private SegmentPolicy _segmentWithoutNoise = null!;

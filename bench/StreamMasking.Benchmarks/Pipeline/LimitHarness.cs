@@ -541,7 +541,7 @@ internal static class LimitHarness
         return messages;
     }
 
-    private static string Policy(string prefix, bool windowed) => $$"""
+    internal static string Policy(string prefix, bool windowed) => $$"""
         version: "limit-1"
         maskedTopic: "{{prefix}}.{segment}"
         segments:
