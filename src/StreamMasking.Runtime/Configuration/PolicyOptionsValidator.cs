@@ -1,5 +1,4 @@
 using StreamMasking.Core.Policy;
-using StreamMasking.Runtime.Topics;
 
 namespace StreamMasking.Runtime.Configuration;
 

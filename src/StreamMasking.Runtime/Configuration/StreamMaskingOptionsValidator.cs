@@ -1,6 +1,4 @@
 using StreamMasking.Core.Policy;
-using StreamMasking.Runtime.Kafka;
-using StreamMasking.Runtime.Topics;
 
 namespace StreamMasking.Runtime.Configuration;
 

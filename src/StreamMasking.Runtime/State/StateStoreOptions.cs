@@ -1,4 +1,4 @@
-using StreamMasking.Runtime.Topics;
+using StreamMasking.Runtime.Configuration;
 
 namespace StreamMasking.Runtime.State;
 

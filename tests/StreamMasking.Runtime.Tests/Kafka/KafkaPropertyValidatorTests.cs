@@ -1,4 +1,4 @@
-using StreamMasking.Runtime.Kafka;
+using StreamMasking.Runtime.Configuration;
 
 namespace StreamMasking.Runtime.Tests.Kafka;
 

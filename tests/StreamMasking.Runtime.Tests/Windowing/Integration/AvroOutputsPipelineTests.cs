@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using Confluent.Kafka;
 using StreamMasking.Core.Schemas;
 using StreamMasking.Runtime.Configuration;

@@ -1,6 +1,6 @@
-using StreamMasking.Runtime.State;
+using StreamMasking.Runtime.Configuration;
 
-namespace StreamMasking.Runtime.Configuration;
+namespace StreamMasking.Runtime.State;
 
 /// <summary>
 /// The one place the service settings become <see cref="StateStoreOptions"/>. A unit test reflects over both types

@@ -1,7 +1,6 @@
 using Confluent.Kafka;
-using StreamMasking.Runtime.Configuration;
 
-namespace StreamMasking.Runtime.Kafka;
+namespace StreamMasking.Runtime.Configuration;
 
 /// <summary>
 /// Lets librdkafka judge the pass-through properties at start (unknown names, bad enum values, unreadable

@@ -1,6 +1,4 @@
-using StreamMasking.Runtime.Configuration;
-
-namespace StreamMasking.Runtime.Kafka;
+namespace StreamMasking.Runtime.Configuration;
 
 /// <summary>
 /// The librdkafka pass-through properties: normalisation of environment-style keys and the keys the pipeline owns.

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace StreamMasking.Runtime.Topics;
+namespace StreamMasking.Runtime.Configuration;
 
 /// <summary>Kafka's legal topic names: 1–249 characters of <c>[a-zA-Z0-9._-]</c>, not "." or "..".</summary>
 public static class TopicNameRules
