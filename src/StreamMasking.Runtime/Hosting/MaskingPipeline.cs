@@ -46,7 +46,7 @@ public sealed class MaskingPipeline : IDisposable
     private readonly ILogger _logger;
     private readonly IReadOnlyList<(StageSettings Settings, IRecordProcessor Processor)> _stages;
     private readonly TimeProvider _time;
-    private readonly List<WindowingStage> _windowing = [];
+    private readonly List<WindowedSegments> _windowing = [];
     private readonly TransactionSummaryAuditor _auditor;
     private readonly CatchUpSignal _catchUp;
 
@@ -105,12 +105,12 @@ public sealed class MaskingPipeline : IDisposable
         var storeOptions = windowed.Count == 0 ? null : StateStoreOptionsMapping.From(options);
         foreach (var settings in maskLoops)
         {
-            WindowingStage? windowing = null;
+            WindowedSegments? windowing = null;
             if (storeOptions is not null)
             {
-                windowing = new WindowingStage(windowed, storeOptions, maskInputs[0], masterSecret, outputs.Aggregates, audit,
+                windowing = new WindowedSegments(windowed, storeOptions, maskInputs[0], masterSecret, outputs.Aggregates, audit,
                     policy, clients, p.OperationTimeout, options.State.TickInterval, Counters, time,
-                    loggerFactory.CreateLogger<WindowingStage>(), faultPoint, _catchUp, [.. options.State.StartNewContinualCounters]);
+                    loggerFactory.CreateLogger<WindowedSegments>(), faultPoint, _catchUp, [.. options.State.StartNewContinualCounters]);
                 _windowing.Add(windowing);
             }
 

@@ -22,7 +22,7 @@ namespace StreamMasking.Runtime.Stages;
 /// Stage "mask": consumes records keyed by segment name, checks that the record really belongs to that segment,
 /// masks it with the segment's field rules and publishes it to the segment's masked topic with headers naming the
 /// segment, the policy version and the source coordinates. The input key and headers are not forwarded.
-/// Segments that declare a window go through the <see cref="WindowingStage"/> as well: it aggregates them, enforces
+/// Segments that declare a window go through the <see cref="WindowedSegments"/> as well: it aggregates them, enforces
 /// the per-unit cap and decides whether the masked record may be published (late records and over-cap units).
 /// </summary>
 internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
@@ -39,7 +39,7 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
     private readonly bool _trustSourceHeaders;
     private readonly ILogger _logger;
     private readonly byte[] _policyVersion;
-    private readonly WindowingStage? _windowing;
+    private readonly WindowedSegments? _windowing;
     private readonly AuditEventWriter _audit;
     private readonly InputDecoder _decoder;
     private readonly MaskedAvroWriter? _avroWriter;
@@ -56,7 +56,7 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
     // inputs already keyed by segment, whose sm- headers are not ours. auditsPolicy: whether this processor writes the
     // instance's policy-loaded audit record (one stream thread of the stage does).
     internal MaskProcessor(PrivacyPolicy policy, SegmentRouter router, RecordMasker masker, DeadLetterFactory deadLetters,
-        bool trustSourceHeaders, ILogger logger, AuditEventWriter audit, WindowingStage? windowing = null, InputDecoder? decoder = null,
+        bool trustSourceHeaders, ILogger logger, AuditEventWriter audit, WindowedSegments? windowing = null, InputDecoder? decoder = null,
         MaskedAvroWriter? avroWriter = null, SchemaTagPlans? tagPlans = null, bool auditsPolicy = true)
     {
         _policyAuditPending = auditsPolicy;

@@ -144,7 +144,7 @@ public sealed class DurabilityTests(KafkaCluster cluster)
         Directory.Delete(fixture.StateDirectory.Path, recursive: true);
         using (var producer = new ProducerBuilder<byte[]?, byte[]?>(cluster.ProducerConfig()).Build())
         {
-            var changelog = Runtime.State.ChangelogTopics.NameFor(fixture.Options.Pipeline.ConsumerGroupId, Runtime.Windowing.WindowingStage.StoreName);
+            var changelog = Runtime.State.ChangelogTopics.NameFor(fixture.Options.Pipeline.ConsumerGroupId, Runtime.Windowing.WindowedSegments.StoreName);
             await producer.ProduceAsync(new TopicPartition(changelog, 0),
                 new Message<byte[]?, byte[]?> { Key = Runtime.Windowing.StateKeys.Continual("visits"), Value = null });
         }

@@ -28,7 +28,7 @@ namespace StreamMasking.Runtime.Windowing;
 /// high-water marks and deliberately dropped, so it neither re-aggregates nor re-publishes.
 /// Single-threaded: every call comes from the mask stage's loop thread.
 /// </remarks>
-internal sealed class WindowingStage : IDisposable
+internal sealed class WindowedSegments : IDisposable
 {
     /// <summary>Name of the state store (changelog <c>{applicationId}-dp-state-changelog</c>).</summary>
     internal const string StoreName = WindowStateCache.StoreName;
@@ -44,7 +44,7 @@ internal sealed class WindowingStage : IDisposable
     private long _lastTick;
     private bool _releasesPending;
 
-    internal WindowingStage(
+    internal WindowedSegments(
         IReadOnlyList<WindowedSegment> segments,
         StateStoreOptions storeOptions,
         string sourceTopic,
