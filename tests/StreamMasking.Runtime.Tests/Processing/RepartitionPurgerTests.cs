@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using StreamMasking.Runtime.Processing;
 using StreamMasking.Testing.Kafka;
 
-namespace StreamMasking.Runtime.Tests.Pipeline;
+namespace StreamMasking.Runtime.Tests.Processing;
 
 /// <summary>
 /// The repartition purge against the fake clients (no broker): records are deleted only below offsets a transaction

@@ -12,7 +12,7 @@ using StreamMasking.Runtime.Stages;
 using StreamMasking.Runtime.Tests.Support;
 using StreamMasking.Testing;
 
-namespace StreamMasking.Runtime.Tests.Pipeline;
+namespace StreamMasking.Runtime.Tests.Stages;
 
 public sealed class ProcessorTests : IDisposable
 {

@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using StreamMasking.Testing.Kafka;
 
-namespace StreamMasking.Runtime.Tests.Pipeline;
+namespace StreamMasking.Runtime.Tests.Processing;
 
 /// <summary>
 /// The transactional loop across rebalances against the fake clients (no broker): a revoked partition's open

@@ -3,7 +3,7 @@ using Confluent.Kafka;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Processing;
 
-namespace StreamMasking.Runtime.Tests.Pipeline;
+namespace StreamMasking.Runtime.Tests.Processing;
 
 /// <summary>
 /// Sends every input value unchanged to topic "out" and records what the loop told it: the records processed

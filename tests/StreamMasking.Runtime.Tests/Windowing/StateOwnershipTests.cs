@@ -3,7 +3,7 @@ using StreamMasking.Runtime.State;
 using StreamMasking.Runtime.Tests.State;
 using StreamMasking.Runtime.Windowing;
 
-namespace StreamMasking.Runtime.Tests.Ownership;
+namespace StreamMasking.Runtime.Tests.Windowing;
 
 /// <summary>The ownership rule of the DP state on a real RocksDB store: which layouts and records stop the stage.</summary>
 public sealed class StateOwnershipTests : IDisposable

@@ -7,7 +7,7 @@ using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.State;
 using StreamMasking.Testing.Kafka;
 
-namespace StreamMasking.Runtime.Tests.Pipeline;
+namespace StreamMasking.Runtime.Tests.Processing;
 
 /// <summary>The one output path: outputs and changelog writes through the same producer, back-off and tally.</summary>
 public sealed class RecordCollectorTests

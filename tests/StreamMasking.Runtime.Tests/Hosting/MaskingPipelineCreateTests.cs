@@ -3,7 +3,7 @@ using StreamMasking.Core.Policy;
 using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.Hosting;
 
-namespace StreamMasking.Runtime.Tests.Pipeline;
+namespace StreamMasking.Runtime.Tests.Hosting;
 
 public sealed class MaskingPipelineCreateTests
 {

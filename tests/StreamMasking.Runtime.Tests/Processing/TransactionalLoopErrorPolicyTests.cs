@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using StreamMasking.Runtime.Processing;
 using StreamMasking.Testing.Kafka;
 
-namespace StreamMasking.Runtime.Tests.Pipeline;
+namespace StreamMasking.Runtime.Tests.Processing;
 
 /// <summary>
 /// The transactional loop's Kafka error policy against the fake clients (no broker): retriable calls are retried,

@@ -4,7 +4,7 @@ using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Processing;
 using StreamMasking.Testing.Kafka;
 
-namespace StreamMasking.Runtime.Tests.Pipeline;
+namespace StreamMasking.Runtime.Tests.Processing;
 
 /// <summary>
 /// One <see cref="TransactionalLoop"/> over the fake Kafka clients, with an <see cref="EchoProcessor"/> on topic

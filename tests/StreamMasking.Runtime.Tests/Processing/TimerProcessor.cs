@@ -3,7 +3,7 @@ using Confluent.Kafka;
 using StreamMasking.Runtime.Diagnostics;
 using StreamMasking.Runtime.Processing;
 
-namespace StreamMasking.Runtime.Tests.Pipeline;
+namespace StreamMasking.Runtime.Tests.Processing;
 
 /// <summary>
 /// A stateful processor whose only work is timer work: when the test makes a punctuation due, it sends one

@@ -6,7 +6,7 @@ using StreamMasking.Runtime.Processing;
 using StreamMasking.Runtime.Tests.Support;
 using StreamMasking.Testing;
 
-namespace StreamMasking.Runtime.Tests.Pipeline;
+namespace StreamMasking.Runtime.Tests.Processing;
 
 /// <summary>How <see cref="PipelineOptions.StreamThreads"/> shapes the loops of an instance (no broker needed).</summary>
 public sealed class StreamThreadsSettingsTests
