@@ -46,7 +46,7 @@ public static class TestPolicies
         """);
 
     /// <summary>Masks <paramref name="json"/> with the first segment of <paramref name="policy"/>.</summary>
-    public static MaskOutcome MaskOne(PrivacyPolicy policy, string json, byte[]? secret = null)
+    public static MaskResult MaskOne(PrivacyPolicy policy, string json, byte[]? secret = null)
     {
         using var keyring = new TokenKeyring(secret ?? Secret);
         using var masker = new RecordMasker(policy, keyring);

@@ -40,7 +40,7 @@ public sealed class RecordMasker : IDisposable
     /// <remarks>
     /// Noise actions need <see cref="RecordEnvelope.Coordinates"/> (fail closed with FieldActionFailed without them).
     /// </remarks>
-    public MaskOutcome Mask(SegmentPolicy segment, RecordEnvelope record)
+    public MaskResult Mask(SegmentPolicy segment, RecordEnvelope record)
     {
         ArgumentNullException.ThrowIfNull(record);
         return PlanOf(segment).Mask(record);

@@ -49,12 +49,12 @@ internal sealed class SegmentPlan : IDisposable
         CryptographicOperations.ZeroMemory(_noiseKey);
     }
 
-    public MaskOutcome Mask(RecordEnvelope record)
+    public MaskResult Mask(RecordEnvelope record)
     {
         var output = new JsonObject();
         var context = _hasNoise ? new MaskContext(record, _unitField) : null;
         var failure = Apply(record.Body, _roots, output, context);
-        return failure is null ? MaskOutcome.Masked(output) : failure;
+        return failure is null ? MaskResult.Masked(output) : failure;
     }
 
     /// <summary>
@@ -123,7 +123,7 @@ internal sealed class SegmentPlan : IDisposable
         }
     }
 
-    private MaskOutcome? Apply(JsonObject input, PlanNode[] nodes, JsonObject output, MaskContext? context)
+    private MaskResult? Apply(JsonObject input, PlanNode[] nodes, JsonObject output, MaskContext? context)
     {
         foreach (var node in nodes)
         {
@@ -149,7 +149,7 @@ internal sealed class SegmentPlan : IDisposable
                     : operation.TryApply(value, out result);
                 if (!applied)
                 {
-                    return MaskOutcome.Failed(DeadLetterReason.FieldActionFailed, node.Path);
+                    return MaskResult.Failed(DeadLetterReason.FieldActionFailed, node.Path);
                 }
 
                 output[node.Name] = result;
@@ -163,7 +163,7 @@ internal sealed class SegmentPlan : IDisposable
 
             if (value is not JsonObject child)
             {
-                return MaskOutcome.Failed(DeadLetterReason.SchemaMismatch, node.Path);
+                return MaskResult.Failed(DeadLetterReason.SchemaMismatch, node.Path);
             }
 
             var childOutput = new JsonObject();

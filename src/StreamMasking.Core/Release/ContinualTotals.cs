@@ -128,7 +128,7 @@ public sealed class ContinualTotals
     public static ContinualTotals FromBytes(SegmentAggregationSpec spec, ReadOnlySpan<byte> noiseKey, ReadOnlySpan<byte> state, string owner = "") =>
         ContinualTotalsReader.Read(spec, noiseKey, state, owner);
 
-    internal ReleaseOutcome Release(SealedWindow window, SealedAggregate sealedAggregate, AggregateSpec spec, BudgetLedger ledger)
+    internal AggregateReleaseResult Release(SealedWindow window, SealedAggregate sealedAggregate, AggregateSpec spec, BudgetLedger ledger)
     {
         var state = _states[spec.Name];
         var key = new ReleaseKey(window.WindowIndex, "continual/" + spec.Name + "/" + ContentHash);
@@ -141,7 +141,7 @@ public sealed class ContinualTotals
         {
             // A retry of the window the counter consumed last: re-emit the stored total, consume nothing.
             var replay = BuildRelease(window, spec, state);
-            return new ReleaseOutcome(ReleaseOutcomeKind.Replayed, spec.Name, true, key, null, replay, ReleaseJson.Serialize(replay), SuppressionReason.None);
+            return new AggregateReleaseResult(ReleaseOutcome.Replayed, spec.Name, true, key, null, replay, ReleaseJson.Serialize(replay), SuppressionReason.None);
         }
 
         if (window.WindowIndex < state.LastWindow)
@@ -170,7 +170,7 @@ public sealed class ContinualTotals
         state.LastStep = state.Counter.Steps;
         state.LastWindow = window.WindowIndex;
         var release = BuildRelease(window, spec, state);
-        return new ReleaseOutcome(ReleaseOutcomeKind.Released, spec.Name, true, key, charged, release, ReleaseJson.Serialize(release), SuppressionReason.None);
+        return new AggregateReleaseResult(ReleaseOutcome.Released, spec.Name, true, key, charged, release, ReleaseJson.Serialize(release), SuppressionReason.None);
     }
 
     /// <summary>The counter options of <paramref name="spec"/>'s counter incarnation <paramref name="incarnation"/>.</summary>
@@ -190,8 +190,8 @@ public sealed class ContinualTotals
         };
     }
 
-    private static ReleaseOutcome Suppressed(AggregateSpec spec, ReleaseKey key, SuppressionReason reason) =>
-        new(ReleaseOutcomeKind.Suppressed, spec.Name, true, key, null, null, null, reason);
+    private static AggregateReleaseResult Suppressed(AggregateSpec spec, ReleaseKey key, SuppressionReason reason) =>
+        new(ReleaseOutcome.Suppressed, spec.Name, true, key, null, null, null, reason);
 
     private WindowRelease BuildRelease(SealedWindow window, AggregateSpec spec, ContinualAggregateState state)
     {

@@ -1,22 +1,14 @@
-using StreamMasking.Privacy.Accounting;
-
 namespace StreamMasking.Core.Release;
 
-/// <summary>The decision and (unless suppressed) the result of one release.</summary>
-/// <param name="Kind">Released, replayed or suppressed.</param>
-/// <param name="Aggregate">Aggregate name.</param>
-/// <param name="Continual">Whether this is the continual total.</param>
-/// <param name="Key">Ledger release key.</param>
-/// <param name="Charged">Cost debited by this call (null when nothing was charged).</param>
-/// <param name="Release">The release; null when suppressed.</param>
-/// <param name="Payload">Canonical JSON of <paramref name="Release"/>; null when suppressed.</param>
-/// <param name="Reason">Why it was suppressed.</param>
-public sealed record ReleaseOutcome(
-    ReleaseOutcomeKind Kind,
-    string Aggregate,
-    bool Continual,
-    ReleaseKey Key,
-    PrivacyCost? Charged,
-    WindowRelease? Release,
-    byte[]? Payload,
-    SuppressionReason Reason);
+/// <summary>What the releaser decided for one release.</summary>
+public enum ReleaseOutcome
+{
+    /// <summary>Paid now: emit the payload (in the same transaction as the persisted ledger).</summary>
+    Released = 1,
+
+    /// <summary>Paid before (a replay or retry): nothing was charged; the payload is byte-identical to the original.</summary>
+    Replayed = 2,
+
+    /// <summary>Not paid: emit nothing (audit and count the reason).</summary>
+    Suppressed = 3,
+}

@@ -26,7 +26,7 @@ public static class WindowReleaser
     /// <param name="owner">The state owner releasing the window (the runtime's input partition; empty for a single
     /// owner): part of the noise identity, so two owners releasing the same window never share noise.</param>
     /// <returns>One outcome per aggregate in declared order, each followed by its continual outcome if continual.</returns>
-    public static IReadOnlyList<ReleaseOutcome> Release(
+    public static IReadOnlyList<AggregateReleaseResult> Release(
         SealedWindow window,
         SegmentAggregationSpec spec,
         ReadOnlySpan<byte> noiseKey,
@@ -53,7 +53,7 @@ public static class WindowReleaser
             throw new ArgumentException("The continual totals belong to another owner.", nameof(continual));
         }
 
-        var outcomes = new List<ReleaseOutcome>(spec.Aggregates.Count);
+        var outcomes = new List<AggregateReleaseResult>(spec.Aggregates.Count);
         for (var i = 0; i < spec.Aggregates.Count; i++)
         {
             var aggregate = spec.Aggregates[i];
@@ -91,7 +91,7 @@ public static class WindowReleaser
     internal static ReleaseKey KeyOf(long windowIndex, AggregateSpec aggregate, SegmentAggregationSpec spec) =>
         new(windowIndex, aggregate.Name + "/" + spec.ContentHash);
 
-    private static ReleaseOutcome ReleaseOne(
+    private static AggregateReleaseResult ReleaseOne(
         SealedWindow window,
         SealedAggregate sealedAggregate,
         AggregateSpec aggregate,
@@ -109,12 +109,12 @@ public static class WindowReleaser
         var debit = ledger.TryDebit(key, cost, digest);
         if (!debit.IsPaid)
         {
-            return new ReleaseOutcome(ReleaseOutcomeKind.Suppressed, aggregate.Name, false, key, null, null, null, Map(debit.Reason));
+            return new AggregateReleaseResult(ReleaseOutcome.Suppressed, aggregate.Name, false, key, null, null, null, Map(debit.Reason));
         }
 
         var replay = debit.Outcome == DebitOutcome.AlreadyDebited;
-        return new ReleaseOutcome(
-            replay ? ReleaseOutcomeKind.Replayed : ReleaseOutcomeKind.Released,
+        return new AggregateReleaseResult(
+            replay ? ReleaseOutcome.Replayed : ReleaseOutcome.Released,
             aggregate.Name,
             false,
             key,

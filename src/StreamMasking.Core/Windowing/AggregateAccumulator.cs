@@ -22,20 +22,20 @@ internal sealed class AggregateAccumulator
     private long[]? _eventBins;
 
     /// <summary>
-    /// Adds one record; <see cref="AccumulateResult.Capped"/> when the record's unit already had all the contributions
+    /// Adds one record; <see cref="AccumulateOutcome.Capped"/> when the record's unit already had all the contributions
     /// the bounds allow (one of its records, this one or an earlier-arrived later one, is then not counted).
     /// </summary>
-    public AccumulateResult Add(AggregateSpec spec, string? unit, in AggregateInput input, ContributionOrder order)
+    public AccumulateOutcome Add(AggregateSpec spec, string? unit, in AggregateInput input, ContributionOrder order)
     {
         var keyed = spec.Kind is AggregateKind.Histogram or AggregateKind.TopK;
         if (spec.Kind != AggregateKind.Count && !input.IsPresent)
         {
-            return AccumulateResult.Skipped;
+            return AccumulateOutcome.Skipped;
         }
 
         if (keyed && input.Category >= spec.Domain.Count)
         {
-            return AccumulateResult.Skipped;
+            return AccumulateOutcome.Skipped;
         }
 
         if (unit is null)
@@ -51,7 +51,7 @@ internal sealed class AggregateAccumulator
                 _eventBins[input.Category]++;
             }
 
-            return AccumulateResult.Added;
+            return AccumulateOutcome.Added;
         }
 
         _units ??= new Dictionary<string, UnitContributions>(StringComparer.Ordinal);
@@ -72,7 +72,7 @@ internal sealed class AggregateAccumulator
             contributions.Touch(spec.Domain.Count, input.Category, order);
         }
 
-        return contributions.Contributions(spec) > before ? AccumulateResult.Added : AccumulateResult.Capped;
+        return contributions.Contributions(spec) > before ? AccumulateOutcome.Added : AccumulateOutcome.Capped;
     }
 
     /// <summary>

@@ -389,7 +389,7 @@ public sealed class SegmentWindowEngine
     }
 
     private bool Accumulate(int aggregate, AggregateAccumulator accumulator, string? unit, in AggregateInput input, ContributionOrder order) =>
-        accumulator.Add(Spec.Aggregates[aggregate], unit, input, order) != AccumulateResult.Capped;
+        accumulator.Add(Spec.Aggregates[aggregate], unit, input, order) != AccumulateOutcome.Capped;
 
     // Windows per unit only matter for continual totals, whose noise is calibrated to MaxWindowsPerUnit windows. The
     // choice is made as windows seal (in window order), not as records arrive: a unit counts in the first

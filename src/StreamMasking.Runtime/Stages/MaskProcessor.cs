@@ -170,7 +170,7 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
             ReportUnnamedFields(segment, writer, context);
         }
 
-        MaskOutcome outcome;
+        MaskResult outcome;
         try
         {
             outcome = masker.Mask(segment, envelope);

@@ -30,7 +30,7 @@ internal sealed class ReleaseOutputs(
     private readonly ExhaustedCaps _exhausted = new();
 
     /// <summary>Sends what the release of <paramref name="window"/> produced, into the open transaction.</summary>
-    internal void Emit(string segment, SealedWindow window, IReadOnlyList<ReleaseOutcome> outcomes, BudgetLedger ledger,
+    internal void Emit(string segment, SealedWindow window, IReadOnlyList<AggregateReleaseResult> outcomes, BudgetLedger ledger,
         int partition, IProcessorContext context)
     {
         var released = 0;
@@ -39,7 +39,7 @@ internal sealed class ReleaseOutputs(
         {
             switch (outcome.Kind)
             {
-                case ReleaseOutcomeKind.Released:
+                case ReleaseOutcome.Released:
                     var record = AggregateRecord(segment, window, outcome.Payload!);
                     context.Send(record);
                     context.Send(audit.Release(outcome, record.Message.Value));
@@ -52,7 +52,7 @@ internal sealed class ReleaseOutputs(
                     context.Tally.AddRelease(segment);
                     released++;
                     break;
-                case ReleaseOutcomeKind.Suppressed:
+                case ReleaseOutcome.Suppressed:
                     context.Send(audit.Suppression(outcome, window, policyVersion));
                     context.Tally.AddSuppression(segment, AuditCodes.SuppressionCode(outcome.Reason));
                     if (!ExhaustedCaps.IsExhaustion(outcome.Reason))
@@ -66,7 +66,7 @@ internal sealed class ReleaseOutputs(
 
                     suppressed++;
                     break;
-                case ReleaseOutcomeKind.Replayed:
+                case ReleaseOutcome.Replayed:
                 default:
                     // Paid and emitted by an earlier committed transaction: nothing new leaves.
                     break;

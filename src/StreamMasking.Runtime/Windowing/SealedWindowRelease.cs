@@ -90,7 +90,7 @@ internal sealed class SealedWindowRelease : IDisposable
         {
             var key = StateKeys.Sealed(segment.Name, windowIndex);
             var sealedWindow = state.Store.Get(key) is { } bytes ? TryRead(bytes) : null;
-            IReadOnlyList<ReleaseOutcome>? outcomes = null;
+            IReadOnlyList<AggregateReleaseResult>? outcomes = null;
             if (sealedWindow is not null)
             {
                 try

@@ -63,7 +63,7 @@ public sealed class ContinualCounterReuseAttackTests
             var (lost, outcome) = ContinualRestore.Restore(spec, NoiseKey, state, everStarted: true, startNewIncarnation: false);
             outcome.ShouldBe(ContinualRestoreOutcome.Lost);
             var refused = WindowReleaser.Release(Window(spec, Steps, 5), spec, NoiseKey, ledger, lost)[1];
-            refused.Kind.ShouldBe(ReleaseOutcomeKind.Suppressed);
+            refused.Kind.ShouldBe(ReleaseOutcome.Suppressed);
             refused.Reason.ShouldBe(SuppressionReason.ContinualStateLost);
 
             // The refusal is persisted: a restart does not clear it.
@@ -152,7 +152,7 @@ public sealed class ContinualCounterReuseAttackTests
         {
             truth += counts[i];
             var outcome = WindowReleaser.Release(Window(spec, fromWindow + i, counts[i]), spec, NoiseKey, ledger, totals, owner)[1];
-            outcome.Kind.ShouldBe(ReleaseOutcomeKind.Released);
+            outcome.Kind.ShouldBe(ReleaseOutcome.Released);
             result[i] = (outcome.Release!.Value!.Value, truth);
         }
 

@@ -35,7 +35,7 @@ public sealed class StateDigestAttackTests
             var window = new SealedWindow(spec.Segment, i, i * 60_000L, (i + 1) * 60_000L,
                 [new SealedAggregate("visits", AggregateKind.Count, count, 0, [], 0)]);
             var outcome = WindowReleaser.Release(window, spec, NoiseKey, ledger).Single();
-            suppressed += outcome.Kind == ReleaseOutcomeKind.Suppressed ? 1 : 0;
+            suppressed += outcome.Kind == ReleaseOutcome.Suppressed ? 1 : 0;
 
             // What an observer sees besides the window index (public anyway): the release key's name, which the audit
             // events carry verbatim and from which their deterministic ids are computed.

@@ -15,7 +15,7 @@ public sealed class FieldActionTests
         return outcome.Output!["v"];
     }
 
-    private static MaskOutcome Outcome(string action, string jsonValue) =>
+    private static MaskResult Outcome(string action, string jsonValue) =>
         TestPolicies.MaskOne(TestPolicies.OneSegment($"v: {action}"), $$"""{"v": {{jsonValue}}}""");
 
     [Theory]

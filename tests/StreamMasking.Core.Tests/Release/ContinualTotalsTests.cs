@@ -27,7 +27,7 @@ public sealed class ContinualTotalsTests
         var ledger = spec.Budget.CreateLedger();
         var totals = new ContinualTotals(spec, NoiseKey);
         var running = 0L;
-        var outcomes = new List<ReleaseOutcome>();
+        var outcomes = new List<AggregateReleaseResult>();
         var outside = 0;
         for (var i = 0; i < 40; i++)
         {
@@ -36,7 +36,7 @@ public sealed class ContinualTotalsTests
             result.Count.ShouldBe(2);
             var total = result[1];
             total.Continual.ShouldBeTrue();
-            total.Kind.ShouldBe(ReleaseOutcomeKind.Released);
+            total.Kind.ShouldBe(ReleaseOutcome.Released);
             total.Release!.Step.ShouldBe(i + 1);
             total.Release.Mechanism.ShouldBe("binary-tree-honaker-laplace");
 
@@ -99,12 +99,12 @@ public sealed class ContinualTotalsTests
         var spend = ledger.LifetimeSpend;
 
         var retry = WindowReleaser.Release(Window(spec, 1, 7), spec, NoiseKey, ledger, totals);
-        retry.ShouldAllBe(o => o.Kind == ReleaseOutcomeKind.Replayed && o.Charged == null);
+        retry.ShouldAllBe(o => o.Kind == ReleaseOutcome.Replayed && o.Charged == null);
         retry.Select(o => Convert.ToHexString(o.Payload!)).ShouldBe(first.Select(o => Convert.ToHexString(o.Payload!)));
         ledger.LifetimeSpend.ShouldBe(spend);
 
         var older = WindowReleaser.Release(Window(spec, 0, 5), spec, NoiseKey, ledger, totals);
-        older[1].Kind.ShouldBe(ReleaseOutcomeKind.Suppressed);
+        older[1].Kind.ShouldBe(ReleaseOutcome.Suppressed);
         older[1].Reason.ShouldBe(SuppressionReason.ContinualStepPassed);
         WindowReleaser.Release(Window(spec, 2, 1), spec, NoiseKey, ledger, totals)[1].Release!.Step.ShouldBe(3);
     }
@@ -118,8 +118,8 @@ public sealed class ContinualTotalsTests
         var ledger = spec.Budget.CreateLedger();
         var totals = new ContinualTotals(spec, NoiseKey);
         var outcomes = WindowReleaser.Release(Window(spec, 0, 5), spec, NoiseKey, ledger, totals);
-        outcomes[0].Kind.ShouldBe(ReleaseOutcomeKind.Released);
-        outcomes[1].Kind.ShouldBe(ReleaseOutcomeKind.Suppressed);
+        outcomes[0].Kind.ShouldBe(ReleaseOutcome.Released);
+        outcomes[1].Kind.ShouldBe(ReleaseOutcome.Suppressed);
         outcomes[1].Reason.ShouldBe(SuppressionReason.LifetimeCapExceeded);
         ledger.LifetimeSpend.Epsilon.Value.ShouldBe(0.5);
     }

@@ -26,7 +26,7 @@ public sealed class WindowReleaserTests
             window.Aggregates.ShouldAllBe(a => a.Count == 0);
             var outcomes = WindowReleaser.Release(window, spec, NoiseKey, ledger);
             outcomes.Count.ShouldBe(5);
-            outcomes.ShouldAllBe(o => o.Kind == ReleaseOutcomeKind.Released && o.Payload != null);
+            outcomes.ShouldAllBe(o => o.Kind == ReleaseOutcome.Released && o.Payload != null);
             var count = outcomes[0].Release!;
             count.Value.ShouldNotBeNull();
             // A noisy zero on the integer lattice (0 itself is a possible draw), inside a non-degenerate interval.
@@ -71,8 +71,8 @@ public sealed class WindowReleaserTests
         var outcomes = windows.SelectMany(w => WindowReleaser.Release(w, spec, NoiseKey, ledger)).ToList();
 
         outcomes.Count.ShouldBe(10);
-        outcomes.Take(5).ShouldAllBe(o => o.Kind == ReleaseOutcomeKind.Released);
-        outcomes.Skip(5).ShouldAllBe(o => o.Kind == ReleaseOutcomeKind.Suppressed
+        outcomes.Take(5).ShouldAllBe(o => o.Kind == ReleaseOutcome.Released);
+        outcomes.Skip(5).ShouldAllBe(o => o.Kind == ReleaseOutcome.Suppressed
             && o.Reason == SuppressionReason.LifetimeCapExceeded && o.Payload == null && o.Release == null);
 
         var released = outcomes.Where(o => o.Charged is not null).Sum(o => o.Charged!.Value.Epsilon.Value);
@@ -90,7 +90,7 @@ public sealed class WindowReleaserTests
         foreach (var window in Seal(spec, [At(0, 1)], untilMinute: 3))
         {
             var outcomes = WindowReleaser.Release(window, spec, NoiseKey, ledger);
-            outcomes.Select(o => o.Kind).ShouldBe([ReleaseOutcomeKind.Released, ReleaseOutcomeKind.Released, ReleaseOutcomeKind.Suppressed]);
+            outcomes.Select(o => o.Kind).ShouldBe([ReleaseOutcome.Released, ReleaseOutcome.Released, ReleaseOutcome.Suppressed]);
             outcomes[2].Reason.ShouldBe(SuppressionReason.WindowCapExceeded);
             ledger.WindowSpend(window.WindowIndex).Epsilon.Value.ShouldBe(1);
         }
@@ -109,7 +109,7 @@ public sealed class WindowReleaserTests
 
         var again = WindowReleaser.Release(SealedWindow.FromBytes(window.ToBytes()), spec, NoiseKey, ledger);
         ledger.LifetimeSpend.ShouldBe(spend);
-        again.ShouldAllBe(o => o.Kind == ReleaseOutcomeKind.Replayed && o.Charged == null);
+        again.ShouldAllBe(o => o.Kind == ReleaseOutcome.Replayed && o.Charged == null);
         again.Select(o => Encoding.UTF8.GetString(o.Payload!)).ShouldBe(first.Select(o => Encoding.UTF8.GetString(o.Payload!)));
     }
 
@@ -124,7 +124,7 @@ public sealed class WindowReleaserTests
         var ledger = BudgetLedger.FromBytes(committed);
         var retried = WindowReleaser.Release(window, spec, NoiseKey, ledger);
 
-        retried.ShouldAllBe(o => o.Kind == ReleaseOutcomeKind.Released);
+        retried.ShouldAllBe(o => o.Kind == ReleaseOutcome.Released);
         retried.Select(o => Convert.ToHexString(o.Payload!)).ShouldBe(aborted.Select(o => Convert.ToHexString(o.Payload!)));
         ledger.LifetimeSpend.Count.ShouldBe(5);
     }
@@ -142,12 +142,12 @@ public sealed class WindowReleaserTests
         var second = WindowReleaser.Release(two, spec, NoiseKey, ledger).Single();
         var replay = WindowReleaser.Release(one, spec, NoiseKey, ledger).Single();
 
-        first.Kind.ShouldBe(ReleaseOutcomeKind.Released);
-        second.Kind.ShouldBe(ReleaseOutcomeKind.Suppressed);
+        first.Kind.ShouldBe(ReleaseOutcome.Released);
+        second.Kind.ShouldBe(ReleaseOutcome.Suppressed);
         second.Reason.ShouldBe(SuppressionReason.LabelReuseRefused);
         second.Key.ShouldBe(first.Key); // the key names the release, never the state
         second.Payload.ShouldBeNull();
-        replay.Kind.ShouldBe(ReleaseOutcomeKind.Replayed);
+        replay.Kind.ShouldBe(ReleaseOutcome.Replayed);
         ledger.LifetimeSpend.Epsilon.Value.ShouldBe(0.5);
     }
 

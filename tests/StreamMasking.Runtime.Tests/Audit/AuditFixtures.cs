@@ -87,7 +87,7 @@ internal static class AuditFixtures
             new BudgetSpec { WindowCap = PrivacyCost.Pure(new Epsilon(0.7)), LifetimeCap = PrivacyCost.Pure(new Epsilon(10)) });
         var released = ReleaseFirstWindow(spec);
         var replayed = WindowReleaser.Release(released.Window, spec, NoiseKey, released.Ledger)[0];
-        replayed.Kind.ShouldBe(ReleaseOutcomeKind.Replayed);
+        replayed.Kind.ShouldBe(ReleaseOutcome.Replayed);
         return new CappedPairCase(spec, released, released.Outcomes[0], released.Outcomes[1], replayed);
     }
 
@@ -193,8 +193,8 @@ internal static class AuditFixtures
             new ContentType(Records.Header(record.Message, AuditEventWriter.ContentTypeHeader)),
             extensionAttributes: null);
 
-    internal sealed record Released(SealedWindow Window, BudgetLedger Ledger, IReadOnlyList<ReleaseOutcome> Outcomes);
+    internal sealed record Released(SealedWindow Window, BudgetLedger Ledger, IReadOnlyList<AggregateReleaseResult> Outcomes);
 
     internal sealed record CappedPairCase(
-        SegmentAggregationSpec Spec, Released Released, ReleaseOutcome Paid, ReleaseOutcome Suppressed, ReleaseOutcome Replayed);
+        SegmentAggregationSpec Spec, Released Released, AggregateReleaseResult Paid, AggregateReleaseResult Suppressed, AggregateReleaseResult Replayed);
 }

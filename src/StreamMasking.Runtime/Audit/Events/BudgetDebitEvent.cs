@@ -25,7 +25,7 @@ internal static class BudgetDebitEvent
     /// </summary>
     /// <exception cref="ArgumentException">Nothing was charged, the release is missing or of another segment, or
     /// <paramref name="ledger"/> holds no debit of this cost under the outcome's release key.</exception>
-    internal static OutputRecord BudgetDebit(this AuditEventWriter writer, string segment, ReleaseOutcome outcome, BudgetLedger ledger)
+    internal static OutputRecord BudgetDebit(this AuditEventWriter writer, string segment, AggregateReleaseResult outcome, BudgetLedger ledger)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentException.ThrowIfNullOrEmpty(segment);

@@ -16,13 +16,13 @@ internal static class ReleaseEvent
     /// <param name="writer">The audit writer.</param>
     /// <param name="outcome">The released outcome.</param>
     /// <param name="published">The value produced to the aggregates topic for it; the default is
-    /// <see cref="ReleaseOutcome.Payload"/> (the value when the topic is JSON).</param>
-    /// <exception cref="ArgumentException">The outcome is not <see cref="ReleaseOutcomeKind.Released"/> or lacks its release or payload.</exception>
-    internal static OutputRecord Release(this AuditEventWriter writer, ReleaseOutcome outcome, byte[]? published = null)
+    /// <see cref="AggregateReleaseResult.Payload"/> (the value when the topic is JSON).</param>
+    /// <exception cref="ArgumentException">The outcome is not <see cref="ReleaseOutcome.Released"/> or lacks its release or payload.</exception>
+    internal static OutputRecord Release(this AuditEventWriter writer, AggregateReleaseResult outcome, byte[]? published = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(outcome);
-        if (outcome.Kind != ReleaseOutcomeKind.Released || outcome.Release is null || outcome.Payload is null)
+        if (outcome.Kind != ReleaseOutcome.Released || outcome.Release is null || outcome.Payload is null)
         {
             throw new ArgumentException("Only a released outcome (with its release and payload) has a release event.", nameof(outcome));
         }

@@ -11,15 +11,15 @@ internal static class SuppressionEvent
     /// A release was refused and nothing was emitted. Data: segment, policy version, reason (stable snake_case code,
     /// see <see cref="AuditCodes.SuppressionCode"/>), aggregate, continual, window and release key. Deterministic id.
     /// </summary>
-    /// <exception cref="ArgumentException">The outcome is not <see cref="ReleaseOutcomeKind.Suppressed"/> with a
+    /// <exception cref="ArgumentException">The outcome is not <see cref="ReleaseOutcome.Suppressed"/> with a
     /// reason, or <paramref name="window"/> is not the outcome's window.</exception>
-    internal static OutputRecord Suppression(this AuditEventWriter writer, ReleaseOutcome outcome, SealedWindow window, string policyVersion)
+    internal static OutputRecord Suppression(this AuditEventWriter writer, AggregateReleaseResult outcome, SealedWindow window, string policyVersion)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(outcome);
         ArgumentNullException.ThrowIfNull(window);
         ArgumentException.ThrowIfNullOrEmpty(policyVersion);
-        if (outcome.Kind != ReleaseOutcomeKind.Suppressed || outcome.Reason == SuppressionReason.None || !Enum.IsDefined(outcome.Reason))
+        if (outcome.Kind != ReleaseOutcome.Suppressed || outcome.Reason == SuppressionReason.None || !Enum.IsDefined(outcome.Reason))
         {
             throw new ArgumentException("Only a suppressed outcome with a reason has a suppression event.", nameof(outcome));
         }

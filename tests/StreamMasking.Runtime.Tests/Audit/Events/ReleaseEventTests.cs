@@ -22,7 +22,7 @@ public sealed class ReleaseEventTests
 
         foreach (var outcome in released.Outcomes)
         {
-            outcome.Kind.ShouldBe(ReleaseOutcomeKind.Released);
+            outcome.Kind.ShouldBe(ReleaseOutcome.Released);
             var record = writer.Release(outcome);
             var data = (JsonElement)Decode(record).Data!;
             var names = data.EnumerateObject().Select(p => p.Name).ToList();

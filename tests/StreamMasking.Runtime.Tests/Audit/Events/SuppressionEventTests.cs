@@ -20,7 +20,7 @@ public sealed class SuppressionEventTests
             new BudgetSpec { WindowCap = PrivacyCost.Pure(new Epsilon(0.7)), LifetimeCap = PrivacyCost.Pure(new Epsilon(10)) });
         var released = ReleaseFirstWindow(spec);
         var suppressed = released.Outcomes[1];
-        suppressed.Kind.ShouldBe(ReleaseOutcomeKind.Suppressed);
+        suppressed.Kind.ShouldBe(ReleaseOutcome.Suppressed);
         suppressed.Reason.ShouldBe(SuppressionReason.WindowCapExceeded);
 
         var record = Writer().Suppression(suppressed, released.Window, spec.PolicyVersion);

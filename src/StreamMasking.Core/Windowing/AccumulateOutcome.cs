@@ -1,7 +1,7 @@
 namespace StreamMasking.Core.Windowing;
 
 /// <summary>What an accumulator did with one record.</summary>
-internal enum AccumulateResult
+internal enum AccumulateOutcome
 {
     /// <summary>Aggregated.</summary>
     Added,

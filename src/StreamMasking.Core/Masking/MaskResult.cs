@@ -7,9 +7,9 @@ namespace StreamMasking.Core.Masking;
 /// The result of masking one record: the masked output, or a failure reason and the field path that failed.
 /// A failed record is dead-lettered whole (fail closed); it is never partially published. Never carries field values.
 /// </summary>
-public sealed class MaskOutcome
+public sealed class MaskResult
 {
-    private MaskOutcome(JsonObject? output, DeadLetterReason? reason, string? fieldPath)
+    private MaskResult(JsonObject? output, DeadLetterReason? reason, string? fieldPath)
     {
         Output = output;
         Reason = reason;
@@ -29,14 +29,14 @@ public sealed class MaskOutcome
     public string? FieldPath { get; }
 
     /// <summary>A successful outcome.</summary>
-    public static MaskOutcome Masked(JsonObject output)
+    public static MaskResult Masked(JsonObject output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        return new MaskOutcome(output, null, null);
+        return new MaskResult(output, null, null);
     }
 
     /// <summary>A failed outcome.</summary>
-    public static MaskOutcome Failed(DeadLetterReason reason, string? fieldPath) => new(null, reason, fieldPath);
+    public static MaskResult Failed(DeadLetterReason reason, string? fieldPath) => new(null, reason, fieldPath);
 
     /// <inheritdoc />
     public override string ToString() => IsMasked ? "Masked" : $"Failed({Reason}, {FieldPath})";
