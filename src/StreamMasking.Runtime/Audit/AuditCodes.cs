@@ -17,6 +17,13 @@ internal static class AuditCodes
     /// <summary>Reason of a unit-lifetime-exhausted event: the partition's lifetime ledger is missing (every unit withheld).</summary>
     internal const string EventLifetimeStateLost = "event_lifetime_state_lost";
 
+    /// <summary>Reason code of the releases suppressed because the segment's policy changed before its sealed windows were released.</summary>
+    internal const string PolicyChanged = "policy_changed";
+
+    /// <summary>Every code a suppression can be counted under: each <see cref="SuppressionReason"/> and <see cref="PolicyChanged"/>.</summary>
+    internal static IReadOnlyList<string> SuppressionCodes { get; } =
+        [.. Enum.GetValues<SuppressionReason>().Where(r => r != SuppressionReason.None).Select(SuppressionCode), PolicyChanged];
+
     /// <summary>The snake_case code of a suppression reason; throws for <see cref="SuppressionReason.None"/> and unknown values.</summary>
     internal static string SuppressionCode(SuppressionReason reason) => reason switch
     {

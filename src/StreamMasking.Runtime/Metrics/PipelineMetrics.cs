@@ -3,6 +3,7 @@ using System.Reflection;
 using Prometheus;
 using StreamMasking.Core.DeadLetters;
 using StreamMasking.Core.Policy;
+using StreamMasking.Runtime.Audit;
 using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.Diagnostics;
 
@@ -19,11 +20,9 @@ public sealed partial class PipelineMetrics
     private static readonly double[] LatencyBuckets = Histogram.ExponentialBuckets(0.001, 2, 18);
     private static readonly double[] EndToEndBuckets = Histogram.ExponentialBuckets(0.005, 2, 20);
     private static readonly string[] DroppedReasons = ["late_record", "unit_cap_exceeded", "already_processed"];
-    private static readonly string[] SuppressionReasons =
-    [
-        "window_cap_exceeded", "lifetime_cap_exceeded", "unsupported_cost_kind", "window_sealed", "release_key_conflict",
-        "arithmetic_overflow", "continual_step_passed", "policy_changed",
-    ];
+    // Every reason a suppression is counted under, so each has a zero series from the start (rate() and increase()
+    // then see the first one); derived from the reasons themselves, so a new reason cannot be left out.
+    private static readonly IReadOnlyList<string> SuppressionReasons = AuditCodes.SuppressionCodes;
 
     private readonly TimeProvider _time;
     private readonly SegmentLabels _segments;

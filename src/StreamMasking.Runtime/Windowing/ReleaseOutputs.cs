@@ -80,7 +80,7 @@ internal sealed class ReleaseOutputs(
     internal void Abandoned(string segment, int partition, long windowIndex, IProcessorContext context)
     {
         logger.SealedWindowAbandoned(segment, partition, windowIndex);
-        context.Tally.AddSuppression(segment, "policy_changed");
+        context.Tally.AddSuppression(segment, AuditCodes.PolicyChanged);
     }
 
     /// <summary>The ledger of <paramref name="segment"/> as its transaction committed it.</summary>

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Time.Testing;
+using StreamMasking.Core.Release;
 using StreamMasking.Privacy.Accounting;
 using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.Diagnostics;
@@ -61,6 +62,35 @@ public sealed partial class PipelineMetricsTests
         text.ShouldContain("streammasking_audit_publish_failures_total 2");
         text.ShouldContain("streammasking_transactions_aborted_total{stage=\"mask\"} 1");
         text.ShouldContain("streammasking_records_consumed_total{stage=\"mask\"} 0");
+    }
+
+    [Fact]
+    public async Task PolicyLoaded_WindowedSegment_AZeroSeriesForEverySuppressionReason()
+    {
+        var metrics = new PipelineMetrics(new MetricsOptions(), _time);
+        metrics.RegisterStages(["mask"]);
+        metrics.PolicyLoaded(TestPolicies.Valid("""
+            version: "1"
+            segments:
+              - name: w
+                match: { all: [] }
+                fields: { id: keep }
+                window: { size: 1m, grace: 5s }
+                budget: { perWindow: { epsilon: 2 }, lifetime: { epsilon: 20 } }
+                aggregates: [{ name: n, kind: count, epsilon: 0.5 }]
+            """), "0123456789abcdef");
+
+        var text = await ExportAsync(metrics);
+        // Every reason a release can be suppressed for, from the reasons themselves: the first suppression of a kind
+        // is then an increase from 0 that rate() and alerts see, not a series that appears from nowhere.
+        string[] reasons = [.. Enum.GetValues<SuppressionReason>().Where(r => r != SuppressionReason.None)
+            .Select(StreamMasking.Runtime.Audit.AuditCodes.SuppressionCode), "policy_changed"];
+        reasons.ShouldContain("label_reuse_refused");
+        reasons.ShouldContain("continual_state_lost");
+        foreach (var reason in reasons)
+        {
+            text.ShouldContain($"streammasking_releases_suppressed_total{{segment=\"w\",reason=\"{reason}\"}} 0");
+        }
     }
 
     [Fact]
