@@ -25,9 +25,11 @@ public sealed class NoiseIdentityPrefix
             throw new ArgumentException("A subject is one or more name and value pairs.", nameof(subject));
         }
 
-        foreach (var part in subject)
+        for (var i = 0; i < subject.Length; i += 2)
         {
-            ArgumentNullException.ThrowIfNull(part);
+            // As NoiseIdentity.Of: a name is never empty, a value never null.
+            ArgumentException.ThrowIfNullOrEmpty(subject[i], nameof(subject));
+            ArgumentNullException.ThrowIfNull(subject[i + 1], nameof(subject));
         }
 
         return _prefix + NoiseIdentity.ComposeSubject(subject);

@@ -34,8 +34,17 @@ internal sealed class RecordCollector
     /// <summary>Produces a processor's output (partitioned by the producer) and counts it in the open transaction's tally.</summary>
     internal void Send(OutputRecord output)
     {
-        while (!TryProduce(() => _producer.Produce(output.Topic, output.Message)))
+        while (true)
         {
+            try
+            {
+                _producer.Produce(output.Topic, output.Message);
+                break;
+            }
+            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                BackOff();
+            }
         }
 
         _tally.Add(output.Kind, output.Segment, output.ReasonCode);
@@ -47,25 +56,25 @@ internal sealed class RecordCollector
     /// </summary>
     internal void Send(TopicPartition target, Message<byte[]?, byte[]?> message, Action<DeliveryReport<byte[]?, byte[]?>> onDelivered)
     {
-        while (!TryProduce(() => _producer.Produce(target, message, onDelivered)))
+        while (true)
         {
+            try
+            {
+                _producer.Produce(target, message, onDelivered);
+                return;
+            }
+            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                BackOff();
+            }
         }
     }
 
-    // One attempt; false after backing off because the local queue is full (it drains as the broker acknowledges,
-    // so waiting beats failing the transaction). Any other error propagates to the loop's error policy.
-    private bool TryProduce(Action produce)
+    // The local queue is full: it drains as the broker acknowledges, so waiting beats failing the transaction. Any
+    // other produce error propagates to the loop's error policy.
+    private void BackOff()
     {
-        try
-        {
-            produce();
-            return true;
-        }
-        catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-        {
-            _logger.QueueFull(_loopName);
-            Thread.Sleep(QueueFullBackoff);
-            return false;
-        }
+        _logger.QueueFull(_loopName);
+        Thread.Sleep(QueueFullBackoff);
     }
 }

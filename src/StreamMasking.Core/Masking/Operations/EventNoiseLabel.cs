@@ -70,16 +70,6 @@ internal static class EventNoiseLabel
         return Finish(prefix, coordinates, fieldPath, value, key);
     }
 
-    /// <summary>The stream for a numeric <paramref name="action"/> on the (already clamped) <paramref name="clampedValue"/>.</summary>
-    public static KeyedRandomSource For(NoiseFieldAction action, string contentHash, RecordCoordinates coordinates, string fieldPath,
-        double clampedValue, ReadOnlySpan<byte> key) =>
-        For(Prefix(action, contentHash), coordinates, fieldPath, clampedValue, key);
-
-    /// <summary>The stream for randomized response on category <paramref name="index"/>.</summary>
-    public static KeyedRandomSource For(RandomizedResponseAction action, string contentHash, RecordCoordinates coordinates, string fieldPath,
-        int index, ReadOnlySpan<byte> key) =>
-        For(Prefix(action, contentHash), coordinates, fieldPath, index, key);
-
     private static KeyedRandomSource Finish(NoiseIdentityPrefix prefix, RecordCoordinates coordinates, string fieldPath,
         ReadOnlySpan<byte> value, ReadOnlySpan<byte> key)
     {
