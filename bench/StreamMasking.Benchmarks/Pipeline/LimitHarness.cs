@@ -31,34 +31,46 @@ internal static class LimitHarness
 {
     private const long T0 = 1_704_067_200_000;
     private const int Partitions = 6;
-    private const int BatchMaxRecords = 500;
-    private static readonly TimeSpan BatchMaxInterval = TimeSpan.FromMilliseconds(200);
+    // The product's defaults, for the bare copies and the pipeline alike (`--batch N`, `--interval MS` override both).
+    private static int BatchMaxRecords = new PipelineOptions().BatchMaxRecords;
+    private static TimeSpan BatchMaxInterval = new PipelineOptions().BatchMaxInterval;
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
-    private static readonly string[] Variants = ["bare 1-hop", "bare 2-hop", "plain", "windowed"];
+    private static readonly string[] AllVariants = ["bare 1-hop", "bare 2-hop", "plain", "windowed"];
     private static long _undelivered;
     private static int _streamThreads = 1;
 
-    internal static async Task RunAsync(TextWriter output, int records, int rounds, int streamThreads = 1)
+    internal static async Task RunAsync(TextWriter output, int records, int rounds, int streamThreads = 1,
+        IReadOnlyCollection<string>? only = null, int? batchMaxRecords = null, TimeSpan? batchMaxInterval = null)
     {
+        BatchMaxRecords = batchMaxRecords ?? BatchMaxRecords;
+        BatchMaxInterval = batchMaxInterval ?? BatchMaxInterval;
         _streamThreads = streamThreads;
+        var variants = only is null
+            ? AllVariants
+            : AllVariants.Where(v => only.Contains(v.Replace(" ", "", StringComparison.Ordinal).Replace("-hop", "", StringComparison.Ordinal).Replace("bare", "bare-", StringComparison.Ordinal))).ToArray();
+        if (variants.Length == 0)
+        {
+            throw new ArgumentException("--only names none of bare-1, bare-2, plain, windowed.");
+        }
+
         await using var broker = await LocalBroker.StartAsync(new LocalBrokerOptions { DefaultPartitions = Partitions });
         var bootstrap = broker.BootstrapServers;
         var input = Input(records, 0);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"records per run: {records} ({input.Sum(m => m.Value!.Length) / records} B values, {Partitions} partitions); rounds: {rounds} after a warm-up; transactions of ≤ {BatchMaxRecords} records or {BatchMaxInterval.TotalMilliseconds} ms; pipeline stream threads per stage: {streamThreads}"));
-        var steady = Variants.ToDictionary(v => v, _ => new List<double>());
-        var startup = Variants.ToDictionary(v => v, _ => new List<double>());
+        var steady = variants.ToDictionary(v => v, _ => new List<double>());
+        var startup = variants.ToDictionary(v => v, _ => new List<double>());
         string? lastWindowed = null;
 
         var warmUp = input.Take(Math.Min(records, 20_000)).ToList();
-        foreach (var variant in Variants)
+        foreach (var variant in variants)
         {
             await RunVariantAsync(bootstrap, variant, warmUp);
         }
 
         for (var round = 1; round <= rounds; round++)
         {
-            foreach (var variant in Variants)
+            foreach (var variant in variants)
             {
                 var result = await RunVariantAsync(bootstrap, variant, input);
                 steady[variant].Add(result.Steady);
@@ -69,16 +81,21 @@ internal static class LimitHarness
                 }
 
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"round {round} {variant,-10}: {result.Steady,9:F0} records/s steady, start-up {result.Startup.TotalSeconds:F2} s, total {result.Total.TotalSeconds:F1} s"));
+                    $"round {round} {variant,-10}: {result.Steady,9:F0} records/s steady, start-up {result.Startup.TotalSeconds:F2} s, total {result.Total.TotalSeconds:F1} s, {result.Cores:F2} cores busy"));
             }
         }
 
-        var m = Variants.ToDictionary(v => v, v => HarnessStatistics.Median(steady[v]));
+        var m = variants.ToDictionary(v => v, v => HarnessStatistics.Median(steady[v]));
         output.WriteLine();
-        foreach (var variant in Variants)
+        foreach (var variant in variants)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"median {variant,-10}: {m[variant],9:F0} records/s, start-up {HarnessStatistics.Median(startup[variant]):F2} s"));
+        }
+
+        if (only is not null)
+        {
+            return;
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -98,7 +115,8 @@ internal static class LimitHarness
         }
     }
 
-    private sealed record RunResult(string Prefix, double Steady, TimeSpan Startup, TimeSpan Total);
+    /// <param name="Cores">Process CPU time over wall time between 10 % and 90 %: broker, clients and pipeline together.</param>
+    private sealed record RunResult(string Prefix, double Steady, TimeSpan Startup, TimeSpan Total, double Cores);
 
     private static async Task<RunResult> RunVariantAsync(string bootstrap, string variant, List<Message<byte[]?, byte[]?>> input)
     {
@@ -238,6 +256,7 @@ internal static class LimitHarness
     private static async Task<RunResult> WatchAsync(Stopwatch clock, Func<long> done, int records, IReadOnlyList<Task> workers)
     {
         TimeSpan? first = null, at10 = null, at90 = null;
+        TimeSpan cpu10 = default, cpu90 = default;
         while (true)
         {
             var n = done();
@@ -247,20 +266,23 @@ internal static class LimitHarness
                 first ??= now;
             }
 
-            if (n >= records / 10)
+            if (n >= records / 10 && at10 is null)
             {
-                at10 ??= now;
+                at10 = now;
+                cpu10 = Environment.CpuUsage.TotalTime;
             }
 
-            if (n >= records * 9L / 10)
+            if (n >= records * 9L / 10 && at90 is null)
             {
-                at90 ??= now;
+                at90 = now;
+                cpu90 = Environment.CpuUsage.TotalTime;
             }
 
             if (n >= records)
             {
                 var span = (at90!.Value - at10!.Value).TotalSeconds;
-                return new RunResult("", span > 0 ? records * 0.8 / span : double.NaN, first!.Value, now);
+                return new RunResult("", span > 0 ? records * 0.8 / span : double.NaN, first!.Value, now,
+                    span > 0 ? (cpu90 - cpu10).TotalSeconds / span : double.NaN);
             }
 
             if (workers.FirstOrDefault(w => w.IsCompleted) is { } ended)
