@@ -74,6 +74,27 @@ public class Aes256Tests
     }
 
     [Fact]
+    public void HardwareCmac_EveryLengthUpToFiveBlocks_SameTagAsThePortablePath()
+    {
+        // Empty, partial and complete last blocks, one to five blocks: the register path's subkey choice and padding.
+        var random = new Random(20261204);
+        var key = new byte[32];
+        random.NextBytes(key);
+        var (fast, portable) = (new Aes256(key), new Aes256(key, allowHardware: false));
+        for (var length = 0; length <= 80; length++)
+        {
+            var message = new byte[length];
+            random.NextBytes(message);
+            var (a, b) = (new byte[16], new byte[16]);
+
+            fast.Cmac(message, a);
+            portable.Cmac(message, b);
+
+            a.ShouldBe(b, $"length {length}");
+        }
+    }
+
+    [Fact]
     public void Constructor_WrongKeyLength_Throws() =>
         Should.Throw<ArgumentException>(() => new Aes256(new byte[16]));
 }
