@@ -170,18 +170,27 @@ public sealed class NoiseIdentity
     // platform's one-shot call re-keys on every call and costs microseconds, which every noised field of every record paid.
     internal static byte[] DigestOf(ReadOnlySpan<byte> key, string label, ReadOnlySpan<byte> value)
     {
+        var labelBytes = Encoding.UTF8.GetByteCount(label);
+        Span<byte> utf8 = labelBytes <= 1024 ? stackalloc byte[labelBytes] : new byte[labelBytes];
+        Encoding.UTF8.GetBytes(label, utf8);
+        return DigestOf(key, utf8, value);
+    }
+
+    /// <summary>The digest of <paramref name="value"/> under the label whose UTF-8 bytes are <paramref name="label"/>.</summary>
+    internal static byte[] DigestOf(ReadOnlySpan<byte> key, ReadOnlySpan<byte> label, ReadOnlySpan<byte> value)
+    {
         if (key.Length < 16)
         {
             throw new ArgumentException("A digest key needs at least 16 bytes.", nameof(key));
         }
 
         // One buffer, one update: every call into the platform's HMAC costs more than the bytes it hashes.
-        var length = s_digestDomain.Length + 4 + Encoding.UTF8.GetByteCount(label) + value.Length;
+        var length = s_digestDomain.Length + 4 + label.Length + value.Length;
         Span<byte> message = length <= 1024 ? stackalloc byte[length] : new byte[length];
         s_digestDomain.CopyTo(message);
-        var written = Encoding.UTF8.GetBytes(label, message[(s_digestDomain.Length + 4)..]);
-        BinaryPrimitives.WriteInt32LittleEndian(message[s_digestDomain.Length..], written);
-        value.CopyTo(message[(s_digestDomain.Length + 4 + written)..]);
+        BinaryPrimitives.WriteInt32LittleEndian(message[s_digestDomain.Length..], label.Length);
+        label.CopyTo(message[(s_digestDomain.Length + 4)..]);
+        value.CopyTo(message[(s_digestDomain.Length + 4 + label.Length)..]);
         var hmac = KeyedHmac(key);
         hmac.AppendData(message);
         Span<byte> tag = stackalloc byte[32];

@@ -38,8 +38,12 @@ public sealed class KeyedRandomSource : IRandomSource
 
     /// <summary>Creates the stream for <paramref name="label"/> under <paramref name="key"/> (at least 16 bytes).</summary>
     public KeyedRandomSource(ReadOnlySpan<byte> key, string label)
+        : this(key, Encoding.UTF8.GetBytes(label ?? throw new ArgumentNullException(nameof(label))))
     {
-        ArgumentNullException.ThrowIfNull(label);
+    }
+
+    private KeyedRandomSource(ReadOnlySpan<byte> key, ReadOnlySpan<byte> labelUtf8)
+    {
         if (key.Length < 16)
         {
             throw new ArgumentException("A noise key needs at least 16 bytes (128 bits).", nameof(key));
@@ -48,9 +52,12 @@ public sealed class KeyedRandomSource : IRandomSource
         var (nonceCipher, stream) = Ciphers(key);
         _stream = stream;
         Span<byte> tag = stackalloc byte[16];
-        nonceCipher.Cmac(Encoding.UTF8.GetBytes(label), tag);
+        nonceCipher.Cmac(labelUtf8, tag);
         tag[..NonceBytes].CopyTo(_nonce);
     }
+
+    /// <summary>The stream of the label whose UTF-8 bytes are <paramref name="labelUtf8"/>: the same stream as the string label's.</summary>
+    internal static KeyedRandomSource FromUtf8Label(ReadOnlySpan<byte> key, ReadOnlySpan<byte> labelUtf8) => new(key, labelUtf8);
 
     /// <summary>
     /// Joins label parts unambiguously (each part is length-prefixed), so that ("a/b", "c") and ("a", "b/c") differ.

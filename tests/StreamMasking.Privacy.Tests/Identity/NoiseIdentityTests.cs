@@ -1,5 +1,6 @@
 using StreamMasking.Privacy.Identity;
 using StreamMasking.Privacy.Mechanisms;
+using StreamMasking.Privacy.Randomness;
 
 namespace StreamMasking.Privacy.Tests.Identity;
 
@@ -87,6 +88,31 @@ public sealed class NoiseIdentityTests
 
         prefix.Label("topic", topic, "partition", partition, "offset", offset, "field", field).ShouldBe(Full().Label);
         prefix.Digest(Key, value, "topic", topic, "partition", partition, "offset", offset, "field", field).ShouldBe(Full().Digest(Key, value));
+    }
+
+    [Theory]
+    [InlineData("visits", "3", "17", "cost", 1)]
+    [InlineData("", "0", "0", "a.b", 4)]
+    [InlineData("t:with;separators", "-1", "9223372036854775807", "ünïcode 𝄞", 12)]
+    public void FrozenStream_SameDrawsAsTheStreamOfTheLabelString(string topic, string partition, string offset, string field, int pairs)
+    {
+        // The frozen identity writes the label's UTF-8 bytes itself (no string): they must be exactly the string's,
+        // including non-ASCII parts, empty parts and a pair count of two digits.
+        var prefix = NoiseIdentity.For("event-noise", "laplace").With("epsilon", 0.5).With("clamp", new ClampBounds(-1, 1e9)).Policy("hash-2").Freeze();
+        string[] subject = [.. Enumerable.Range(0, pairs).SelectMany(i => i switch
+        {
+            0 => new[] { "topic", topic },
+            1 => ["partition", partition],
+            2 => ["offset", offset],
+            _ => ["field" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), field],
+        })];
+        byte[] value = [9, 8, 7, 6];
+
+        var frozen = prefix.Stream(Key, subject);
+        var reference = new KeyedRandomSource(Key, prefix.Label(subject));
+
+        Enumerable.Range(0, 40).Select(_ => frozen.NextUInt64()).ShouldBe(Enumerable.Range(0, 40).Select(_ => reference.NextUInt64()));
+        prefix.Digest(Key, value, subject).ShouldBe(NoiseIdentity.DigestOf(Key, prefix.Label(subject), value));
     }
 
     [Fact]

@@ -79,6 +79,6 @@ internal static class EventNoiseLabel
 
         // The digest is computed before the value coordinate is added, under the identity of the record and field.
         var digest = Convert.ToHexStringLower(prefix.Digest(key, value, "topic", topic, "partition", partition, "offset", offset, "field", fieldPath));
-        return new KeyedRandomSource(key, prefix.Label("topic", topic, "partition", partition, "offset", offset, "field", fieldPath, "value", digest));
+        return prefix.Stream(key, "topic", topic, "partition", partition, "offset", offset, "field", fieldPath, "value", digest);
     }
 }
