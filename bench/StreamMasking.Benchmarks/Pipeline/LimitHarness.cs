@@ -40,7 +40,8 @@ internal static class LimitHarness
     private static int _streamThreads = 1;
 
     internal static async Task RunAsync(TextWriter output, int records, int rounds, int streamThreads = 1,
-        IReadOnlyCollection<string>? only = null, int? batchMaxRecords = null, TimeSpan? batchMaxInterval = null)
+        IReadOnlyCollection<string>? only = null, int? batchMaxRecords = null, TimeSpan? batchMaxInterval = null,
+        double? latencyRate = null)
     {
         BatchMaxRecords = batchMaxRecords ?? BatchMaxRecords;
         BatchMaxInterval = batchMaxInterval ?? BatchMaxInterval;
@@ -48,9 +49,15 @@ internal static class LimitHarness
         var variants = only is null
             ? AllVariants
             : AllVariants.Where(v => only.Contains(v.Replace(" ", "", StringComparison.Ordinal).Replace("-hop", "", StringComparison.Ordinal).Replace("bare", "bare-", StringComparison.Ordinal))).ToArray();
-        if (variants.Length == 0)
+        var latencyOnly = only is not null && only.Contains("latency");
+        if (variants.Length == 0 && !latencyOnly)
         {
-            throw new ArgumentException("--only names none of bare-1, bare-2, plain, windowed.");
+            throw new ArgumentException("--only names none of bare-1, bare-2, plain, windowed, latency.");
+        }
+
+        if (latencyOnly && variants.Length == 0 && latencyRate is null)
+        {
+            throw new ArgumentException("--only latency alone needs --rate (records/s).");
         }
 
         await using var broker = await LocalBroker.StartAsync(new LocalBrokerOptions { DefaultPartitions = Partitions });
@@ -63,6 +70,12 @@ internal static class LimitHarness
         string? lastWindowed = null;
 
         var warmUp = input.Take(Math.Min(records, 20_000)).ToList();
+        if (variants.Length == 0)
+        {
+            await ReportLatencyAsync(output, bootstrap, latencyRate!.Value);
+            return;
+        }
+
         foreach (var variant in variants)
         {
             await RunVariantAsync(bootstrap, variant, warmUp);
@@ -95,17 +108,18 @@ internal static class LimitHarness
 
         if (only is not null)
         {
+            if (latencyOnly)
+            {
+                await ReportLatencyAsync(output, bootstrap, latencyRate ?? (m.TryGetValue("plain", out var plain) ? plain / 2 : 5_000));
+            }
+
             return;
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"ratios: plain / bare 2-hop = {m["plain"] / m["bare 2-hop"]:F2}, windowed / plain = {m["windowed"] / m["plain"]:F2}, bare 2-hop / bare 1-hop = {m["bare 2-hop"] / m["bare 1-hop"]:F2}"));
 
-        var rate = m["plain"] / 2;
-        var pipelineLatency = await LatencyAsync(bootstrap, pipeline: true, rate, TimeSpan.FromSeconds(20));
-        var bareLatency = await LatencyAsync(bootstrap, pipeline: false, rate, TimeSpan.FromSeconds(20));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"latency produce → visible (read_committed) at {rate:F0} records/s (half the plain maximum): pipeline p50 {pipelineLatency.P50:F0} ms p99 {pipelineLatency.P99:F0} ms ({pipelineLatency.Count} records); bare 2-hop p50 {bareLatency.P50:F0} ms p99 {bareLatency.P99:F0} ms; commit interval {BatchMaxInterval.TotalMilliseconds:F0} ms, p99 / interval = {pipelineLatency.P99 / BatchMaxInterval.TotalMilliseconds:F2}"));
+        await ReportLatencyAsync(output, bootstrap, latencyRate ?? m["plain"] / 2);
 
         if (lastWindowed is not null)
         {
@@ -116,6 +130,14 @@ internal static class LimitHarness
     }
 
     /// <param name="Cores">Process CPU time over wall time between 10 % and 90 %: broker, clients and pipeline together.</param>
+    private static async Task ReportLatencyAsync(TextWriter output, string bootstrap, double rate)
+    {
+        var pipelineLatency = await LatencyAsync(bootstrap, pipeline: true, rate, TimeSpan.FromSeconds(20));
+        var bareLatency = await LatencyAsync(bootstrap, pipeline: false, rate, TimeSpan.FromSeconds(20));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"latency produce → visible (read_committed) at {rate:F0} records/s (half the plain maximum unless --rate): pipeline p50 {pipelineLatency.P50:F0} ms p90 {pipelineLatency.P90:F0} ms p99 {pipelineLatency.P99:F0} ms max {pipelineLatency.Max:F0} ms ({pipelineLatency.Count} records); bare 2-hop p50 {bareLatency.P50:F0} ms p99 {bareLatency.P99:F0} ms; commit interval {BatchMaxInterval.TotalMilliseconds:F0} ms, p99 / interval = {pipelineLatency.P99 / BatchMaxInterval.TotalMilliseconds:F2}"));
+    }
+
     private sealed record RunResult(string Prefix, double Steady, TimeSpan Startup, TimeSpan Total, double Cores);
 
     private static async Task<RunResult> RunVariantAsync(string bootstrap, string variant, List<Message<byte[]?, byte[]?>> input)
@@ -300,7 +322,7 @@ internal static class LimitHarness
         }
     }
 
-    private static async Task<(double P50, double P99, int Count)> LatencyAsync(string bootstrap, bool pipeline, double rate, TimeSpan duration)
+    private static async Task<(double P50, double P90, double P99, double Max, int Count)> LatencyAsync(string bootstrap, bool pipeline, double rate, TimeSpan duration)
     {
         var prefix = "lat" + Guid.NewGuid().ToString("N")[..10];
         await CreateTopicsAsync(bootstrap, [prefix + ".in", prefix + ".mid", prefix + ".out"]);
@@ -413,8 +435,8 @@ internal static class LimitHarness
         DeleteState(prefix);
         latencies.Sort();
         return latencies.Count == 0
-            ? (double.NaN, double.NaN, 0)
-            : (Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies.Count);
+            ? (double.NaN, double.NaN, double.NaN, double.NaN, 0)
+            : (Percentile(latencies, 0.50), Percentile(latencies, 0.90), Percentile(latencies, 0.99), latencies[^1], latencies.Count);
     }
 
     /// <summary>Changelog restore of the windowed run's state into an empty state directory, against a raw read.</summary>
