@@ -43,13 +43,17 @@ public static class DiscreteLaplace
     // Largest numerator for the 64-bit path: U + t·V stays below 2^64 unless V ≥ 2^6, probability e^−64.
     private const ulong MaxFastScale = 1UL << 57;
 
-    /// <summary>The same algorithm as <see cref="Sample{T}"/> in 64-bit arithmetic.</summary>
     /// <summary>Integer scale t: magnitude ⌊t·E⌋ with E ~ Exp(1) (geometric with ratio e^{−1/t}) and a random sign.</summary>
     internal static long SampleIntegerScale(IRandomSource random, ulong t) =>
         SampleIntegerScale(BitReader.For(random), t);
 
     internal static long SampleIntegerScale(BitReader bits, ulong t)
     {
+        if (bits.IsFresh)
+        {
+            return SamplePacked(bits, t, PackedExponential.DigitBits);
+        }
+
         while (true)
         {
             var magnitude = ExactExponential.FloorTimes(bits, t);
@@ -65,6 +69,23 @@ public static class DiscreteLaplace
         }
     }
 
+    /// <summary>Integer scale t on fresh noise: the same distribution from <see cref="PackedExponential"/>, whose bit is the sign.</summary>
+    internal static long SamplePacked(BitReader bits, ulong t, int digitBits)
+    {
+        while (true)
+        {
+            var magnitude = PackedExponential.FloorTimes(bits, t, digitBits, out var negative);
+            if (negative && magnitude == 0)
+            {
+                continue;
+            }
+
+            var value = checked((long)magnitude);
+            return negative ? -value : value;
+        }
+    }
+
+    /// <summary>The same algorithm as <see cref="Sample{T}"/> in 64-bit arithmetic.</summary>
     internal static long SampleFast(IRandomSource random, ulong t, ulong s)
     {
         if (s == 1)
