@@ -90,6 +90,9 @@ internal sealed class BitReader
         return bit;
     }
 
+    /// <summary>For tests: the fresh-noise algorithms on this reader's (seeded) source, until it is rebound.</summary>
+    internal void UseFreshAlgorithms() => IsFresh = true;
+
     [MemberNotNull(nameof(Source))]
     private void Bind(IRandomSource source)
     {

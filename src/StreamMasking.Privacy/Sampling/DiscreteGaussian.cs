@@ -52,9 +52,10 @@ public static class DiscreteGaussian
     }
 
     // σ = t = m: γ = (|Y| − m)² / (2m²), so numerator and denominator stay below 2^64 unless ||Y| − m| ≥ 2^32.
-    private static long SampleIntegerSigma(IRandomSource random, ulong m)
+    private static long SampleIntegerSigma(IRandomSource random, ulong m) => SampleIntegerSigma(BitReader.For(random), m);
+
+    internal static long SampleIntegerSigma(BitReader bits, ulong m)
     {
-        var bits = BitReader.For(random);
         var denominator = 2 * m * m;
         while (true)
         {
@@ -63,7 +64,7 @@ public static class DiscreteGaussian
             var distance = magnitude >= m ? magnitude - m : m - magnitude;
             var accepted = distance < (1UL << 32)
                 ? BernoulliExp.Sample(bits, distance * distance, denominator)
-                : BernoulliExp.Sample<UInt128>(random, (UInt128)distance * distance, denominator);
+                : BernoulliExp.Sample<UInt128>(bits.Source, (UInt128)distance * distance, denominator);
             if (accepted)
             {
                 return y;

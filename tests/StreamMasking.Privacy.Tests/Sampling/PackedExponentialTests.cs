@@ -80,6 +80,18 @@ public class PackedExponentialTests
         (1 - ChiSquared.CDF(3, statistic)).ShouldBeGreaterThan(1e-4);
     }
 
+    // U0 and U1 tie on their first digit 0x1234, and the next digits decide. U0 = 0x1234_FFFF… > U1 = 0x1234_0000…
+    // and U2 = 0xFFFF_FFFF… gives a run of 2 (rejected, ⌊E⌋ = 1), then a run of 1 accepts: |X| = ⌊1·(1 + U0')⌋ = 1.
+    // The other order accepts at once: 0. Deciding on the tied digits alone would answer 0 both times.
+    [Theory]
+    [InlineData(0x00000000_FFFFFFFFUL, 1L)]
+    [InlineData(0xFFFFFFFF_00000000UL, 0L)]
+    public void SamplePacked_FirstDigitsTie_DecidedByLaterDigits(ulong second, long expected)
+    {
+        var bits = BitReader.For(new ScriptedRandomSource(0x1234_1234, second, 0xFFFFFFFF, 0x8000_0001, 0, 0, 0));
+        DiscreteLaplace.SamplePacked(bits, 1, 16).ShouldBe(expected);
+    }
+
     [Fact]
     public void For_SecureSourceOnly_IsFresh()
     {
