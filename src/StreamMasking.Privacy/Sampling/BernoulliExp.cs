@@ -115,17 +115,9 @@ public static class BernoulliExp
         return (k & 1) == 1;
     }
 
-    /// <summary>
-    /// Bernoulli(exp(−γ)) for γ = numerator / denominator, spending bits through <paramref name="bits"/>; fresh noise
-    /// takes <see cref="PackedBernoulliExp"/> (the same distribution from other words).
-    /// </summary>
+    /// <summary>Bernoulli(exp(−γ)) for γ = numerator / denominator, spending bits through <paramref name="bits"/>.</summary>
     internal static bool Sample(BitReader bits, ulong numerator, ulong denominator)
     {
-        if (bits.IsFresh && denominator < PackedBernoulliExp.MaxDenominator)
-        {
-            return PackedBernoulliExp.Sample(bits, numerator, denominator);
-        }
-
         var whole = numerator / denominator;
         for (var i = 0UL; i < whole; i++)
         {

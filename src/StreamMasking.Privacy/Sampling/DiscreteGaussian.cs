@@ -54,7 +54,12 @@ public static class DiscreteGaussian
     // σ = t = m: γ = (|Y| − m)² / (2m²), so numerator and denominator stay below 2^64 unless ||Y| − m| ≥ 2^32.
     private static long SampleIntegerSigma(IRandomSource random, ulong m) => SampleIntegerSigma(BitReader.For(random), m);
 
-    internal static long SampleIntegerSigma(BitReader bits, ulong m)
+    // Fresh and replayed noise in loops of their own, as in DiscreteLaplace.SampleIntegerScale: the same algorithm,
+    // the fresh one with the packed Laplace proposals and acceptance trials.
+    internal static long SampleIntegerSigma(BitReader bits, ulong m) =>
+        bits.IsFresh ? SampleIntegerSigmaFresh(bits, m) : SampleIntegerSigmaReplayed(bits, m);
+
+    private static long SampleIntegerSigmaReplayed(BitReader bits, ulong m)
     {
         var denominator = 2 * m * m;
         while (true)
@@ -65,6 +70,27 @@ public static class DiscreteGaussian
             var accepted = distance < (1UL << 32)
                 ? BernoulliExp.Sample(bits, distance * distance, denominator)
                 : BernoulliExp.Sample<UInt128>(bits.Source, (UInt128)distance * distance, denominator);
+            if (accepted)
+            {
+                return y;
+            }
+        }
+    }
+
+    private static long SampleIntegerSigmaFresh(BitReader bits, ulong m)
+    {
+        var denominator = 2 * m * m;
+        var packed = denominator < PackedBernoulliExp.MaxDenominator;
+        while (true)
+        {
+            var y = DiscreteLaplace.SamplePacked(bits, m, PackedExponential.DigitBits);
+            var magnitude = (ulong)Math.Abs(y);
+            var distance = magnitude >= m ? magnitude - m : m - magnitude;
+            var accepted = distance >= (1UL << 32)
+                ? BernoulliExp.Sample<UInt128>(bits.Source, (UInt128)distance * distance, denominator)
+                : packed
+                    ? PackedBernoulliExp.Sample(bits, distance * distance, denominator)
+                    : BernoulliExp.Sample(bits, distance * distance, denominator);
             if (accepted)
             {
                 return y;

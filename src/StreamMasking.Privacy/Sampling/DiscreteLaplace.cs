@@ -44,16 +44,19 @@ public static class DiscreteLaplace
     private const ulong MaxFastScale = 1UL << 57;
 
     /// <summary>Integer scale t: magnitude ⌊t·E⌋ with E ~ Exp(1) (geometric with ratio e^{−1/t}) and a random sign.</summary>
-    internal static long SampleIntegerScale(IRandomSource random, ulong t) =>
-        SampleIntegerScale(BitReader.For(random), t);
+    /// <remarks>
+    /// Fresh noise and replayed noise part here, each into a method of its own: a branch on the source inside a shared
+    /// loop would let the profile of one (which tiered compilation optimises for) leave the other's path cold.
+    /// </remarks>
+    internal static long SampleIntegerScale(IRandomSource random, ulong t)
+    {
+        var bits = BitReader.For(random);
+        return bits.IsFresh ? SamplePacked(bits, t, PackedExponential.DigitBits) : SampleIntegerScale(bits, t);
+    }
 
+    /// <summary>Integer scale t for keyed and seeded sources: the algorithm whose draws are pinned.</summary>
     internal static long SampleIntegerScale(BitReader bits, ulong t)
     {
-        if (bits.IsFresh)
-        {
-            return SamplePacked(bits, t, PackedExponential.DigitBits);
-        }
-
         while (true)
         {
             var magnitude = ExactExponential.FloorTimes(bits, t);
