@@ -12,7 +12,9 @@ namespace StreamMasking.Privacy.Sampling;
 /// <remarks>
 /// Timing channel: the number of proposals is geometric (acceptance probability above 1/2 for σ ≥ 1), so the
 /// running time depends on the sample. An integer σ ≤ 2^24 (the lattice case of <see cref="GranularNoise"/>) runs in
-/// 64-bit arithmetic with t = σ; other values use 128-bit or BigInteger arithmetic with t = ⌊σ⌋ + 1.
+/// 64-bit arithmetic with t = σ (for fresh noise from <see cref="SecureRandomSource"/> with packed proposals and
+/// acceptance trials, <see cref="PackedExponential"/> and <see cref="PackedBernoulliExp"/>); other values use 128-bit
+/// or BigInteger arithmetic with t = ⌊σ⌋ + 1.
 /// </remarks>
 public static class DiscreteGaussian
 {

@@ -10,7 +10,8 @@ namespace StreamMasking.Privacy.Sampling;
 /// <remarks>
 /// Adding it to an integer query of sensitivity Δ gives (Δ/t)-DP. Integer scales (the lattice case of
 /// <see cref="GranularNoise"/>) take |X| = ⌊t·E⌋ with E ~ Exp(1) drawn exactly by von Neumann's method
-/// (<see cref="ExactExponential"/>); other rational scales use CKS Algorithm 2. Timing channel: both are rejection
+/// (<see cref="ExactExponential"/>; for fresh noise from <see cref="SecureRandomSource"/>, the same method on packed
+/// digits, <see cref="PackedExponential"/>); other rational scales use CKS Algorithm 2. Timing channel: both are rejection
 /// loops whose running time depends on the sample (expected rounds below 2 for von Neumann's trials, below 4 for
 /// CKS); loops end with probability one but are not bounded. The result must fit a <see cref="long"/>: scales up to
 /// 2^56 keep the overflow probability below 2^−100; beyond that an <see cref="OverflowException"/> is possible rather
