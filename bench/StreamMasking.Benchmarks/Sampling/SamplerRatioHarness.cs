@@ -9,12 +9,13 @@ namespace StreamMasking.Benchmarks.Sampling;
 /// <summary>
 /// `--sampler-ratio [rounds]`: each secure sampler against MathNet's sampler of the same distribution, timed in
 /// alternating blocks of 20,000 draws so that both sides of a ratio see the same machine load; prints the median
-/// time per draw and the median of the per-round ratios. A companion to <see cref="SamplerBenchmarks"/> for a busy
-/// machine, where BenchmarkDotNet's separate runs see different loads.
+/// time per draw and the median of the per-round ratios, after a second of warm-up per pair. A companion to
+/// <see cref="SamplerBenchmarks"/> for a busy machine, where BenchmarkDotNet's separate runs see different loads.
 /// </summary>
 public static class SamplerRatioHarness
 {
     private const int Block = 20_000;
+    private static readonly TimeSpan WarmUpTime = TimeSpan.FromSeconds(1);
 
     public static void Run(TextWriter output, int rounds)
     {
@@ -38,10 +39,21 @@ public static class SamplerRatioHarness
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Alternating blocks of {Block:N0} draws, {rounds} rounds, medians."));
         output.WriteLine("| pair | baseline ns/draw | secure ns/draw | ratio (median of rounds) |");
         output.WriteLine("|---|---:|---:|---:|");
+        // Every delegate passes through Time a few times before any pair is timed, so that Time is compiled for a
+        // call site that sees them all: otherwise its first optimised version is specialised (devirtualised and
+        // inlined) for the first pair's delegates, whose per-draw call then costs less than every later pair's.
+        for (var pass = 0; pass < 3; pass++)
+        {
+            foreach (var (_, baseline, sample) in pairs)
+            {
+                Time(baseline);
+                Time(sample);
+            }
+        }
+
         foreach (var (name, baseline, sample) in pairs)
         {
-            Time(baseline);
-            Time(sample);
+            WarmUp(baseline, sample);
             var baseTimes = new double[rounds];
             var secureTimes = new double[rounds];
             var ratios = new double[rounds];
@@ -55,6 +67,20 @@ public static class SamplerRatioHarness
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"| {name} | {HarnessStatistics.Median(baseTimes):F1} | {HarnessStatistics.Median(secureTimes):F1} | {HarnessStatistics.Median(ratios):F2} |"));
+        }
+    }
+
+    // Both sides alternate for a second before the timed rounds: long enough for tiered compilation to finish (its
+    // background compiles wait for a quiet 100 ms and then for a core, which a loaded machine delays), so that no
+    // round times unoptimised code. One block each, as before, was too short on a busy machine: the first pairs then
+    // measured tier-0 code on either side.
+    private static void WarmUp(Func<double> baseline, Func<double> sample)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < WarmUpTime)
+        {
+            Time(baseline);
+            Time(sample);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using StreamMasking.Privacy.Randomness;
 
 namespace StreamMasking.Privacy.Sampling;
@@ -23,16 +24,25 @@ internal sealed class BitReader
     // The thread's secure generator when Source is SecureRandomSource: the same words, fetched without dispatch.
     private FastKeyErasureGenerator? _generator;
 
-    private BitReader(IRandomSource source) => Source = source;
+    private BitReader(IRandomSource source) => Bind(source);
 
     public IRandomSource Source { get; private set; }
+
+    /// <summary>Whether the source is <see cref="SecureRandomSource"/>: fresh noise, never replayed.</summary>
+    public bool IsFresh { get; private set; }
 
     /// <summary>The calling thread's reader, reset to draw from <paramref name="source"/>.</summary>
     public static BitReader For(IRandomSource source)
     {
         var reader = t_reader ??= new BitReader(source);
-        reader.Source = source;
-        reader._generator = source is SecureRandomSource ? SecureRandomSource.ThreadGenerator : null;
+
+        // Rebinding only on a change of source: the thread's generator never changes, so a reader left on the secure
+        // source is already bound to it (and the stores and the thread-local look-up are skipped).
+        if (!ReferenceEquals(reader.Source, source))
+        {
+            reader.Bind(source);
+        }
+
         reader._bitsLeft = 0;
         return reader;
     }
@@ -78,6 +88,17 @@ internal sealed class BitReader
         _word >>= 1;
         _bitsLeft--;
         return bit;
+    }
+
+    /// <summary>For tests: the fresh-noise algorithms on this reader's (seeded) source, until it is rebound.</summary>
+    internal void UseFreshAlgorithms() => IsFresh = true;
+
+    [MemberNotNull(nameof(Source))]
+    private void Bind(IRandomSource source)
+    {
+        Source = source;
+        IsFresh = source is SecureRandomSource;
+        _generator = IsFresh ? SecureRandomSource.ThreadGenerator : null;
     }
 
     /// <summary>The next 64 bits of the source.</summary>

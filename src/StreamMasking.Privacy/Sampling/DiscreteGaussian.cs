@@ -12,7 +12,9 @@ namespace StreamMasking.Privacy.Sampling;
 /// <remarks>
 /// Timing channel: the number of proposals is geometric (acceptance probability above 1/2 for σ ≥ 1), so the
 /// running time depends on the sample. An integer σ ≤ 2^24 (the lattice case of <see cref="GranularNoise"/>) runs in
-/// 64-bit arithmetic with t = σ; other values use 128-bit or BigInteger arithmetic with t = ⌊σ⌋ + 1.
+/// 64-bit arithmetic with t = σ (for fresh noise from <see cref="SecureRandomSource"/> with packed proposals and
+/// acceptance trials, <see cref="PackedExponential"/> and <see cref="PackedBernoulliExp"/>); other values use 128-bit
+/// or BigInteger arithmetic with t = ⌊σ⌋ + 1.
 /// </remarks>
 public static class DiscreteGaussian
 {
@@ -52,9 +54,15 @@ public static class DiscreteGaussian
     }
 
     // σ = t = m: γ = (|Y| − m)² / (2m²), so numerator and denominator stay below 2^64 unless ||Y| − m| ≥ 2^32.
-    private static long SampleIntegerSigma(IRandomSource random, ulong m)
+    private static long SampleIntegerSigma(IRandomSource random, ulong m) => SampleIntegerSigma(BitReader.For(random), m);
+
+    // Fresh and replayed noise in loops of their own, as in DiscreteLaplace.SampleIntegerScale: the same algorithm,
+    // the fresh one with the packed Laplace proposals and acceptance trials.
+    internal static long SampleIntegerSigma(BitReader bits, ulong m) =>
+        bits.IsFresh ? SampleIntegerSigmaFresh(bits, m) : SampleIntegerSigmaReplayed(bits, m);
+
+    private static long SampleIntegerSigmaReplayed(BitReader bits, ulong m)
     {
-        var bits = BitReader.For(random);
         var denominator = 2 * m * m;
         while (true)
         {
@@ -63,7 +71,28 @@ public static class DiscreteGaussian
             var distance = magnitude >= m ? magnitude - m : m - magnitude;
             var accepted = distance < (1UL << 32)
                 ? BernoulliExp.Sample(bits, distance * distance, denominator)
-                : BernoulliExp.Sample<UInt128>(random, (UInt128)distance * distance, denominator);
+                : BernoulliExp.Sample<UInt128>(bits.Source, (UInt128)distance * distance, denominator);
+            if (accepted)
+            {
+                return y;
+            }
+        }
+    }
+
+    private static long SampleIntegerSigmaFresh(BitReader bits, ulong m)
+    {
+        var denominator = 2 * m * m;
+        var packed = denominator < PackedBernoulliExp.MaxDenominator;
+        while (true)
+        {
+            var y = DiscreteLaplace.SamplePacked(bits, m, PackedExponential.DigitBits);
+            var magnitude = (ulong)Math.Abs(y);
+            var distance = magnitude >= m ? magnitude - m : m - magnitude;
+            var accepted = distance >= (1UL << 32)
+                ? BernoulliExp.Sample<UInt128>(bits.Source, (UInt128)distance * distance, denominator)
+                : packed
+                    ? PackedBernoulliExp.Sample(bits, distance * distance, denominator)
+                    : BernoulliExp.Sample(bits, distance * distance, denominator);
             if (accepted)
             {
                 return y;

@@ -10,7 +10,8 @@ namespace StreamMasking.Privacy.Sampling;
 /// <remarks>
 /// Adding it to an integer query of sensitivity Δ gives (Δ/t)-DP. Integer scales (the lattice case of
 /// <see cref="GranularNoise"/>) take |X| = ⌊t·E⌋ with E ~ Exp(1) drawn exactly by von Neumann's method
-/// (<see cref="ExactExponential"/>); other rational scales use CKS Algorithm 2. Timing channel: both are rejection
+/// (<see cref="ExactExponential"/>; for fresh noise from <see cref="SecureRandomSource"/>, the same method on packed
+/// digits, <see cref="PackedExponential"/>); other rational scales use CKS Algorithm 2. Timing channel: both are rejection
 /// loops whose running time depends on the sample (expected rounds below 2 for von Neumann's trials, below 4 for
 /// CKS); loops end with probability one but are not bounded. The result must fit a <see cref="long"/>: scales up to
 /// 2^56 keep the overflow probability below 2^−100; beyond that an <see cref="OverflowException"/> is possible rather
@@ -43,11 +44,18 @@ public static class DiscreteLaplace
     // Largest numerator for the 64-bit path: U + t·V stays below 2^64 unless V ≥ 2^6, probability e^−64.
     private const ulong MaxFastScale = 1UL << 57;
 
-    /// <summary>The same algorithm as <see cref="Sample{T}"/> in 64-bit arithmetic.</summary>
     /// <summary>Integer scale t: magnitude ⌊t·E⌋ with E ~ Exp(1) (geometric with ratio e^{−1/t}) and a random sign.</summary>
-    internal static long SampleIntegerScale(IRandomSource random, ulong t) =>
-        SampleIntegerScale(BitReader.For(random), t);
+    /// <remarks>
+    /// Fresh noise and replayed noise part here, each into a method of its own: a branch on the source inside a shared
+    /// loop would let the profile of one (which tiered compilation optimises for) leave the other's path cold.
+    /// </remarks>
+    internal static long SampleIntegerScale(IRandomSource random, ulong t)
+    {
+        var bits = BitReader.For(random);
+        return bits.IsFresh ? SamplePacked(bits, t, PackedExponential.DigitBits) : SampleIntegerScale(bits, t);
+    }
 
+    /// <summary>Integer scale t for keyed and seeded sources: the algorithm whose draws are pinned.</summary>
     internal static long SampleIntegerScale(BitReader bits, ulong t)
     {
         while (true)
@@ -65,6 +73,23 @@ public static class DiscreteLaplace
         }
     }
 
+    /// <summary>Integer scale t on fresh noise: the same distribution from <see cref="PackedExponential"/>, whose bit is the sign.</summary>
+    internal static long SamplePacked(BitReader bits, ulong t, int digitBits)
+    {
+        while (true)
+        {
+            var magnitude = PackedExponential.FloorTimes(bits, t, digitBits, out var negative);
+            if (negative && magnitude == 0)
+            {
+                continue;
+            }
+
+            var value = checked((long)magnitude);
+            return negative ? -value : value;
+        }
+    }
+
+    /// <summary>The same algorithm as <see cref="Sample{T}"/> in 64-bit arithmetic.</summary>
     internal static long SampleFast(IRandomSource random, ulong t, ulong s)
     {
         if (s == 1)

@@ -47,6 +47,85 @@ public class GranularNoiseTests
             return GranularNoise.EffectiveLaplaceScale(scale) * Math.Min(epsilon, 100) >= charged * (1 - 1e-15);
         });
 
+    // The granularity read off the scale's bits and the division by it done as a multiplication must give the bits
+    // the plain formulas give, for any double: random bit patterns and the edges of the exponent range.
+    [Fact]
+    public void GranularityAndRounding_AnyDouble_SameBitsAsThePlainFormulas()
+    {
+        var random = new SeededRandomSource(61);
+        var edges = new[]
+        {
+            double.Epsilon, 2.5e-308, Math.ScaleB(1, -1022), Math.ScaleB(1, -1002), Math.ScaleB(1.5, -1002),
+            Math.ScaleB(1, -982), 1, 3, 0.3, double.MaxValue, Math.ScaleB(1, 1023), 1e300, -1, 0, double.NaN,
+        };
+        var values = edges.Concat(Enumerable.Range(0, 20_000).Select(_ => BitConverter.Int64BitsToDouble((long)random.NextUInt64())));
+        foreach (var scale in values)
+        {
+            Capture(() => GranularNoise.LaplaceGranularity(scale))
+                .ShouldBe(Capture(() => PlainPowerOfTwoAtLeast(scale, 40)), $"Laplace, scale {scale:R}");
+            Capture(() => GranularNoise.GaussianGranularity(scale))
+                .ShouldBe(Capture(() => PlainPowerOfTwoAtLeast(scale, 20)), $"Gaussian, scale {scale:R}");
+        }
+
+        var granularities = edges.Where(g => g > 0).Append(Math.ScaleB(1, -1074 + 7)).Append(Math.ScaleB(1, 1000)).Append(0.75);
+        foreach (var granularity in granularities)
+        {
+            foreach (var value in edges.Concat(Enumerable.Range(0, 2_000).Select(_ => BitConverter.Int64BitsToDouble((long)random.NextUInt64()))))
+            {
+                Capture(() => GranularNoise.RoundToLattice(value, granularity))
+                    .ShouldBe(Capture(() => PlainRoundToLattice(value, granularity)), $"{value:R} on {granularity:R}");
+            }
+        }
+    }
+
+    // The bits of the result, or the exception's type.
+    private static string Capture(Func<double> compute)
+    {
+        try
+        {
+            return BitConverter.DoubleToInt64Bits(compute()).ToString("X16", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            return e.GetType().Name;
+        }
+    }
+
+    private static double PlainPowerOfTwoAtLeast(double scale, int resolutionBits)
+    {
+        if (!double.IsFinite(scale) || scale <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(scale));
+        }
+
+        var target = Math.ScaleB(scale, -resolutionBits);
+        if (target <= double.Epsilon)
+        {
+            return double.Epsilon;
+        }
+
+        var power = Math.ScaleB(1.0, Math.ILogB(target));
+        return power == target ? power : power * 2;
+    }
+
+    private static double PlainRoundToLattice(double value, double granularity)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(nameof(value));
+        }
+
+        var quotient = value / granularity;
+        if (!double.IsFinite(quotient))
+        {
+            throw new ArgumentOutOfRangeException(nameof(value));
+        }
+
+        var floor = Math.Floor(quotient);
+        var rounded = quotient - floor >= 0.5 ? floor + 1 : floor;
+        return rounded * granularity;
+    }
+
     [Fact]
     public void RoundToLattice_IsMonotoneHalfUp()
     {
