@@ -22,12 +22,13 @@ if (args is ["--sampler-ratio", ..])
     return;
 }
 
-// `--limit [records] [rounds] [--threads N] [--only v1,v2] [--batch N] [--interval MS] [--rate R]`: bare exactly-once copies (1 and 2 hops) against the
+// `--limit [records] [rounds] [--threads N] [--only v1,v2] [--batch N] [--interval MS] [--rate R] [--segments 1..4]`: bare exactly-once copies (1 and 2 hops) against the
 // pipeline, plain and windowed, the pipeline with N stream threads per stage (StreamMasking:Pipeline:StreamThreads,
 // default 1); then latency at half the maximum rate and changelog restore against a raw read. `--only` runs just the
 // named variants (bare-1, bare-2, plain, windowed) and skips latency and restore: a fixed workload to profile.
 // `--batch` / `--interval` set the transaction bounds of all variants (default: the product's Pipeline defaults);
-// `--only latency --rate R` measures only the latency, at R records/s.
+// `--only latency --rate R` measures only the latency, at R records/s; `--segments 4` splits the policy's one segment
+// into one per department (the same rules), so that stage mask's records spread over several partitions.
 if (args is ["--limit", ..])
 {
     var threadsAt = Array.IndexOf(args, "--threads");
@@ -42,11 +43,13 @@ if (args is ["--limit", ..])
         ? TimeSpan.FromMilliseconds(int.Parse(args[intervalAt + 1], System.Globalization.CultureInfo.InvariantCulture)) : null;
     var rateAt = Array.IndexOf(args, "--rate");
     double? rate = rateAt > 0 && rateAt + 1 < args.Length ? double.Parse(args[rateAt + 1], System.Globalization.CultureInfo.InvariantCulture) : null;
-    var firstOption = new[] { threadsAt, onlyAt, batchAt, intervalAt, rateAt }.Where(i => i > 0).DefaultIfEmpty(args.Length).Min();
+    var segmentsAt = Array.IndexOf(args, "--segments");
+    var segments = segmentsAt > 0 && segmentsAt + 1 < args.Length ? int.Parse(args[segmentsAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 1;
+    var firstOption = new[] { threadsAt, onlyAt, batchAt, intervalAt, rateAt, segmentsAt }.Where(i => i > 0).DefaultIfEmpty(args.Length).Min();
     var positional = args[..firstOption];
     var records = positional.Length > 1 ? int.Parse(positional[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000;
     var rounds = positional.Length > 2 ? int.Parse(positional[2], System.Globalization.CultureInfo.InvariantCulture) : 3;
-    await StreamMasking.Benchmarks.Pipeline.LimitHarness.RunAsync(Console.Out, records, rounds, streamThreads, only, batch, interval, rate);
+    await StreamMasking.Benchmarks.Pipeline.LimitHarness.RunAsync(Console.Out, records, rounds, streamThreads, only, batch, interval, rate, segments);
     return;
 }
 

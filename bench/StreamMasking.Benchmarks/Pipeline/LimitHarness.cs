@@ -38,11 +38,15 @@ internal static class LimitHarness
     private static readonly string[] AllVariants = ["bare 1-hop", "bare 2-hop", "plain", "windowed"];
     private static long _undelivered;
     private static int _streamThreads = 1;
+    private static int _segments = 1;
 
     internal static async Task RunAsync(TextWriter output, int records, int rounds, int streamThreads = 1,
         IReadOnlyCollection<string>? only = null, int? batchMaxRecords = null, TimeSpan? batchMaxInterval = null,
-        double? latencyRate = null)
+        double? latencyRate = null, int segments = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(segments, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(segments, Departments.Length);
+        _segments = segments;
         BatchMaxRecords = batchMaxRecords ?? BatchMaxRecords;
         BatchMaxInterval = batchMaxInterval ?? BatchMaxInterval;
         _streamThreads = streamThreads;
@@ -64,7 +68,7 @@ internal static class LimitHarness
         var bootstrap = broker.BootstrapServers;
         var input = Input(records, 0);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"records per run: {records} ({input.Sum(m => m.Value!.Length) / records} B values, {Partitions} partitions); rounds: {rounds} after a warm-up; transactions of ≤ {BatchMaxRecords} records or {BatchMaxInterval.TotalMilliseconds} ms; pipeline stream threads per stage: {streamThreads}"));
+            $"records per run: {records} ({input.Sum(m => m.Value!.Length) / records} B values, {Partitions} partitions); rounds: {rounds} after a warm-up; transactions of ≤ {BatchMaxRecords} records or {BatchMaxInterval.TotalMilliseconds} ms; pipeline stream threads per stage: {streamThreads}; policy segments: {segments}"));
         var steady = variants.ToDictionary(v => v, _ => new List<double>());
         var startup = variants.ToDictionary(v => v, _ => new List<double>());
         string? lastWindowed = null;
@@ -329,13 +333,13 @@ internal static class LimitHarness
         using var stop = new CancellationTokenSource();
         MaskingPipeline? masking = null;
         List<Task> workers;
-        string output;
+        IEnumerable<string> output;
         if (pipeline)
         {
             masking = CreatePipeline(bootstrap, prefix, windowed: false, Path.Combine(Path.GetTempPath(), prefix));
             await masking.ProvisionTopicsAsync(CancellationToken.None);
             workers = [masking.RunAsync(stop.Token)];
-            output = prefix + ".visits";
+            output = MaskedTopics(prefix);
         }
         else
         {
@@ -344,7 +348,7 @@ internal static class LimitHarness
                 Task.Factory.StartNew(() => CopyLoop(bootstrap, prefix + ".in", prefix + ".mid", prefix + "-hop0", _ => { }, stop.Token), TaskCreationOptions.LongRunning),
                 Task.Factory.StartNew(() => CopyLoop(bootstrap, prefix + ".mid", prefix + ".out", prefix + "-hop1", _ => { }, stop.Token), TaskCreationOptions.LongRunning),
             ];
-            output = prefix + ".out";
+            output = [prefix + ".out"];
         }
 
         // Warm-up: records until the first one is visible at the output (group joined, transactions initialised).
@@ -554,7 +558,6 @@ internal static class LimitHarness
     /// <summary>Visit records keyed by patient (997 patients), 100 per second of event time, about 330 B each.</summary>
     private static List<Message<byte[]?, byte[]?>> Input(int records, int firstId)
     {
-        string[] departments = ["cardiology", "oncology", "emergency", "pediatrics"];
         var messages = new List<Message<byte[]?, byte[]?>>(records);
         for (var i = 0; i < records; i++)
         {
@@ -571,7 +574,7 @@ internal static class LimitHarness
                 ["visit"] = new JsonObject
                 {
                     ["cost"] = i % 3000, ["minutes"] = 5 + (i % 55), ["heartRate"] = 50 + (i % 90),
-                    ["department"] = departments[i % 4], ["notes"] = "free text that is never published",
+                    ["department"] = Departments[i % 4], ["notes"] = "free text that is never published",
                 },
             };
             messages.Add(new Message<byte[]?, byte[]?>
@@ -585,12 +588,33 @@ internal static class LimitHarness
         return messages;
     }
 
-    internal static string Policy(string prefix, bool windowed) => $$"""
-        version: "limit-1"
-        maskedTopic: "{{prefix}}.{segment}"
-        segments:
-          - name: visits
-            match: { field: type, equals: visit }
+    private static readonly string[] Departments = ["cardiology", "oncology", "emergency", "pediatrics"];
+
+    // The realistic policy: one segment for every visit, or (`--segments 4`) one per department, each with the same
+    // field rules (and windows), so that the stage's records spread over several repartition partitions.
+    internal static string Policy(string prefix, bool windowed)
+    {
+        var segments = _segments == 1
+            ? [("visits", "{ field: type, equals: visit }")]
+            : Departments.Take(_segments).Select(d => ("visits-" + d, $"{{ field: visit.department, equals: {d} }}")).ToArray();
+        var body = new StringBuilder();
+        body.Append(CultureInfo.InvariantCulture, $"version: \"limit-1\"\nmaskedTopic: \"{prefix}.{{segment}}\"\nsegments:\n");
+        foreach (var (name, match) in segments)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"  - name: {name}\n    match: {match}\n").Append(Fields);
+            if (windowed)
+            {
+                body.Append(Windows);
+            }
+        }
+
+        return body.ToString();
+    }
+
+    private static IEnumerable<string> MaskedTopics(string prefix) =>
+        _segments == 1 ? [prefix + ".visits"] : Departments.Take(_segments).Select(d => $"{prefix}.visits-{d}");
+
+    private const string Fields = """
             fields:
               eventId: keep
               patient.id: tokenize
@@ -602,7 +626,7 @@ internal static class LimitHarness
               visit.minutes: { action: laplace, epsilon: 0.5, clamp: { min: 0, max: 240 } }
               visit.heartRate: { action: laplace, epsilon: 0.5, clamp: { min: 30, max: 220 } }
               visit.department: keep
-        {{(windowed ? Windows : string.Empty)}}
+
         """;
 
     private const string Windows = """
@@ -613,6 +637,7 @@ internal static class LimitHarness
               - { name: visits, kind: count, epsilon: 0.3, continual: true }
               - { name: cost, kind: sum, field: visit.cost, clamp: { min: 0, max: 5000 }, maxContributionsPerUnit: 5, epsilon: 0.3 }
               - { name: departments, kind: histogram, field: visit.department, domain: [cardiology, oncology, emergency, pediatrics], epsilon: 0.3 }
+
         """;
 
     private static void DeleteState(string prefix)
