@@ -37,6 +37,15 @@ if (args is ["--limit", ..])
     return;
 }
 
+// `--segment-memory <segments> [records-per-segment]`: resident memory, start-up and throughput with N active segments.
+if (args is ["--segment-memory", _, ..])
+{
+    var segments = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+    var perSegment = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10;
+    await StreamMasking.Benchmarks.Pipeline.SegmentMemoryHarness.RunAsync(Console.Out, segments, perSegment);
+    return;
+}
+
 // `--broker-throughput [records] [rounds]`: the local broker (data directory) against librdkafka's mock cluster.
 if (args is ["--broker-throughput", ..])
 {
