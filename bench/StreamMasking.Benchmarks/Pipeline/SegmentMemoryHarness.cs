@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamMasking.Core.Policy;
 using StreamMasking.Runtime.Configuration;
@@ -30,6 +31,7 @@ internal static class SegmentMemoryHarness
     private const long T0 = 1_704_067_200_000;
     private const int Partitions = 2;
     private const int UnitsPerSegment = 5;
+    private const string MaxMessageBytes = "16777216";
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(20);
 
     internal static async Task RunAsync(TextWriter output, int segments, int recordsPerSegment)
@@ -53,6 +55,7 @@ internal static class SegmentMemoryHarness
         using var pipeline = MaskingPipeline.Create(Options(broker.BootstrapServers, prefix, state), policy,
             Enumerable.Repeat((byte)9, 32).ToArray(), NullLoggerFactory.Instance);
         var create = clock.Elapsed;
+        await CreateAuditTopicAsync(broker.BootstrapServers, prefix + ".audit");
         clock.Restart();
         await pipeline.ProvisionTopicsAsync(CancellationToken.None);
         var provision = clock.Elapsed;
@@ -145,7 +148,9 @@ internal static class SegmentMemoryHarness
 
     private static StreamMaskingOptions Options(string bootstrap, string prefix, string stateDirectory) => new()
     {
-        Kafka = { BootstrapServers = bootstrap },
+        // The policy-loaded audit event lists every segment in one record: about 500 B a segment, beyond the default
+        // 1 MB message size from about 2,000 segments (the pipeline stops at start); allowed up to 16 MiB here.
+        Kafka = { BootstrapServers = bootstrap, Properties = { ["message.max.bytes"] = MaxMessageBytes } },
         Pipeline =
         {
             InputTopics = [prefix + ".in"], ConsumerGroupId = prefix, TransactionalIdPrefix = prefix, InstanceId = "segments",
@@ -159,6 +164,16 @@ internal static class SegmentMemoryHarness
         Secrets = { MasterSecretEnvironmentVariable = "UNUSED" },
         Policy = { File = "segments.yaml" },
     };
+
+    private static async Task CreateAuditTopicAsync(string bootstrap, string topic)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        await admin.CreateTopicsAsync([new TopicSpecification
+        {
+            Name = topic, NumPartitions = Partitions, ReplicationFactor = 1,
+            Configs = new Dictionary<string, string>(StringComparer.Ordinal) { ["max.message.bytes"] = MaxMessageBytes },
+        }]);
+    }
 
     private static string Tenant(int segment) => "t" + segment.ToString("D5", CultureInfo.InvariantCulture);
 
