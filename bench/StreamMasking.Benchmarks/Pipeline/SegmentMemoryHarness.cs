@@ -51,10 +51,12 @@ internal static class SegmentMemoryHarness
         var policy = parsed.Policy
             ?? throw new InvalidOperationException("The benchmark policy is invalid: " + string.Join("; ", parsed.Diagnostics));
         var parse = clock.Elapsed;
+        var parsedPolicy = MemoryReading.Take();
         clock.Restart();
         using var pipeline = MaskingPipeline.Create(Options(broker.BootstrapServers, prefix, state), policy,
             Enumerable.Repeat((byte)9, 32).ToArray(), NullLoggerFactory.Instance);
         var create = clock.Elapsed;
+        var created = MemoryReading.Take();
         await CreateAuditTopicAsync(broker.BootstrapServers, prefix + ".audit");
         clock.Restart();
         await pipeline.ProvisionTopicsAsync(CancellationToken.None);
@@ -74,6 +76,8 @@ internal static class SegmentMemoryHarness
         var idle = MemoryReading.Take();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"start-up: parse {parse.TotalSeconds:F2} s, create {create.TotalSeconds:F2} s, provision {policy.Segments.Count + 4} topics {provision.TotalSeconds:F2} s, run until the first commit {started.TotalSeconds:F2} s"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"managed live: the parsed policy {(parsedPolicy.Managed - before.Managed) / 1_048_576.0:F1} MiB, the created pipeline (masker, plans, windowing, not started) {(created.Managed - parsedPolicy.Managed) / 1_048_576.0:F1} MiB more"));
         output.WriteLine($"started, idle:                {idle}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"the started pipeline (idle - before): RSS {(idle.Rss - before.Rss) / 1_048_576.0:F1} MiB, managed live {(idle.Managed - before.Managed) / 1_048_576.0:F1} MiB"));
