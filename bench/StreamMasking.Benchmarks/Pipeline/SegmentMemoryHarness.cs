@@ -31,25 +31,31 @@ namespace StreamMasking.Benchmarks.Pipeline;
 internal static class SegmentMemoryHarness
 {
     private const long T0 = 1_704_067_200_000;
-    private const int Partitions = 2;
+    private static int _partitions = 2;
     private const int UnitsPerSegment = 5;
     private const string MaxMessageBytes = "16777216";
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(20);
 
-    internal static async Task RunAsync(TextWriter output, int segments, int recordsPerSegment)
+    /// <summary>
+    /// Runs with <paramref name="segments"/> segments; <paramref name="partitions"/> per topic (default 2), and with
+    /// <paramref name="windowed"/> false no segment has DP windows (no state store: what remains is the clients').
+    /// </summary>
+    internal static async Task RunAsync(TextWriter output, int segments, int recordsPerSegment, int partitions = 2, bool windowed = true)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(partitions);
+        _partitions = partitions;
         ArgumentOutOfRangeException.ThrowIfNegative(segments);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(recordsPerSegment);
-        using var broker = await BrokerProcess.StartAsync(Partitions);
+        using var broker = await BrokerProcess.StartAsync(_partitions);
         var prefix = "seg" + Guid.NewGuid().ToString("N")[..10];
         var state = Path.Combine(Path.GetTempPath(), prefix);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"segments: {segments} (every second windowed), records per segment: {recordsPerSegment}, {UnitsPerSegment} privacy units per segment, {Partitions} partitions per topic; broker in process {broker.ProcessId} at {broker.BootstrapServers}; load average {LoadAverage()}"));
+            $"segments: {segments} ({(windowed ? "every second windowed" : "none windowed")}), records per segment: {recordsPerSegment}, {UnitsPerSegment} privacy units per segment, {_partitions} partitions per topic; broker in process {broker.ProcessId} at {broker.BootstrapServers}; load average {LoadAverage()}"));
         var before = MemoryReading.Take();
         output.WriteLine($"process before the pipeline:  {before}");
 
         var clock = Stopwatch.StartNew();
-        var parsed = PolicyLoader.Parse(Policy(prefix, segments), "segments.yaml");
+        var parsed = PolicyLoader.Parse(Policy(prefix, segments, windowed), "segments.yaml");
         var policy = parsed.Policy
             ?? throw new InvalidOperationException("The benchmark policy is invalid: " + string.Join("; ", parsed.Diagnostics));
         var parse = clock.Elapsed;
@@ -199,7 +205,7 @@ internal static class SegmentMemoryHarness
         Aggregates = { Topic = prefix + ".aggregates" },
         Audit = { Topic = prefix + ".audit" },
         State = { Directory = stateDirectory },
-        Topics = { ProvisionInputTopics = true, Partitions = Partitions },
+        Topics = { ProvisionInputTopics = true, Partitions = _partitions },
         Secrets = { MasterSecretEnvironmentVariable = "UNUSED" },
         Policy = { File = "segments.yaml" },
     };
@@ -209,7 +215,7 @@ internal static class SegmentMemoryHarness
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
         await admin.CreateTopicsAsync([new TopicSpecification
         {
-            Name = topic, NumPartitions = Partitions, ReplicationFactor = 1,
+            Name = topic, NumPartitions = _partitions, ReplicationFactor = 1,
             Configs = new Dictionary<string, string>(StringComparer.Ordinal) { ["max.message.bytes"] = MaxMessageBytes },
         }]);
     }
@@ -217,9 +223,10 @@ internal static class SegmentMemoryHarness
     private static string Tenant(int segment) => "t" + segment.ToString("D5", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// N segments matching one tenant each (N = 0: one segment that no record reaches); every second one windowed.
+    /// N segments matching one tenant each (N = 0: one segment that no record reaches); every second one windowed
+    /// unless not <paramref name="windowed"/>.
     /// </summary>
-    internal static string Policy(string prefix, int segments)
+    internal static string Policy(string prefix, int segments, bool windowed)
     {
         var yaml = new StringBuilder();
         yaml.Append(CultureInfo.InvariantCulture, $$"""
@@ -240,7 +247,7 @@ internal static class SegmentMemoryHarness
                       visit.cost: { action: laplace, epsilon: 0.5, clamp: { min: 0, max: 5000 } }
 
                 """);
-            if (i % 2 == 0)
+            if (windowed && i % 2 == 0)
             {
                 yaml.Append("""
                         privacyUnit: { field: patient.id, maxEventsPerWindow: 10, overCap: strip-noised-fields }
