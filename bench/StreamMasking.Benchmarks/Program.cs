@@ -53,6 +53,21 @@ if (args is ["--limit", ..])
     return;
 }
 
+// `--segment-memory <segments> [records-per-segment] [--partitions N] [--plain]`: resident memory, start-up and
+// throughput with N active segments (N partitions per topic, default 2; --plain: no segment with DP windows).
+if (args is ["--segment-memory", _, ..])
+{
+    var partitionsAt = Array.IndexOf(args, "--partitions");
+    var partitions = partitionsAt > 0 && partitionsAt + 1 < args.Length
+        ? int.Parse(args[partitionsAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 2;
+    var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal) || a == "--segment-memory").ToArray();
+    var segments = int.Parse(positional[1], System.Globalization.CultureInfo.InvariantCulture);
+    var perSegment = positional.Length > 2 ? int.Parse(positional[2], System.Globalization.CultureInfo.InvariantCulture) : 10;
+    await StreamMasking.Benchmarks.Pipeline.SegmentMemoryHarness.RunAsync(Console.Out, segments, perSegment, partitions,
+        windowed: !args.Contains("--plain"));
+    return;
+}
+
 // `--broker-throughput [records] [rounds]`: the local broker (data directory) against librdkafka's mock cluster.
 if (args is ["--broker-throughput", ..])
 {

@@ -8,8 +8,11 @@ namespace StreamMasking.Core.Policy;
 /// </summary>
 public static class PolicyLoader
 {
-    /// <summary>Policy files larger than this are refused (1 MiB); a policy is a few kilobytes.</summary>
-    public const int MaxPolicyBytes = 1024 * 1024;
+    /// <summary>
+    /// Policy files larger than this are refused (16 MiB). A policy is a few kilobytes; one of 10,000 segments with DP
+    /// windows is about 3 MB.
+    /// </summary>
+    public const int MaxPolicyBytes = 16 * 1024 * 1024;
 
     /// <summary>Reads and validates a policy file. Diagnostics name the file as <paramref name="path"/> was given.</summary>
     public static PolicyLoadResult LoadFile(string path)

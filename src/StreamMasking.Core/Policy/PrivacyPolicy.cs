@@ -24,7 +24,15 @@ public sealed class PrivacyPolicy
         SchemaTags = schemaTags;
         TagActions = tagActions;
         Segments = segments;
+        // Stage mask looks its segment up by name for every record: a scan would cost one comparison per segment.
+        _byName = new Dictionary<string, SegmentPolicy>(segments.Count, StringComparer.Ordinal);
+        foreach (var segment in segments)
+        {
+            _byName.TryAdd(segment.Name, segment);
+        }
     }
+
+    private readonly Dictionary<string, SegmentPolicy> _byName;
 
     /// <summary>This policy with other segments (each the same segment with other field rules).</summary>
     internal PrivacyPolicy WithSegments(IReadOnlyList<SegmentPolicy> segments) =>
@@ -54,15 +62,7 @@ public sealed class PrivacyPolicy
     /// <summary>Finds a segment by name (ordinal), or null.</summary>
     public SegmentPolicy? FindSegment(string name)
     {
-        foreach (var s in Segments)
-        {
-            if (string.Equals(s.Name, name, StringComparison.Ordinal))
-            {
-                return s;
-            }
-        }
-
-        return null;
+        return name is null ? null : _byName.GetValueOrDefault(name);
     }
 
     /// <inheritdoc />

@@ -61,7 +61,7 @@ internal sealed class PredicateMatcher : RecordMatcher
     /// Presence and text of the subject. A field is present when it exists and is not JSON null; objects and arrays are
     /// present but have no text (so only 'exists' can match them).
     /// </summary>
-    private bool TryGetSubject(RecordEnvelope record, out string? text)
+    internal bool TryGetSubject(RecordEnvelope record, out string? text)
     {
         text = null;
         switch (_subject)

@@ -144,4 +144,25 @@ public sealed class PolicyModelTests
 
         public int GetHashCode(MatchCondition obj) => obj.Describe().GetHashCode(StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void FindSegment_ManySegments_FindsEachByExactName()
+    {
+        var yaml = new System.Text.StringBuilder("version: '1'\nsegments:\n");
+        for (var i = 0; i < 50; i++)
+        {
+            yaml.Append(System.Globalization.CultureInfo.InvariantCulture, $"  - {{ name: s{i}, match: {{ field: tenant, equals: t{i} }} }}\n");
+        }
+
+        var policy = TestPolicies.Valid(yaml.ToString());
+
+        for (var i = 0; i < 50; i++)
+        {
+            policy.FindSegment("s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ShouldBeSameAs(policy.Segments[i]);
+        }
+
+        policy.FindSegment("S1").ShouldBeNull();
+        policy.FindSegment("s50").ShouldBeNull();
+        policy.FindSegment("").ShouldBeNull();
+    }
 }

@@ -9,7 +9,10 @@ namespace StreamMasking.Core.Policy.Yaml;
 /// </summary>
 internal static class YamlTreeReader
 {
-    /// <summary>A policy is a few hundred nodes; aliases that expand beyond this are an alias bomb, not a policy.</summary>
+    /// <summary>
+    /// Nodes that aliases may add to the document beyond the nodes written in it: more is an alias bomb, not a policy.
+    /// Written nodes are bounded by the file size alone, so a policy of many segments is not mistaken for a bomb.
+    /// </summary>
     public const long MaxExpandedNodes = 100_000;
 
     /// <summary>Nesting limit; keeps recursion bounded whatever the input.</summary>
@@ -31,7 +34,8 @@ internal static class YamlTreeReader
             }
 
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, anchors, bag, tracking, depth: 0);
+            long written = 0;
+            var root = ReadNode(parser, anchors, bag, tracking, depth: 0, ref written);
             parser.Consume<DocumentEnd>();
             if (parser.Accept<DocumentStart>(out var second))
             {
@@ -54,7 +58,8 @@ internal static class YamlTreeReader
     }
 
     private static YNode? ReadNode(
-        IParser parser, Dictionary<string, YNode> anchors, PolicyDiagnosticBag bag, Action<ParsingEvent> track, int depth)
+        IParser parser, Dictionary<string, YNode> anchors, PolicyDiagnosticBag bag, Action<ParsingEvent> track, int depth,
+        ref long written)
     {
         var current = parser.Current ?? throw new YamlException("Unexpected end of YAML input.");
         track(current);
@@ -84,7 +89,7 @@ internal static class YamlTreeReader
                     var items = new List<YNode>();
                     while (!parser.TryConsume<SequenceEnd>(out _))
                     {
-                        var item = ReadNode(parser, anchors, bag, track, depth + 1);
+                        var item = ReadNode(parser, anchors, bag, track, depth + 1, ref written);
                         if (item is not null)
                         {
                             items.Add(item);
@@ -101,8 +106,8 @@ internal static class YamlTreeReader
                     var entries = new List<KeyValuePair<YScalar, YNode>>();
                     while (!parser.TryConsume<MappingEnd>(out _))
                     {
-                        var key = ReadNode(parser, anchors, bag, track, depth + 1);
-                        var value = ReadNode(parser, anchors, bag, track, depth + 1);
+                        var key = ReadNode(parser, anchors, bag, track, depth + 1, ref written);
+                        var value = ReadNode(parser, anchors, bag, track, depth + 1, ref written);
                         if (key is YScalar scalarKey && value is not null)
                         {
                             entries.Add(new(scalarKey, value));
@@ -121,7 +126,9 @@ internal static class YamlTreeReader
                 throw new YamlException(current.Start, current.End, "Unexpected YAML event.");
         }
 
-        if (node.ExpandedSize > MaxExpandedNodes)
+        // Without aliases a node expands to at most the nodes written so far; what is beyond that came through aliases.
+        written++;
+        if (node.ExpandedSize > written + MaxExpandedNodes)
         {
             throw new YamlException(current.Start, current.End,
                 $"the document expands to more than {MaxExpandedNodes} nodes through aliases");
