@@ -13,12 +13,18 @@ namespace StreamMasking.Privacy.Identity;
 /// <remarks>
 /// <see cref="Digest"/> and <see cref="Stream"/> write the label's UTF-8 bytes straight into a pooled buffer (the
 /// prefix's bytes encoded once, then the subject block as <see cref="KeyedRandomSource.ComposeLabel"/> writes it), so
-/// a noised value costs no label string: the bytes are those of <c>Encoding.UTF8.GetBytes(Label(subject))</c>.
+/// a noised value costs no label string: the bytes are those of <c>Encoding.UTF8.GetBytes(Label(subject))</c>. The
+/// stream's CMAC over the prefix is computed once per key, too.
 /// </remarks>
 public sealed class NoiseIdentityPrefix
 {
     private readonly string _prefix;
     private readonly byte[] _prefixUtf8;
+
+    // The prefix absorbed into the stream label's CMAC under the last key it was used with (a field rule's identities
+    // are all under its segment's noise key): each stream then costs the blocks of its subject only. Immutable; a
+    // race between threads at most absorbs it twice.
+    private volatile KeyedRandomSource.LabelPrefix? _absorbed;
 
     internal NoiseIdentityPrefix(string prefix)
     {
@@ -55,10 +61,19 @@ public sealed class NoiseIdentityPrefix
     public KeyedRandomSource Stream(ReadOnlySpan<byte> key, params ReadOnlySpan<string> subject)
     {
         Check(subject);
+        var absorbed = _absorbed;
+        if (absorbed is null || !absorbed.IsFor(key))
+        {
+            absorbed = KeyedRandomSource.AbsorbLabelPrefix(key, _prefixUtf8);
+            _absorbed = absorbed;
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(LabelByteCount(subject));
         try
         {
-            return KeyedRandomSource.FromUtf8Label(key, buffer.AsSpan(0, WriteLabel(buffer, subject)));
+            return absorbed is null
+                ? KeyedRandomSource.FromUtf8Label(key, buffer.AsSpan(0, WriteLabel(buffer, subject)))
+                : KeyedRandomSource.FromLabelPrefix(key, absorbed, buffer.AsSpan(0, WriteSubject(buffer, subject)));
         }
         finally
         {
@@ -98,8 +113,13 @@ public sealed class NoiseIdentityPrefix
     private int WriteLabel(Span<byte> destination, ReadOnlySpan<string> subject)
     {
         _prefixUtf8.CopyTo(destination);
-        var written = _prefixUtf8.Length;
-        written += WritePart(destination[written..], subject.Length / 2);
+        return _prefixUtf8.Length + WriteSubject(destination[_prefixUtf8.Length..], subject);
+    }
+
+    // The subject block alone, UTF-8 encoded.
+    private static int WriteSubject(Span<byte> destination, ReadOnlySpan<string> subject)
+    {
+        var written = WritePart(destination, subject.Length / 2);
         foreach (var part in subject)
         {
             written += WritePart(destination[written..], part);

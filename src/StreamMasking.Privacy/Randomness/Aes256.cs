@@ -134,11 +134,40 @@ internal sealed class Aes256
 
     // The same CMAC with the chaining state in a register: a label's blocks cost one AES-NI encryption each, not a
     // round of span copies and byte loops around it (labels run to a few hundred bytes, one per noised value).
-    private Vector128<byte> CmacInRegisters(ReadOnlySpan<byte> message)
+    private Vector128<byte> CmacInRegisters(ReadOnlySpan<byte> message) => CmacFinish(Vector128<byte>.Zero, message);
+
+    /// <summary>
+    /// The CMAC chaining state after the whole 16-byte blocks of a message's beginning (<paramref name="wholeBlocks"/>,
+    /// a multiple of 16 bytes, none of them the message's last block); AES-NI path only. With
+    /// <see cref="CmacFinish"/> on the rest of the message it gives <see cref="Cmac"/> of the whole, so a fixed
+    /// beginning (a label prefix) is absorbed once.
+    /// </summary>
+    internal Vector128<byte> CmacAbsorb(ReadOnlySpan<byte> wholeBlocks)
     {
+        if (_roundKeys is null || wholeBlocks.Length % 16 != 0)
+        {
+            throw new InvalidOperationException("Only whole blocks on the AES-NI path can be absorbed ahead.");
+        }
+
+        var state = Vector128<byte>.Zero;
+        for (var offset = 0; offset < wholeBlocks.Length; offset += 16)
+        {
+            state = EncryptBlock(state ^ Vector128.Create(wholeBlocks.Slice(offset, 16)));
+        }
+
+        return state;
+    }
+
+    /// <summary>The tag of a message from the state after its absorbed beginning (<see cref="CmacAbsorb"/>) and the rest.</summary>
+    internal Vector128<byte> CmacFinish(Vector128<byte> state, ReadOnlySpan<byte> message)
+    {
+        if (_roundKeys is null)
+        {
+            throw new InvalidOperationException("The register CMAC needs the AES-NI path.");
+        }
+
         var complete = message.Length > 0 && message.Length % 16 == 0;
         var blocks = Math.Max(1, (message.Length + 15) / 16);
-        var state = Vector128<byte>.Zero;
         for (var i = 0; i < blocks - 1; i++)
         {
             state = EncryptBlock(state ^ Vector128.Create(message.Slice(i * 16, 16)));

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -56,8 +57,77 @@ public sealed class KeyedRandomSource : IRandomSource
         tag[..NonceBytes].CopyTo(_nonce);
     }
 
+    private KeyedRandomSource(Aes256 stream, Vector128<byte> tag)
+    {
+        _stream = stream;
+        Span<byte> bytes = stackalloc byte[16];
+        tag.CopyTo(bytes);
+        bytes[..NonceBytes].CopyTo(_nonce);
+    }
+
     /// <summary>The stream of the label whose UTF-8 bytes are <paramref name="labelUtf8"/>: the same stream as the string label's.</summary>
     internal static KeyedRandomSource FromUtf8Label(ReadOnlySpan<byte> key, ReadOnlySpan<byte> labelUtf8) => new(key, labelUtf8);
+
+    /// <summary>
+    /// A label beginning absorbed under <paramref name="key"/>'s nonce cipher (its whole blocks but the last, so
+    /// that what follows always completes it), or null without AES-NI. Streams of labels that start with it then
+    /// cost only the blocks of their own ending (<see cref="FromLabelPrefix"/>).
+    /// </summary>
+    internal static LabelPrefix? AbsorbLabelPrefix(ReadOnlySpan<byte> key, ReadOnlySpan<byte> prefixUtf8)
+    {
+        if (key.Length < 16)
+        {
+            throw new ArgumentException("A noise key needs at least 16 bytes (128 bits).", nameof(key));
+        }
+
+        var (nonceCipher, _) = Ciphers(key);
+        if (!nonceCipher.IsHardwareAccelerated || prefixUtf8.IsEmpty)
+        {
+            return null;
+        }
+
+        var whole = (prefixUtf8.Length - 1) / 16 * 16;
+        return new LabelPrefix(key.ToArray(), nonceCipher.CmacAbsorb(prefixUtf8[..whole]), prefixUtf8[whole..].ToArray());
+    }
+
+    /// <summary>
+    /// The stream of the label <paramref name="prefix"/> ‖ <paramref name="restUtf8"/> under <paramref name="key"/> (the
+    /// key the prefix was absorbed under): the same stream as <see cref="FromUtf8Label"/> of the whole label.
+    /// </summary>
+    internal static KeyedRandomSource FromLabelPrefix(ReadOnlySpan<byte> key, LabelPrefix prefix, ReadOnlySpan<byte> restUtf8)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (!prefix.IsFor(key))
+        {
+            throw new ArgumentException("The label prefix was absorbed under another key.", nameof(key));
+        }
+
+        var (nonceCipher, stream) = Ciphers(key);
+        var length = prefix.Pending.Length + restUtf8.Length;
+        Span<byte> rest = length <= 1024 ? stackalloc byte[length] : new byte[length];
+        prefix.Pending.CopyTo(rest);
+        restUtf8.CopyTo(rest[prefix.Pending.Length..]);
+        return new KeyedRandomSource(stream, nonceCipher.CmacFinish(prefix.State, rest));
+    }
+
+    /// <summary>A label beginning absorbed under one key: the chaining state and the bytes after its last whole block.</summary>
+    internal sealed class LabelPrefix
+    {
+        private readonly byte[] _key;
+
+        internal LabelPrefix(byte[] key, Vector128<byte> state, byte[] pending)
+        {
+            _key = key;
+            State = state;
+            Pending = pending;
+        }
+
+        internal Vector128<byte> State { get; }
+
+        internal byte[] Pending { get; }
+
+        internal bool IsFor(ReadOnlySpan<byte> key) => key.SequenceEqual(_key);
+    }
 
     /// <summary>
     /// Joins label parts unambiguously (each part is length-prefixed), so that ("a/b", "c") and ("a", "b/c") differ.

@@ -43,6 +43,43 @@ public class KeyedRandomSourceTests
     }
 
     [Fact]
+    public void FromLabelPrefix_EveryPrefixAndRestLengthAroundBlocks_SameStreamAsTheWholeLabel()
+    {
+        // The prefix's whole blocks are absorbed ahead; what is left of it joins the rest: lengths 1–48 and 1–40
+        // cover a prefix ending inside, at and after a block, and a rest completing the last block or not.
+        var random = new Random(42);
+        var key = new byte[32];
+        random.NextBytes(key);
+        var label = new byte[88];
+        random.NextBytes(label);
+        for (var prefixLength = 1; prefixLength <= 48; prefixLength++)
+        {
+            var prefix = KeyedRandomSource.AbsorbLabelPrefix(key, label.AsSpan(0, prefixLength));
+            if (prefix is null)
+            {
+                return; // no AES-NI: the whole label is always hashed
+            }
+
+            for (var restLength = 1; restLength <= 40; restLength++)
+            {
+                var split = KeyedRandomSource.FromLabelPrefix(key, prefix, label.AsSpan(prefixLength, restLength));
+                var whole = KeyedRandomSource.FromUtf8Label(key, label.AsSpan(0, prefixLength + restLength));
+                split.NextUInt64().ShouldBe(whole.NextUInt64(), $"prefix {prefixLength}, rest {restLength}");
+            }
+        }
+    }
+
+    [Fact]
+    public void FromLabelPrefix_AnotherKey_Throws()
+    {
+        var prefix = KeyedRandomSource.AbsorbLabelPrefix(Enumerable.Repeat((byte)1, 32).ToArray(), "prefix;"u8);
+        if (prefix is not null)
+        {
+            Should.Throw<ArgumentException>(() => KeyedRandomSource.FromLabelPrefix(Enumerable.Repeat((byte)2, 32).ToArray(), prefix, "rest"u8));
+        }
+    }
+
+    [Fact]
     public void NextUInt64_SameKeyAndLabel_SameStream()
     {
         var label = KeyedRandomSource.ComposeLabel("segment-a", "window-17", "count", "v3");
