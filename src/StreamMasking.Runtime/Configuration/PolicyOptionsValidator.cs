@@ -1,4 +1,6 @@
 using StreamMasking.Core.Policy;
+using StreamMasking.Runtime.Audit.Events;
+using StreamMasking.Runtime.Processing;
 
 namespace StreamMasking.Runtime.Configuration;
 
@@ -27,6 +29,14 @@ public static class PolicyOptionsValidator
             {
                 errors.Add(new OptionsError($"{policy.SourceName}: segments.{segment.Name}: masked topic '{segment.MaskedTopic}'", problem));
             }
+        }
+
+        // Stage mask audits the policy in parts of bounded size; a segment too large for a part of its own would make
+        // the broker refuse the record (MsgSizeTooLarge) and the stage could never start.
+        foreach (var (segment, bytes) in PolicyLoadedEvent.OversizedSegments(policy, StageNames.Mask))
+        {
+            errors.Add(new OptionsError($"{policy.SourceName}: segments.{segment.Name}",
+                $"its description in the policy-loaded audit event is {bytes} bytes, more than the {PolicyLoadedEvent.MaxPartBytes} one audit record may hold (fewer aggregates or shorter names)"));
         }
 
         // Budgets are kept per segment on the one partition its records arrive on; with several pre-keyed input

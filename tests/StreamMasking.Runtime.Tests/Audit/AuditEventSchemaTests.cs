@@ -56,7 +56,7 @@ public sealed class AuditEventSchemaTests
         debit["data"]!["charged"]!["value"] = 1;
         var envelope = Json(Writer().Release(released.Outcomes[0]));
         envelope["value"] = 1;
-        var policy = Json(Writer().PolicyLoaded(DpPolicy(), "mask"));
+        var policy = Json(Writer().PolicyLoaded(DpPolicy(), "mask").ShouldHaveSingleItem());
         policy["data"]!["segments"]![0]!["aggregates"]![0]!["value"] = 1;
 
         schema.Validate(debit.ToJsonString()).ShouldNotBeEmpty();
@@ -71,7 +71,7 @@ public sealed class AuditEventSchemaTests
         var released = ReleaseFirstWindow(AllKinds());
         var release = Json(Writer().Release(released.Outcomes[0]));
         release["type"] = AuditEventTypes.BudgetDebit;
-        var policy = Json(Writer().PolicyLoaded(DpPolicy(), "mask"));
+        var policy = Json(Writer().PolicyLoaded(DpPolicy(), "mask").ShouldHaveSingleItem());
         policy["subject"] = Segment;
         var withoutSubject = Json(Writer().Release(released.Outcomes[0]));
         withoutSubject.Remove("subject");
@@ -103,7 +103,7 @@ public sealed class AuditEventSchemaTests
     internal static IEnumerable<OutputRecord> AllEvents()
     {
         var writer = Writer();
-        yield return writer.PolicyLoaded(DpPolicy(), "mask");
+        yield return writer.PolicyLoaded(DpPolicy(), "mask").ShouldHaveSingleItem();
 
         foreach (var spec in new[] { AllKinds(), Zcdp() })
         {
