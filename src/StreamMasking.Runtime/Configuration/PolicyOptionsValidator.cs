@@ -6,8 +6,9 @@ namespace StreamMasking.Runtime.Configuration;
 
 /// <summary>
 /// Validates the settings that only the policy makes wrong (an Avro output without a schema registry, a segment keyed
-/// by the input key on input already keyed by segment), so that they are reported at start with every other bad
-/// setting instead of one at a time from the pipeline's constructor.
+/// by the input key on input already keyed by segment, a segment too large for its policy-loaded audit record), so
+/// that they are reported at start with every other bad setting instead of one at a time from the pipeline's
+/// constructor.
 /// </summary>
 public static class PolicyOptionsValidator
 {

@@ -85,6 +85,57 @@ public sealed class AuditEventSchemaTests
     }
 
     [Fact]
+    public async Task Schema_EveryPartOfALargePolicyLoad_Validates()
+    {
+        var schema = await Schema.Value;
+        var parts = Writer().PolicyLoaded(ManySegments(10_000, nameLength: 40), "mask");
+        parts.Count.ShouldBeGreaterThan(1);
+
+        foreach (var part in parts)
+        {
+            var errors = schema.Validate(Encoding.UTF8.GetString(part.Message.Value!));
+            errors.ShouldBeEmpty(string.Join(Environment.NewLine, errors));
+        }
+    }
+
+    [Theory]
+    [InlineData("loadId")]
+    [InlineData("part")]
+    [InlineData("parts")]
+    public async Task Schema_PolicyLoadedPartFieldMissingWhileTheOthersArePresent_Fails(string missing)
+    {
+        var schema = await Schema.Value;
+        var policy = Json(Writer().PolicyLoaded(DpPolicy(), "mask").ShouldHaveSingleItem());
+        policy["data"]!.AsObject().Remove(missing);
+
+        schema.Validate(policy.ToJsonString()).ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Schema_PolicyLoadedWithoutAnyPartField_ValidatesAsAWholeLoad()
+    {
+        // Events written before loads were audited in parts carry none of the three fields and stay valid.
+        var schema = await Schema.Value;
+        var policy = Json(Writer().PolicyLoaded(DpPolicy(), "mask").ShouldHaveSingleItem());
+        var data = policy["data"]!.AsObject();
+        data.Remove("loadId");
+        data.Remove("part");
+        data.Remove("parts");
+
+        schema.Validate(policy.ToJsonString()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Schema_PolicyLoadedPartZero_Fails()
+    {
+        var schema = await Schema.Value;
+        var policy = Json(Writer().PolicyLoaded(DpPolicy(), "mask").ShouldHaveSingleItem());
+        policy["data"]!["part"] = 0;
+
+        schema.Validate(policy.ToJsonString()).ShouldNotBeEmpty();
+    }
+
+    [Fact]
     public void Schema_ListsEveryTypeAndSuppressionCode()
     {
         using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "schemas", "audit-event.schema.json")));
