@@ -1,14 +1,11 @@
 using StreamMasking.Core.Policy;
-using StreamMasking.Runtime.Audit.Events;
-using StreamMasking.Runtime.Processing;
 
 namespace StreamMasking.Runtime.Configuration;
 
 /// <summary>
 /// Validates the settings that only the policy makes wrong (an Avro output without a schema registry, a segment keyed
-/// by the input key on input already keyed by segment, a segment too large for its policy-loaded audit record), so
-/// that they are reported at start with every other bad setting instead of one at a time from the pipeline's
-/// constructor.
+/// by the input key on input already keyed by segment), so that they are reported at start with every other bad
+/// setting instead of one at a time from the pipeline's constructor.
 /// </summary>
 public static class PolicyOptionsValidator
 {
@@ -30,14 +27,6 @@ public static class PolicyOptionsValidator
             {
                 errors.Add(new OptionsError($"{policy.SourceName}: segments.{segment.Name}: masked topic '{segment.MaskedTopic}'", problem));
             }
-        }
-
-        // Stage mask audits the policy in parts of bounded size; a segment too large for a part of its own would make
-        // the broker refuse the record (MsgSizeTooLarge) and the stage could never start.
-        foreach (var (segment, bytes) in PolicyLoadedEvent.OversizedSegments(policy, StageNames.Mask))
-        {
-            errors.Add(new OptionsError($"{policy.SourceName}: segments.{segment.Name}",
-                $"its description in the policy-loaded audit event is {bytes} bytes, more than the {PolicyLoadedEvent.MaxPartBytes} one audit record may hold (fewer aggregates or shorter names)"));
         }
 
         // Budgets are kept per segment on the one partition its records arrive on; with several pre-keyed input

@@ -1,7 +1,5 @@
 using StreamMasking.Core.Policy;
-using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Configuration;
-using StreamMasking.Runtime.Tests.Audit;
 
 namespace StreamMasking.Runtime.Tests.Configuration;
 
@@ -82,21 +80,6 @@ public sealed class PolicyOptionsValidatorTests
 
         PolicyOptionsValidator.Validate(options, Policy).ShouldHaveSingleItem().Message
             .ShouldContain("'payments' declares key: input-key");
-    }
-
-    [Fact]
-    public void Validate_SegmentTooLargeForOnePolicyLoadedRecord_IsAnErrorNamingTheSegment()
-    {
-        var error = PolicyOptionsValidator.Validate(Valid(), AuditFixtures.BigSegmentBetweenSmallOnes(aggregates: 3_400)).ShouldHaveSingleItem();
-
-        error.Key.ShouldBe("big.yaml: segments.big");
-        error.Message.ShouldContain($"more than the {PolicyLoadedEvent.MaxPartBytes} one audit record may hold");
-    }
-
-    [Fact]
-    public void Validate_SegmentLargerThanAPolicyLoadedPart_NoError()
-    {
-        PolicyOptionsValidator.Validate(Valid(), AuditFixtures.BigSegmentBetweenSmallOnes(aggregates: 1_000)).ShouldBeEmpty();
     }
 
     [Fact]
