@@ -65,11 +65,19 @@ public sealed class MaskProcessorPolicyLoadedTests : IDisposable
         AssertWholeLoad(loop.Broker.Transactions[0].Outputs, parts);
         AssertWholeLoad(loop.Broker.Transactions[1].Outputs, parts);
         loop.Broker.CommittedOutputs.Count(IsPolicyLoaded).ShouldBe(parts);
+        // The redone load is a new load: readers group parts by load id, and the aborted ones are never read.
+        LoadId(loop.Broker.Transactions[1].Outputs).ShouldNotBe(LoadId(loop.Broker.Transactions[0].Outputs));
     }
 
     public void Dispose() => _keyring.Dispose();
 
     private static int ExpectedParts() => new AuditEventWriter(AuditTopic, "test", TimeProvider.System).PolicyLoaded(Policy, "mask").Count;
+
+    private static string LoadId(IReadOnlyList<FakeOutput> outputs)
+    {
+        using var json = JsonDocument.Parse(outputs.First(IsPolicyLoaded).ValueText);
+        return json.RootElement.GetProperty("data").GetProperty("loadId").GetString()!;
+    }
 
     private static bool IsPolicyLoaded(FakeOutput output)
     {
