@@ -32,7 +32,7 @@ internal static class PolicyLoadedEvent
     // The widest the part fields can be, so the measured header is an upper bound for every part.
     private const string WidestLoadId = "ffffffffffffffffffffffffffffffff";
 
-    // "segments":[ ... ] around the summaries, and the comma between two of them.
+    // The "segments" member around the summaries, empty.
     private static readonly int SegmentsArrayBytes = "\"segments\":[]".Length;
 
     /// <summary>
