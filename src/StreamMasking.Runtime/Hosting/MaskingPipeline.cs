@@ -4,6 +4,7 @@ using StreamMasking.Core.Masking;
 using StreamMasking.Core.Policy;
 using StreamMasking.Core.Segmentation;
 using StreamMasking.Runtime.Audit;
+using StreamMasking.Runtime.Audit.Events;
 using StreamMasking.Runtime.Configuration;
 using StreamMasking.Runtime.DeadLetters;
 using StreamMasking.Runtime.Diagnostics;
@@ -60,7 +61,7 @@ public sealed class MaskingPipeline : IDisposable
         _loggerFactory = loggerFactory;
         _time = time;
         // Create reports these with every other bad setting; the guard is for the callers that construct directly.
-        var policyErrors = PolicyOptionsValidator.Validate(options, policy);
+        List<OptionsError> policyErrors = [.. PolicyOptionsValidator.Validate(options, policy), .. PolicyAuditErrors(policy)];
         if (policyErrors.Count > 0)
         {
             throw new StreamMaskingConfigurationException(policyErrors);
@@ -135,6 +136,16 @@ public sealed class MaskingPipeline : IDisposable
     internal IReadOnlyList<StageSettings> Loops => _stages.Select(s => s.Settings).ToList();
 
     /// <summary>
+    /// The segments too large for stage mask's policy-loaded audit record even in a part of their own: the broker would
+    /// refuse it (MsgSizeTooLarge) and the stage could never start, so the policy is refused at start instead. (Not in
+    /// <see cref="PolicyOptionsValidator"/>: options validation knows nothing of the audit event's layout.)
+    /// </summary>
+    private static IEnumerable<OptionsError> PolicyAuditErrors(PrivacyPolicy policy) =>
+        PolicyLoadedEvent.OversizedSegments(policy, MaskProcessor.StageName).Select(o => new OptionsError(
+            $"{policy.SourceName}: segments.{o.Segment.Name}",
+            $"its description in the policy-loaded audit event is {o.Bytes} bytes, more than the {PolicyLoadedEvent.MaxPartBytes} one audit record may hold (declare fewer aggregates or shorter names)"));
+
+    /// <summary>
     /// Creates a pipeline after validating the options (including the librdkafka pass-through properties).
     /// Throws <see cref="StreamMaskingConfigurationException"/> naming every bad key. With <paramref name="metrics"/>,
     /// every pipeline event feeds it.
@@ -145,7 +156,8 @@ public sealed class MaskingPipeline : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        var errors = StreamMaskingOptionsValidator.ValidateForStart(options, policy, requireBootstrapServers: true);
+        List<OptionsError> errors =
+            [.. StreamMaskingOptionsValidator.ValidateForStart(options, policy, requireBootstrapServers: true), .. PolicyAuditErrors(policy)];
         if (errors.Count > 0)
         {
             throw new StreamMaskingConfigurationException(errors);

@@ -80,10 +80,15 @@ internal sealed class MaskProcessor : IRecordProcessor, IStatefulProcessor
 
     public void Punctuate(IProcessorContext context)
     {
-        // The policy this instance masks with is on the audit record once per start, in a committed transaction.
+        // The policy this instance masks with is on the audit record once per start, in a committed transaction. A
+        // large policy is several parts: all of them go into this one transaction, so the load is audited whole or not.
         if (_policyAuditPending && !_policyAuditInTransaction)
         {
-            context.Send(_audit.PolicyLoaded(_policy, StageName));
+            foreach (var part in _audit.PolicyLoaded(_policy, StageName))
+            {
+                context.Send(part);
+            }
+
             _policyAuditInTransaction = true;
         }
 

@@ -56,7 +56,7 @@ public sealed class AuditEventSchemaTests
         debit["data"]!["charged"]!["value"] = 1;
         var envelope = Json(Writer().Release(released.Outcomes[0]));
         envelope["value"] = 1;
-        var policy = Json(Writer().PolicyLoaded(DpPolicy(), "mask"));
+        var policy = Json(Writer().PolicyLoaded(DpPolicy(), "mask").ShouldHaveSingleItem());
         policy["data"]!["segments"]![0]!["aggregates"]![0]!["value"] = 1;
 
         schema.Validate(debit.ToJsonString()).ShouldNotBeEmpty();
@@ -71,7 +71,7 @@ public sealed class AuditEventSchemaTests
         var released = ReleaseFirstWindow(AllKinds());
         var release = Json(Writer().Release(released.Outcomes[0]));
         release["type"] = AuditEventTypes.BudgetDebit;
-        var policy = Json(Writer().PolicyLoaded(DpPolicy(), "mask"));
+        var policy = Json(Writer().PolicyLoaded(DpPolicy(), "mask").ShouldHaveSingleItem());
         policy["subject"] = Segment;
         var withoutSubject = Json(Writer().Release(released.Outcomes[0]));
         withoutSubject.Remove("subject");
@@ -82,6 +82,57 @@ public sealed class AuditEventSchemaTests
         schema.Validate(policy.ToJsonString()).ShouldNotBeEmpty();
         schema.Validate(withoutSubject.ToJsonString()).ShouldNotBeEmpty();
         schema.Validate(badHash.ToJsonString()).ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Schema_EveryPartOfALargePolicyLoad_Validates()
+    {
+        var schema = await Schema.Value;
+        var parts = Writer().PolicyLoaded(ManySegments(10_000, nameLength: 40), "mask");
+        parts.Count.ShouldBeGreaterThan(1);
+
+        foreach (var part in parts)
+        {
+            var errors = schema.Validate(Encoding.UTF8.GetString(part.Message.Value!));
+            errors.ShouldBeEmpty(string.Join(Environment.NewLine, errors));
+        }
+    }
+
+    [Theory]
+    [InlineData("loadId")]
+    [InlineData("part")]
+    [InlineData("parts")]
+    public async Task Schema_PolicyLoadedPartFieldMissingWhileTheOthersArePresent_Fails(string missing)
+    {
+        var schema = await Schema.Value;
+        var policy = Json(Writer().PolicyLoaded(DpPolicy(), "mask").ShouldHaveSingleItem());
+        policy["data"]!.AsObject().Remove(missing);
+
+        schema.Validate(policy.ToJsonString()).ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Schema_PolicyLoadedWithoutAnyPartField_ValidatesAsAWholeLoad()
+    {
+        // Events written before loads were audited in parts carry none of the three fields and stay valid.
+        var schema = await Schema.Value;
+        var policy = Json(Writer().PolicyLoaded(DpPolicy(), "mask").ShouldHaveSingleItem());
+        var data = policy["data"]!.AsObject();
+        data.Remove("loadId");
+        data.Remove("part");
+        data.Remove("parts");
+
+        schema.Validate(policy.ToJsonString()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Schema_PolicyLoadedPartZero_Fails()
+    {
+        var schema = await Schema.Value;
+        var policy = Json(Writer().PolicyLoaded(DpPolicy(), "mask").ShouldHaveSingleItem());
+        policy["data"]!["part"] = 0;
+
+        schema.Validate(policy.ToJsonString()).ShouldNotBeEmpty();
     }
 
     [Fact]
@@ -103,7 +154,7 @@ public sealed class AuditEventSchemaTests
     internal static IEnumerable<OutputRecord> AllEvents()
     {
         var writer = Writer();
-        yield return writer.PolicyLoaded(DpPolicy(), "mask");
+        yield return writer.PolicyLoaded(DpPolicy(), "mask").ShouldHaveSingleItem();
 
         foreach (var spec in new[] { AllKinds(), Zcdp() })
         {

@@ -90,8 +90,8 @@ public sealed class AuditEventWriterTests
 
         var ids = new[]
         {
-            writer.PolicyLoaded(policy, "mask"),
-            writer.PolicyLoaded(policy, "mask"),
+            writer.PolicyLoaded(policy, "mask").ShouldHaveSingleItem(),
+            writer.PolicyLoaded(policy, "mask").ShouldHaveSingleItem(),
             writer.DeadLetterSummary("route", new Dictionary<string, long> { ["late_record"] = 1 }, new Dictionary<string, long> { [""] = 1 }),
             writer.DeadLetterSummary("route", new Dictionary<string, long> { ["late_record"] = 1 }, new Dictionary<string, long> { [""] = 1 }),
             writer.RecordsDropped("mask", Segment, new Dictionary<string, long>(), 1),

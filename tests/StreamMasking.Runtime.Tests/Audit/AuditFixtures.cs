@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net.Mime;
+using System.Text;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 using Microsoft.Extensions.Time.Testing;
@@ -183,6 +185,65 @@ internal static class AuditFixtures
             """;
         var result = PolicyLoader.Parse(yaml, "dp.yaml");
         result.IsValid.ShouldBeTrue(string.Join(Environment.NewLine, result.Diagnostics));
+        return result.Policy!;
+    }
+
+    /// <summary>
+    /// A valid policy of <paramref name="count"/> segments without DP, named <c>s00000</c>, <c>s00001</c>, … (each
+    /// name padded with <c>x</c> to <paramref name="nameLength"/> characters when longer than that).
+    /// </summary>
+    internal static PrivacyPolicy ManySegments(int count, int nameLength = 6)
+    {
+        var yaml = new StringBuilder("version: \"many-1\"\nsegments:\n");
+        for (var i = 0; i < count; i++)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"  - name: {SegmentName(i, nameLength)}\n    match: {{ field: t, equals: \"{i}\" }}\n");
+        }
+
+        return Parse(yaml.ToString(), "many.yaml");
+    }
+
+    /// <summary>The name of segment <paramref name="index"/> of <see cref="ManySegments"/>.</summary>
+    internal static string SegmentName(int index, int nameLength = 6) =>
+        ("s" + index.ToString("D5", CultureInfo.InvariantCulture)).PadRight(nameLength, 'x');
+
+    /// <summary>
+    /// Segments <c>small-a</c>, <c>big</c> and <c>small-b</c>; <c>big</c> has <paramref name="aggregates"/> counts
+    /// with 200-character names (about 285 bytes each in the policy-loaded event).
+    /// </summary>
+    internal static PrivacyPolicy BigSegmentBetweenSmallOnes(int aggregates)
+    {
+        var yaml = new StringBuilder("""
+            version: "big-1"
+            segments:
+              - name: small-a
+                match: { field: t, equals: a }
+              - name: big
+                match: { field: t, equals: big }
+                fields: { patient.id: tokenize }
+                privacyUnit: { field: patient.id, maxEventsPerWindow: 1, overCap: drop }
+                window: { size: 1h, grace: 5m }
+                budget: { accountant: basic, perWindow: { epsilon: 1000 }, lifetime: { epsilon: 100000 } }
+                aggregates:
+
+            """);
+        for (var i = 0; i < aggregates; i++)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"      - {{ name: {i.ToString("D5", CultureInfo.InvariantCulture).PadRight(200, 'a')}, kind: count, epsilon: 0.001 }}\n");
+        }
+
+        yaml.Append("""
+              - name: small-b
+                match: { field: t, equals: b }
+
+            """);
+        return Parse(yaml.ToString(), "big.yaml");
+    }
+
+    private static PrivacyPolicy Parse(string yaml, string source)
+    {
+        var result = PolicyLoader.Parse(yaml, source);
+        result.IsValid.ShouldBeTrue(string.Join(Environment.NewLine, result.Diagnostics.Take(5)));
         return result.Policy!;
     }
 

@@ -76,6 +76,25 @@ public sealed class SchemaFilesTests
     }
 
     [Fact]
+    public void AuditSchema_PolicyLoadedParts_ConformWithTheirPartFields()
+    {
+        var schema = SchemaFiles.Load("audit-event.avsc");
+        var parts = Writer().PolicyLoaded(BigSegmentBetweenSmallOnes(aggregates: 1_000), "mask");
+        parts.Count.ShouldBe(3);
+
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var json = JsonNode.Parse(parts[i].Message.Value)!.AsObject();
+            SchemaFiles.AssertConforms(schema, json);
+            var data = (Avro.Generic.GenericRecord)AvroJsonEncoder.ToRecord(schema, json)["data"];
+            data.Schema.Name.ShouldBe("PolicyLoadedData");
+            data["part"].ShouldBe(i + 1L);
+            data["parts"].ShouldBe(3L);
+            data["loadId"].ShouldBe((string)json["data"]!["loadId"]!);
+        }
+    }
+
+    [Fact]
     public void AuditSchema_StrayDataField_IsRejected()
     {
         var schema = SchemaFiles.Load("audit-event.avsc");
