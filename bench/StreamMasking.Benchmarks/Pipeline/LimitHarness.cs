@@ -364,7 +364,9 @@ internal static class LimitHarness
         consumer.Subscribe(output);
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
         {
-            BootstrapServers = bootstrap, EnableIdempotence = true, Acks = Acks.All, LingerMs = 0,
+            // A millisecond of linger: at tens of thousands of records per second, one produce request per record would
+            // cost the machine more than the pipeline it measures (and it is counted in every latency alike).
+            BootstrapServers = bootstrap, EnableIdempotence = true, Acks = Acks.All, LingerMs = 1,
         }).Build();
         var warm = Input(200, 9_000_000);
         foreach (var m in warm)
@@ -401,8 +403,7 @@ internal static class LimitHarness
 
                 var arrived = Stopwatch.GetTimestamp();
                 idle.Restart();
-                using var doc = JsonDocument.Parse(r.Message.Value);
-                var id = doc.RootElement.GetProperty("eventId").GetString()!;
+                var id = EventId(r.Message.Value);
                 long at;
                 lock (sent)
                 {
@@ -428,7 +429,7 @@ internal static class LimitHarness
 
             if (i >= warmAtRate)
             {
-                var id = Encoding.UTF8.GetString(load[i].Value!).Split("\"eventId\":\"")[1].Split('"')[0];
+                var id = EventId(load[i].Value!);
                 lock (sent)
                 {
                     sent[id] = Stopwatch.GetTimestamp();
@@ -655,6 +656,15 @@ internal static class LimitHarness
         {
             Directory.Delete(state, recursive: true);
         }
+    }
+
+    // The record's event id, read off its bytes (the same in the input and in the masked output, where it is kept):
+    // the reader shares the two cores with what it measures, so it parses nothing.
+    private static string EventId(byte[] value)
+    {
+        var start = value.AsSpan().IndexOf("\"eventId\":\""u8) + 11;
+        var length = value.AsSpan(start).IndexOf((byte)'"');
+        return Encoding.UTF8.GetString(value, start, length);
     }
 
     private static double Percentile(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
