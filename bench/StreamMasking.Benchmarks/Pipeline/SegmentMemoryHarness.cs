@@ -33,7 +33,6 @@ internal static class SegmentMemoryHarness
     private const long T0 = 1_704_067_200_000;
     private static int _partitions = 2;
     private const int UnitsPerSegment = 5;
-    private const string MaxMessageBytes = "16777216";
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(20);
 
     /// <summary>
@@ -66,7 +65,6 @@ internal static class SegmentMemoryHarness
             Enumerable.Repeat((byte)9, 32).ToArray(), NullLoggerFactory.Instance);
         var create = clock.Elapsed;
         var created = MemoryReading.Take();
-        await CreateAuditTopicAsync(broker.BootstrapServers, prefix + ".audit");
         clock.Restart();
         await pipeline.ProvisionTopicsAsync(CancellationToken.None);
         var provision = clock.Elapsed;
@@ -193,9 +191,8 @@ internal static class SegmentMemoryHarness
 
     private static StreamMaskingOptions Options(string bootstrap, string prefix, string stateDirectory) => new()
     {
-        // The policy-loaded audit event lists every segment in one record: at 10,000 segments it is beyond the default
-        // 1 MB message size (stage mask stops at start); allowed up to 16 MiB here.
-        Kafka = { BootstrapServers = bootstrap, Properties = { ["message.max.bytes"] = MaxMessageBytes } },
+        // The default message sizes: the policy-loaded audit event goes out in parts, however many segments.
+        Kafka = { BootstrapServers = bootstrap },
         Pipeline =
         {
             InputTopics = [prefix + ".in"], ConsumerGroupId = prefix, TransactionalIdPrefix = prefix, InstanceId = "segments",
@@ -209,16 +206,6 @@ internal static class SegmentMemoryHarness
         Secrets = { MasterSecretEnvironmentVariable = "UNUSED" },
         Policy = { File = "segments.yaml" },
     };
-
-    private static async Task CreateAuditTopicAsync(string bootstrap, string topic)
-    {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
-        await admin.CreateTopicsAsync([new TopicSpecification
-        {
-            Name = topic, NumPartitions = _partitions, ReplicationFactor = 1,
-            Configs = new Dictionary<string, string>(StringComparer.Ordinal) { ["max.message.bytes"] = MaxMessageBytes },
-        }]);
-    }
 
     private static string Tenant(int segment) => "t" + segment.ToString("D5", CultureInfo.InvariantCulture);
 
