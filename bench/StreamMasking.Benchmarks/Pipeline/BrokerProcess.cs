@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace StreamMasking.Benchmarks.Pipeline;
 
 /// <summary>
-/// The local broker (StreamMasking.Broker, copied next to this executable) in a process of its own, in memory, on a
-/// free port: its memory is then not counted in this process's.
+/// The local broker (StreamMasking.Broker, copied next to this executable) in a process of its own, in memory or
+/// with a data directory, on a free port: its memory is then not counted in this process's, and its garbage
+/// collections do not pause what is measured here.
 /// </summary>
 internal sealed class BrokerProcess : IDisposable
 {
@@ -20,7 +21,7 @@ internal sealed class BrokerProcess : IDisposable
 
     internal int ProcessId => _process.Id;
 
-    internal static async Task<BrokerProcess> StartAsync(int defaultPartitions)
+    internal static async Task<BrokerProcess> StartAsync(int defaultPartitions, string? dataDirectory = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "StreamMasking.Broker.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -32,6 +33,12 @@ internal sealed class BrokerProcess : IDisposable
         foreach (var argument in new[] { dll, "--port", "0", "--default-partitions", defaultPartitions.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (dataDirectory is not null)
+        {
+            start.ArgumentList.Add("--data-dir");
+            start.ArgumentList.Add(dataDirectory);
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The broker process did not start.");
