@@ -168,13 +168,8 @@ public sealed class NoiseIdentity
 
     // HMAC-SHA256(key, domain ‖ int32 length ‖ label ‖ value)[..16], on a keyed HMAC kept per thread and key: the
     // platform's one-shot call re-keys on every call and costs microseconds, which every noised field of every record paid.
-    internal static byte[] DigestOf(ReadOnlySpan<byte> key, string label, ReadOnlySpan<byte> value)
-    {
-        var labelBytes = Encoding.UTF8.GetByteCount(label);
-        Span<byte> utf8 = labelBytes <= 1024 ? stackalloc byte[labelBytes] : new byte[labelBytes];
-        Encoding.UTF8.GetBytes(label, utf8);
-        return DigestOf(key, utf8, value);
-    }
+    internal static byte[] DigestOf(ReadOnlySpan<byte> key, string label, ReadOnlySpan<byte> value) =>
+        DigestOf(key, Encoding.UTF8.GetBytes(label), value);
 
     /// <summary>The digest of <paramref name="value"/> under the label whose UTF-8 bytes are <paramref name="label"/>.</summary>
     internal static byte[] DigestOf(ReadOnlySpan<byte> key, ReadOnlySpan<byte> label, ReadOnlySpan<byte> value)

@@ -91,7 +91,7 @@ internal sealed class Aes256
     {
         if (_roundKeys is not null)
         {
-            CmacInRegisters(message).CopyTo(tag);
+            CmacFinish(Vector128<byte>.Zero, message).CopyTo(tag);
             return;
         }
 
@@ -134,8 +134,6 @@ internal sealed class Aes256
 
     // The same CMAC with the chaining state in a register: a label's blocks cost one AES-NI encryption each, not a
     // round of span copies and byte loops around it (labels run to a few hundred bytes, one per noised value).
-    private Vector128<byte> CmacInRegisters(ReadOnlySpan<byte> message) => CmacFinish(Vector128<byte>.Zero, message);
-
     /// <summary>
     /// The CMAC chaining state after the whole 16-byte blocks of a message's beginning (<paramref name="wholeBlocks"/>,
     /// a multiple of 16 bytes, none of them the message's last block); AES-NI path only. With

@@ -80,14 +80,14 @@ public sealed class KeyedRandomSource : IRandomSource
             throw new ArgumentException("A noise key needs at least 16 bytes (128 bits).", nameof(key));
         }
 
-        var (nonceCipher, _) = Ciphers(key);
+        var (nonceCipher, stream) = Ciphers(key);
         if (!nonceCipher.IsHardwareAccelerated || prefixUtf8.IsEmpty)
         {
             return null;
         }
 
         var whole = (prefixUtf8.Length - 1) / 16 * 16;
-        return new LabelPrefix(key.ToArray(), nonceCipher.CmacAbsorb(prefixUtf8[..whole]), prefixUtf8[whole..].ToArray());
+        return new LabelPrefix(key.ToArray(), nonceCipher, stream, nonceCipher.CmacAbsorb(prefixUtf8[..whole]), prefixUtf8[whole..].ToArray());
     }
 
     /// <summary>
@@ -102,25 +102,33 @@ public sealed class KeyedRandomSource : IRandomSource
             throw new ArgumentException("The label prefix was absorbed under another key.", nameof(key));
         }
 
-        var (nonceCipher, stream) = Ciphers(key);
         var length = prefix.Pending.Length + restUtf8.Length;
         Span<byte> rest = length <= 1024 ? stackalloc byte[length] : new byte[length];
         prefix.Pending.CopyTo(rest);
         restUtf8.CopyTo(rest[prefix.Pending.Length..]);
-        return new KeyedRandomSource(stream, nonceCipher.CmacFinish(prefix.State, rest));
+        return new KeyedRandomSource(prefix.StreamCipher, prefix.NonceCipher.CmacFinish(prefix.State, rest));
     }
 
-    /// <summary>A label beginning absorbed under one key: the chaining state and the bytes after its last whole block.</summary>
+    /// <summary>
+    /// A label beginning absorbed under one key: the key's two ciphers (immutable, so shared between threads; no
+    /// look-up per stream), the chaining state and the bytes after its last whole block.
+    /// </summary>
     internal sealed class LabelPrefix
     {
         private readonly byte[] _key;
 
-        internal LabelPrefix(byte[] key, Vector128<byte> state, byte[] pending)
+        internal LabelPrefix(byte[] key, Aes256 nonceCipher, Aes256 streamCipher, Vector128<byte> state, byte[] pending)
         {
             _key = key;
+            NonceCipher = nonceCipher;
+            StreamCipher = streamCipher;
             State = state;
             Pending = pending;
         }
+
+        internal Aes256 NonceCipher { get; }
+
+        internal Aes256 StreamCipher { get; }
 
         internal Vector128<byte> State { get; }
 
