@@ -31,21 +31,15 @@ if (args is ["--sampler-ratio", ..])
 // into one per department (the same rules), so that stage mask's records spread over several partitions.
 if (args is ["--limit", ..])
 {
-    var threadsAt = Array.IndexOf(args, "--threads");
-    var streamThreads = threadsAt > 0 && threadsAt + 1 < args.Length
-        ? int.Parse(args[threadsAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 1;
-    var onlyAt = Array.IndexOf(args, "--only");
-    var only = onlyAt > 0 && onlyAt + 1 < args.Length ? args[onlyAt + 1].Split(',') : null;
-    var batchAt = Array.IndexOf(args, "--batch");
-    int? batch = batchAt > 0 && batchAt + 1 < args.Length ? int.Parse(args[batchAt + 1], System.Globalization.CultureInfo.InvariantCulture) : null;
-    var intervalAt = Array.IndexOf(args, "--interval");
-    TimeSpan? interval = intervalAt > 0 && intervalAt + 1 < args.Length
-        ? TimeSpan.FromMilliseconds(int.Parse(args[intervalAt + 1], System.Globalization.CultureInfo.InvariantCulture)) : null;
-    var rateAt = Array.IndexOf(args, "--rate");
-    double? rate = rateAt > 0 && rateAt + 1 < args.Length ? double.Parse(args[rateAt + 1], System.Globalization.CultureInfo.InvariantCulture) : null;
-    var segmentsAt = Array.IndexOf(args, "--segments");
-    var segments = segmentsAt > 0 && segmentsAt + 1 < args.Length ? int.Parse(args[segmentsAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 1;
-    var firstOption = new[] { threadsAt, onlyAt, batchAt, intervalAt, rateAt, segmentsAt }.Where(i => i > 0).DefaultIfEmpty(args.Length).Min();
+    string? Option(string name) => Array.IndexOf(args, name) is var at and > 0 && at + 1 < args.Length ? args[at + 1] : null;
+    int? IntOption(string name) => Option(name) is { } text ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : null;
+    var streamThreads = IntOption("--threads") ?? 1;
+    var only = Option("--only")?.Split(',');
+    var batch = IntOption("--batch");
+    TimeSpan? interval = IntOption("--interval") is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
+    double? rate = Option("--rate") is { } r ? double.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : null;
+    var segments = IntOption("--segments") ?? 1;
+    var firstOption = Array.FindIndex(args, 1, a => a.StartsWith("--", StringComparison.Ordinal)) is var o and > 0 ? o : args.Length;
     var positional = args[..firstOption];
     var records = positional.Length > 1 ? int.Parse(positional[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000;
     var rounds = positional.Length > 2 ? int.Parse(positional[2], System.Globalization.CultureInfo.InvariantCulture) : 3;
